@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Headway",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "headway", targets: ["headway"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // libpq, the PostgreSQL C client, found through pkg-config.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
+        // A small, safe PostgreSQL client over libpq. No C type leaks out of it.
+        .target(
+            name: "HeadwayPostgres",
+            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The measurement model and civil dates: pure Swift, no database.
+        .target(name: "HeadwayModel"),
+        // Migrations, the embedded cluster, loading and storing: the model in PostgreSQL.
+        .target(
+            name: "HeadwayStore",
+            dependencies: [
+                "HeadwayPostgres", "HeadwayModel",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The command line: one subcommand per file.
+        .target(
+            name: "HeadwayCLI",
+            dependencies: [
+                "HeadwayStore", "HeadwayModel", "HeadwayPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "headway", dependencies: ["HeadwayCLI"]),
+        .target(name: "TestSupport", dependencies: ["HeadwayStore", "HeadwayPostgres"], path: "Tests/TestSupport"),
+        .testTarget(name: "HeadwayModelTests", dependencies: ["HeadwayModel"]),
+        .testTarget(name: "HeadwayPostgresTests", dependencies: ["HeadwayPostgres", "TestSupport"]),
+        .testTarget(name: "HeadwayStoreTests", dependencies: ["HeadwayStore", "HeadwayModel", "HeadwayPostgres", "TestSupport"]),
+        .testTarget(
+            name: "HeadwayCLITests",
+            dependencies: [
+                "HeadwayCLI", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import HeadwayPostgres
+import HeadwayStore
+
+/// `headway db …`: migrations and the embedded database.
+struct DatabaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Apply migrations and manage the embedded database.",
+        subcommands: [Migrate.self, Start.self, Stop.self, Status.self, PrintURL.self]
+    )
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply pending sql/ migrations, in order.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            let connection = try database.connect()
+            let applied = try Migrator(directory: try ResourceLocator.sqlDirectory()).migrate(connection)
+            if applied.isEmpty {
+                print("Database is up to date; nothing to apply.")
+            } else {
+                for migration in applied { print("Applied \(String(format: "%03d", migration.version))_\(migration.name)") }
+            }
+        }
+    }
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create if needed and start the embedded PostgreSQL.")
+        func run() throws {
+            let cluster = EmbeddedCluster(home: EmbeddedCluster.defaultHome())
+            let started = try cluster.start()
+            print(started ? "Started the embedded database (\(cluster.dataDirectory.path))." : "The embedded database is already running.")
+        }
+    }
+
+    struct Stop: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop the embedded PostgreSQL.")
+        func run() throws {
+            let stopped = try EmbeddedCluster(home: EmbeddedCluster.defaultHome()).stop()
+            print(stopped ? "Stopped the embedded database." : "The embedded database is not running.")
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show where the database is and what it holds.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            if let url = database.configuredURL {
+                print("database:   \(DatabaseURL.redacted(url)) (configured)")
+            } else {
+                let status = try EmbeddedCluster(home: EmbeddedCluster.defaultHome()).status()
+                print("database:   embedded, \(status.running ? "running" : status.initialized ? "stopped" : "not created yet")")
+                print("data:       \(status.dataDirectory)")
+                print("socket:     \(status.socketDirectory) (Unix socket only, no TCP)")
+                print("log:        \(status.logFile)")
+                print("url:        \(status.url)")
+                guard status.running else { return }
+            }
+            let connection = try database.connect()
+            let migrator = try Migrator(directory: try ResourceLocator.sqlDirectory())
+            let pending = try migrator.pending(connection)
+            print("server:     PostgreSQL \(connection.serverVersion / 10000).\(connection.serverVersion % 10000)")
+            print("migrations: \(migrator.migrations.count - pending.count) applied, \(pending.count) pending")
+            if pending.count < migrator.migrations.count {
+                let counts = try connection.query(
+                    """
+                    SELECT (SELECT count(*) FROM headway.metrics), (SELECT count(*) FROM headway.sources),
+                           (SELECT count(*) FROM headway.commitments), (SELECT count(*) FROM headway.observations)
+                    """)[0]
+                print(
+                    "contents:   \(try counts.decode(Int.self, at: 0)) metrics, \(try counts.decode(Int.self, at: 1)) sources, "
+                        + "\(try counts.decode(Int.self, at: 2)) commitments, \(try counts.decode(Int.self, at: 3)) observations")
+            }
+        }
+    }
+
+    struct PrintURL: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "url", abstract: "Print the database URL (for psql); a password is masked unless --show-password.")
+        @OptionGroup var database: DatabaseOptions
+        @Flag(help: "Print a configured URL's password as it is.") var showPassword = false
+
+        func run() throws {
+            if let url = database.configuredURL {
+                print(showPassword ? url : DatabaseURL.redacted(url))
+            } else {
+                let cluster = EmbeddedCluster(home: EmbeddedCluster.defaultHome())
+                try cluster.start()
+                print(cluster.url)
+            }
+        }
+    }
+}

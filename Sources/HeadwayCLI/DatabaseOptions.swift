@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import HeadwayPostgres
+import HeadwayStore
+
+/// How a command finds its database, shared by every command that needs one.
+struct DatabaseOptions: ParsableArguments {
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp(
+            "PostgreSQL URL or conninfo (default: HEADWAY_DATABASE_URL, DATABASE_URL, else the embedded cluster).",
+            valueName: "url"))
+    var databaseURL: String?
+
+    /// The configured URL, or nil when the embedded cluster is to be used.
+    var configuredURL: String? {
+        let environment = ProcessInfo.processInfo.environment
+        for candidate in [databaseURL, environment["HEADWAY_DATABASE_URL"], environment["DATABASE_URL"]] {
+            if let candidate, !candidate.isEmpty { return candidate }
+        }
+        return nil
+    }
+
+    /// Connects to the configured database, starting the embedded cluster first if that is the one.
+    func connect() throws -> PostgresConnection {
+        if let url = configuredURL { return try PostgresConnection(url: url) }
+        let cluster = EmbeddedCluster(home: EmbeddedCluster.defaultHome())
+        try cluster.start()
+        return try PostgresConnection(url: cluster.url)
+    }
+
+    /// Connects and applies pending migrations, so every command sees the current schema.
+    func connectMigrated() throws -> PostgresConnection {
+        let connection = try connect()
+        try Migrator(directory: try ResourceLocator.sqlDirectory()).migrate(connection)
+        return connection
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import HeadwayPostgres
+import HeadwayStore
+import Logging
+
+/// `headway`: track public commitments against published progress figures.
+public struct HeadwayCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "headway",
+        abstract: "Track public commitments against the progress figures published over time.",
+        discussion: """
+            Database: --database-url, else HEADWAY_DATABASE_URL, else DATABASE_URL, else the embedded
+            PostgreSQL cluster in $HEADWAY_HOME (default ~/.local/share/headway).
+            """,
+        subcommands: [DatabaseCommand.self]
+    )
+
+    public init() {}
+
+    /// Parses and runs; failures are one line on stderr and a non-zero exit.
+    public static func main(arguments: [String]? = nil) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            let configured = ProcessInfo.processInfo.environment["HEADWAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            handler.logLevel = configured ?? .warning
+            return handler
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let error as PostgresError {
+            fail(error.description)
+        } catch let error as HeadwayError {
+            fail(error.message)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    private static func fail(_ message: String) -> Never {
+        let line = DatabaseURL.redactingSecrets(in: message).replacingOccurrences(of: "\n", with: " ")
+        FileHandle.standardError.write(Data("headway: \(line)\n".utf8))
+        Foundation.exit(1)
+    }
+}

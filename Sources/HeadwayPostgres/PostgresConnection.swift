@@ -1,0 +1,357 @@
+import CLibPQ
+import Foundation
+import Logging
+
+/// One connection to PostgreSQL through libpq.
+///
+/// Confined to one task or thread at a time: libpq connections are not thread-safe, so this
+/// type is deliberately not `Sendable`. Every statement is parameterized (`SQLQuery`); scripts
+/// with several statements (migrations) go through `executeScript`.
+/// See https://www.postgresql.org/docs/current/libpq.html.
+public final class PostgresConnection {
+    private let handle: OpaquePointer
+    private let noticeSink: NoticeSink
+    private var transactionDepth = 0
+    public let logger: Logger
+
+    /// Connects with a URL (`postgresql://…`) or a keyword/value conninfo string.
+    ///
+    /// The string is passed to `PQconnectdbParams` as an expanded `dbname`, never spliced into
+    /// another conninfo; the session is pinned to UTF-8, ISO dates and UTC.
+    /// - Throws: `PostgresError` of kind `.connection`, whose message names the cause and never the password.
+    public init(url: String, applicationName: String = "headway", logger: Logger = Logger(label: "headway.postgres")) throws {
+        self.logger = logger
+        // Defaults first: the expanded URL may override them.
+        let keywords = ["connect_timeout", "application_name", "client_encoding", "dbname"]
+        let values = ["10", applicationName, "UTF8", url]
+        let connection = withCStrings(keywords) { keywordPointers in
+            withCStrings(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let connection else {
+            throw PostgresError(kind: .connection, message: "could not connect to the database: out of memory")
+        }
+        handle = connection
+        noticeSink = NoticeSink(logger: logger)
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let reason = String(cString: PQerrorMessage(connection))
+            // deinit calls PQfinish, which libpq requires even after a failed connection.
+            throw PostgresError(kind: .connection, message: Self.describeConnectionFailure(reason))
+        }
+        PQsetNoticeReceiver(connection, noticeReceiver, Unmanaged.passUnretained(noticeSink).toOpaque())
+        try executeScript("SET DateStyle = ISO; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601")
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// The server's version number, e.g. 150018.
+    public var serverVersion: Int { Int(PQserverVersion(handle)) }
+
+    /// Runs a query and returns all its rows.
+    public func query(_ query: SQLQuery) throws -> [PostgresRow] {
+        let result = try run(query)
+        defer { PQclear(result) }
+        return rowsOf(result)
+    }
+
+    /// Runs a statement and returns the number of rows it affected.
+    @discardableResult
+    public func execute(_ query: SQLQuery) throws -> Int {
+        let result = try run(query)
+        defer { PQclear(result) }
+        return Int(String(cString: PQcmdTuples(result))) ?? 0
+    }
+
+    /// Runs one or more statements with no parameters (a migration file).
+    public func executeScript(_ sql: String) throws {
+        guard PQsendQuery(handle, sql) == 1 else { throw clientError(sql: nil) }
+        var failure: PostgresError?
+        while let result = PQgetResult(handle) {
+            let status = PQresultStatus(result)
+            if failure == nil, status != PGRES_COMMAND_OK, status != PGRES_TUPLES_OK, status != PGRES_EMPTY_QUERY {
+                failure = serverError(result, sql: sql)
+            }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+    }
+
+    /// Runs `body` in a transaction (a savepoint when nested): committed when it returns,
+    /// rolled back when it throws.
+    public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        let savepoint = "headway_savepoint_\(transactionDepth)"
+        try executeScript(transactionDepth == 0 ? "BEGIN" : "SAVEPOINT \(savepoint)")
+        transactionDepth += 1
+        defer { transactionDepth -= 1 }
+        do {
+            let value = try body(self)
+            try executeScript(transactionDepth == 1 ? "COMMIT" : "RELEASE SAVEPOINT \(savepoint)")
+            return value
+        } catch {
+            let undo = transactionDepth == 1 ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT \(savepoint); RELEASE SAVEPOINT \(savepoint)"
+            try? executeScript(undo)
+            throw error
+        }
+    }
+
+    /// Runs `body` in a transaction, retrying it when PostgreSQL reports a serialization
+    /// failure or a deadlock (it asks clients to retry those), up to `attempts` times.
+    public func retryingTransaction<T>(attempts: Int = 8, _ body: (PostgresConnection) throws -> T) throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try transaction(body)
+            } catch let error as PostgresError where error.sqlState?.isTransient == true && attempt < attempts {
+                logger.debug("retrying transaction after \(error.sqlState?.code ?? "")")
+                attempt += 1
+                usleep(UInt32.random(in: 1_000...20_000) * UInt32(attempt))
+            }
+        }
+    }
+
+    /// Streams rows into `COPY … FROM STDIN` (text format) and returns how many were copied.
+    ///
+    /// `body` writes rows through the `CopyWriter`; if it throws, the COPY is aborted and the
+    /// error rethrown. See https://www.postgresql.org/docs/current/libpq-copy.html.
+    @discardableResult
+    public func copyIn(_ sql: String, _ body: (inout CopyWriter) throws -> Void) throws -> Int {
+        let start = PQexec(handle, sql)
+        let startStatus = PQresultStatus(start)
+        if startStatus != PGRES_COPY_IN {
+            defer { PQclear(start) }
+            throw start.map { serverError($0, sql: sql) } ?? clientError(sql: sql)
+        }
+        PQclear(start)
+        var writer = CopyWriter(handle: handle)
+        var bodyError: (any Error)?
+        do {
+            try body(&writer)
+            try writer.flush()
+        } catch {
+            bodyError = error
+        }
+        let endStatus = bodyError == nil ? PQputCopyEnd(handle, nil) : PQputCopyEnd(handle, "aborted by headway")
+        var failure: PostgresError? = endStatus == 1 ? nil : clientError(sql: sql)
+        var copied = 0
+        while let result = PQgetResult(handle) {
+            if PQresultStatus(result) == PGRES_COMMAND_OK {
+                copied = Int(String(cString: PQcmdTuples(result))) ?? 0
+            } else if failure == nil {
+                failure = serverError(result, sql: sql)
+            }
+            PQclear(result)
+        }
+        if let bodyError { throw bodyError }
+        if let failure { throw failure }
+        return copied
+    }
+
+    /// Runs a query and hands each row to `body` as it arrives (libpq single-row mode), so a
+    /// large result is never held in memory whole.
+    public func forEachRow(_ query: SQLQuery, _ body: (PostgresRow) throws -> Void) throws {
+        try send(query)
+        guard PQsetSingleRowMode(handle) == 1 else { throw clientError(sql: query.sql) }
+        var failure: (any Error)?
+        var columns: PostgresColumns?
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            if status == PGRES_SINGLE_TUPLE, failure == nil {
+                let names = columns ?? columnsOf(result)
+                columns = names
+                do { try body(rowOf(result, row: 0, columns: names)) } catch { failure = error }
+            } else if status != PGRES_TUPLES_OK, status != PGRES_COMMAND_OK, failure == nil {
+                failure = serverError(result, sql: query.sql)
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    // MARK: - libpq plumbing
+
+    private func send(_ query: SQLQuery) throws {
+        let sent: Int32 = withOptionalCStrings(query.parameters) { values in
+            PQsendQueryParams(handle, query.sql, Int32(query.parameters.count), nil, values, nil, nil, 0)
+        }
+        guard sent == 1 else { throw clientError(sql: query.sql) }
+    }
+
+    private func run(_ query: SQLQuery) throws -> OpaquePointer {
+        try send(query)
+        var kept: OpaquePointer?
+        var failure: PostgresError?
+        // Drain every result so the connection is ready for the next statement.
+        while let result = PQgetResult(handle) {
+            let status = PQresultStatus(result)
+            if status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK, kept == nil, failure == nil {
+                kept = result
+                continue
+            }
+            if failure == nil, status != PGRES_TUPLES_OK, status != PGRES_COMMAND_OK {
+                failure = serverError(result, sql: query.sql)
+            }
+            PQclear(result)
+        }
+        if let failure {
+            if let kept { PQclear(kept) }
+            throw failure
+        }
+        guard let kept else { throw clientError(sql: query.sql) }
+        return kept
+    }
+
+    private func columnsOf(_ result: OpaquePointer) -> PostgresColumns {
+        PostgresColumns(names: (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) })
+    }
+
+    private func rowOf(_ result: OpaquePointer, row: Int32, columns: PostgresColumns) -> PostgresRow {
+        let values: [String?] = (0..<Int32(columns.names.count)).map { column in
+            PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+        }
+        return PostgresRow(columns: columns, values: values)
+    }
+
+    private func rowsOf(_ result: OpaquePointer) -> [PostgresRow] {
+        let columns = columnsOf(result)
+        return (0..<PQntuples(result)).map { rowOf(result, row: $0, columns: columns) }
+    }
+
+    private func serverError(_ result: OpaquePointer, sql: String?) -> PostgresError {
+        func field(_ code: Int32) -> String? {
+            guard let value = PQresultErrorField(result, code) else { return nil }
+            return String(cString: value)
+        }
+        guard let message = field(DiagnosticField.messagePrimary) else { return clientError(sql: sql) }
+        return PostgresError(
+            kind: .server, message: message, sqlState: field(DiagnosticField.sqlState).map(SQLState.init),
+            detail: field(DiagnosticField.messageDetail), hint: field(DiagnosticField.messageHint),
+            table: field(DiagnosticField.tableName), column: field(DiagnosticField.columnName),
+            constraint: field(DiagnosticField.constraintName), sql: sql)
+    }
+
+    private func clientError(sql: String?) -> PostgresError {
+        let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let lost = PQstatus(handle) != CONNECTION_OK
+        return PostgresError(
+            kind: .client,
+            message: lost ? "lost the connection to the database server: \(message)" : message, sql: sql)
+    }
+
+    /// Turns libpq's multi-line connection error into one line that says what to do.
+    static func describeConnectionFailure(_ raw: String) -> String {
+        let lines = raw.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let text = lines.joined(separator: " ")
+        let lower = text.lowercased()
+        let advice: String
+        if lower.contains("password authentication failed") || lower.contains("no password supplied") {
+            advice = "the database rejected the user name or password"
+        } else if lower.contains("connection refused") || lower.contains("no such file or directory") {
+            advice = "no database server is listening there (is it running? `headway db start` starts the embedded one)"
+        } else if lower.contains("timeout expired") || lower.contains("timed out") {
+            advice = "the database server did not answer in time"
+        } else if lower.contains("does not exist") {
+            advice = "the database or role does not exist"
+        } else {
+            advice = "could not connect"
+        }
+        let detail = lines.last(where: { !$0.isEmpty }) ?? text
+        return DatabaseURL.redactingSecrets(in: "could not connect to the database: \(advice) (\(detail))")
+    }
+}
+
+/// Buffers COPY data and hands it to libpq in large chunks.
+public struct CopyWriter {
+    fileprivate let handle: OpaquePointer
+    private var buffer: [UInt8] = []
+    private static let chunkSize = 256 * 1024
+
+    fileprivate init(handle: OpaquePointer) {
+        self.handle = handle
+        buffer.reserveCapacity(Self.chunkSize + 4096)
+    }
+
+    /// Appends raw COPY text-format bytes (a row is tab-separated fields ending in `\n`).
+    public mutating func write(_ bytes: some Sequence<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.chunkSize { try flush() }
+    }
+
+    /// Appends one row, escaping each field for COPY's text format; nil is written as `\N`.
+    public mutating func writeRow(_ fields: [String?]) throws {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { buffer.append(9) }
+            guard let field else {
+                buffer.append(contentsOf: [92, 78])
+                continue
+            }
+            Self.appendEscaped(field.utf8, to: &buffer)
+        }
+        buffer.append(10)
+        if buffer.count >= Self.chunkSize { try flush() }
+    }
+
+    /// Escapes backslash, tab, newline and carriage return for COPY's text format.
+    public static func appendEscaped(_ bytes: some Sequence<UInt8>, to buffer: inout [UInt8]) {
+        for byte in bytes {
+            switch byte {
+            case 92: buffer.append(contentsOf: [92, 92])
+            case 9: buffer.append(contentsOf: [92, 116])
+            case 10: buffer.append(contentsOf: [92, 110])
+            case 13: buffer.append(contentsOf: [92, 114])
+            default: buffer.append(byte)
+            }
+        }
+    }
+
+    mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        let status = buffer.withUnsafeBufferPointer { pointer in
+            pointer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
+        }
+        guard status == 1 else {
+            let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw PostgresError(kind: .client, message: "COPY failed while sending data: \(message)")
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// libpq's `PG_DIAG_*` field codes, which are character macros Swift cannot import.
+enum DiagnosticField {
+    static let sqlState = Int32(UInt8(ascii: "C"))
+    static let messagePrimary = Int32(UInt8(ascii: "M"))
+    static let messageDetail = Int32(UInt8(ascii: "D"))
+    static let messageHint = Int32(UInt8(ascii: "H"))
+    static let tableName = Int32(UInt8(ascii: "t"))
+    static let columnName = Int32(UInt8(ascii: "c"))
+    static let constraintName = Int32(UInt8(ascii: "n"))
+    static let severity = Int32(UInt8(ascii: "V"))
+}
+
+/// Receives server notices (warnings, `RAISE NOTICE`) so they go to the log instead of stderr.
+private final class NoticeSink {
+    let logger: Logger
+    init(logger: Logger) { self.logger = logger }
+}
+
+private func noticeReceiver(_ context: UnsafeMutableRawPointer?, _ result: OpaquePointer?) {
+    guard let context, let result else { return }
+    let sink = Unmanaged<NoticeSink>.fromOpaque(context).takeUnretainedValue()
+    let message = PQresultErrorField(result, DiagnosticField.messagePrimary).map { String(cString: $0) } ?? ""
+    let severity = PQresultErrorField(result, DiagnosticField.severity).map { String(cString: $0) } ?? "NOTICE"
+    sink.logger.debug("postgres \(severity.lowercased()): \(message)")
+}
+
+private func withCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { pointers.forEach { free($0) } }
+    return body(pointers.map { $0.map { UnsafePointer($0) } })
+}
+
+private func withOptionalCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let pointers: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0) } ?? nil }
+    defer { pointers.forEach { free($0) } }
+    return body(pointers.map { $0.map { UnsafePointer($0) } })
+}

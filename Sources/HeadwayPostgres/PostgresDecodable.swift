@@ -1,0 +1,129 @@
+import Foundation
+
+/// A Swift type that can be built from a PostgreSQL text-format value.
+public protocol PostgresDecodable {
+    init(postgresText text: String) throws
+}
+
+private func decodingError(_ text: String, _ type: Any.Type) -> PostgresError {
+    PostgresError(kind: .decoding, message: "cannot read \(String(reflecting: text).prefix(40)) as \(type)")
+}
+
+extension String: PostgresDecodable {
+    public init(postgresText text: String) { self = text }
+}
+
+extension Int: PostgresDecodable {
+    public init(postgresText text: String) throws {
+        guard let value = Int(text) else { throw decodingError(text, Int.self) }
+        self = value
+    }
+}
+
+extension Int64: PostgresDecodable {
+    public init(postgresText text: String) throws {
+        guard let value = Int64(text) else { throw decodingError(text, Int64.self) }
+        self = value
+    }
+}
+
+extension Double: PostgresDecodable {
+    public init(postgresText text: String) throws {
+        switch text {
+        case "Infinity": self = .infinity
+        case "-Infinity": self = -.infinity
+        case "NaN": self = .nan
+        default:
+            guard let value = Double(text) else { throw decodingError(text, Double.self) }
+            self = value
+        }
+    }
+}
+
+extension Bool: PostgresDecodable {
+    public init(postgresText text: String) throws {
+        switch text {
+        case "t", "true": self = true
+        case "f", "false": self = false
+        default: throw decodingError(text, Bool.self)
+        }
+    }
+}
+
+extension Decimal: PostgresDecodable {
+    /// Exact for `numeric` values of up to 38 significant digits; `NaN` is rejected.
+    public init(postgresText text: String) throws {
+        guard text != "NaN", let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
+            !value.isNaN
+        else { throw decodingError(text, Decimal.self) }
+        self = value
+    }
+}
+
+extension Date: PostgresDecodable {
+    /// Reads `timestamptz` in ISO DateStyle (`2024-04-05 10:30:00.123456+00`), and `date`
+    /// (`2024-04-05`, as midnight UTC).
+    public init(postgresText text: String) throws {
+        guard let date = PostgresTimestamp.parse(text) else { throw decodingError(text, Date.self) }
+        self = date
+    }
+}
+
+enum PostgresTimestamp {
+    /// Parses the ISO output of `timestamptz` (the connection pins DateStyle=ISO).
+    static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func number(_ digits: Int) -> Int? {
+            guard index + digits <= bytes.count else { return nil }
+            var value = 0
+            for _ in 0..<digits {
+                let byte = bytes[index]
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+                index += 1
+            }
+            return value
+        }
+        func expect(_ character: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == character else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2) else { return nil }
+        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        if index == bytes.count { return Date(timeIntervalSince1970: seconds) }
+        guard expect(32), let hour = number(2), expect(58), let minute = number(2), expect(58), let second = number(2)
+        else { return nil }
+        seconds += Double(hour * 3600 + minute * 60 + second)
+        if expect(46) {
+            var scale = 0.1
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                seconds += Double(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        if index < bytes.count {
+            guard bytes[index] == 43 || bytes[index] == 45 else { return nil }
+            let sign = bytes[index] == 43 ? 1.0 : -1.0
+            index += 1
+            guard let offsetHours = number(2) else { return nil }
+            var offset = Double(offsetHours * 3600)
+            if expect(58), let offsetMinutes = number(2) { offset += Double(offsetMinutes * 60) }
+            if expect(58), let offsetSeconds = number(2) { offset += Double(offsetSeconds) }
+            seconds -= sign * offset
+        }
+        return index == bytes.count ? Date(timeIntervalSince1970: seconds) : nil
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

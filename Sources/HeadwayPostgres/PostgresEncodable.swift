@@ -1,0 +1,40 @@
+import Foundation
+
+/// A Swift value sent to PostgreSQL as a text-format parameter.
+public protocol PostgresEncodable: Sendable {
+    /// The value in PostgreSQL's text input format; nil is SQL NULL.
+    var postgresText: String? { get }
+}
+
+extension String: PostgresEncodable { public var postgresText: String? { self } }
+extension Substring: PostgresEncodable { public var postgresText: String? { String(self) } }
+extension Int: PostgresEncodable { public var postgresText: String? { String(self) } }
+extension Int32: PostgresEncodable { public var postgresText: String? { String(self) } }
+extension Int64: PostgresEncodable { public var postgresText: String? { String(self) } }
+extension Double: PostgresEncodable { public var postgresText: String? { "\(self)" } }
+extension Bool: PostgresEncodable { public var postgresText: String? { self ? "true" : "false" } }
+extension Decimal: PostgresEncodable {
+    public var postgresText: String? { NSDecimalNumber(decimal: self).description(withLocale: Locale(identifier: "en_US_POSIX")) }
+}
+
+extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
+    public var postgresText: String? { self?.postgresText }
+}
+
+/// A PostgreSQL `text[]` parameter.
+public struct PostgresTextArray: PostgresEncodable {
+    public var elements: [String]
+    public init(_ elements: [String]) { self.elements = elements }
+
+    public var postgresText: String? {
+        let quoted = elements.map { element -> String in
+            var escaped = "\""
+            for character in element.unicodeScalars {
+                if character == "\"" || character == "\\" { escaped.unicodeScalars.append("\\") }
+                escaped.unicodeScalars.append(character)
+            }
+            return escaped + "\""
+        }
+        return "{" + quoted.joined(separator: ",") + "}"
+    }
+}

@@ -1,0 +1,55 @@
+/// A SQL statement whose interpolated values travel as `$n` parameters, never as SQL text.
+///
+/// ```swift
+/// let query: SQLQuery = "SELECT name FROM headway.metrics WHERE key = \(key)"
+/// // text: SELECT name FROM headway.metrics WHERE key = $1, parameters: [key]
+/// ```
+/// Raw SQL (identifiers, fixed fragments) must be spelled `\(unsafeSQL: "...")`, so injection
+/// is hard to write by accident. See https://www.postgresql.org/docs/current/libpq-exec.html#LIBPQ-PQEXECPARAMS.
+public struct SQLQuery: ExpressibleByStringInterpolation, Sendable, CustomStringConvertible {
+    public private(set) var sql: String
+    public private(set) var parameters: [String?]
+
+    public init(stringLiteral value: String) {
+        sql = value
+        parameters = []
+    }
+
+    public init(stringInterpolation: StringInterpolation) {
+        sql = stringInterpolation.sql
+        parameters = stringInterpolation.parameters
+    }
+
+    /// A statement with explicit `$n` placeholders and their values.
+    public init(_ sql: String, parameters: [any PostgresEncodable]) {
+        self.sql = sql
+        self.parameters = parameters.map { $0.postgresText }
+    }
+
+    /// The SQL text only: parameter values are never shown.
+    public var description: String { sql }
+
+    public struct StringInterpolation: StringInterpolationProtocol {
+        var sql = ""
+        var parameters: [String?] = []
+
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            sql.reserveCapacity(literalCapacity + interpolationCount * 3)
+        }
+
+        public mutating func appendLiteral(_ literal: String) { sql += literal }
+
+        public mutating func appendInterpolation(_ value: some PostgresEncodable) {
+            parameters.append(value.postgresText)
+            sql += "$\(parameters.count)"
+        }
+
+        public mutating func appendInterpolation(_ value: (some PostgresEncodable)?) {
+            parameters.append(value?.postgresText)
+            sql += "$\(parameters.count)"
+        }
+
+        /// Splices SQL text in as it is. Only for trusted, fixed fragments.
+        public mutating func appendInterpolation(unsafeSQL fragment: String) { sql += fragment }
+    }
+}

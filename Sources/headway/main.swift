@@ -1,0 +1,3 @@
+import HeadwayCLI
+
+HeadwayCommand.main()
