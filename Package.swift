@@ -26,20 +26,21 @@ let package = Package(
         ),
         // The measurement model and civil dates: pure Swift, no database.
         .target(name: "HeadwayModel"),
+        // Reading input files: the observation CSV and the YAML/JSON definitions, checked line by line.
+        .target(name: "HeadwayIngest", dependencies: ["HeadwayModel", .product(name: "Yams", package: "Yams")]),
         // Migrations, the embedded cluster, loading and storing: the model in PostgreSQL.
         .target(
             name: "HeadwayStore",
             dependencies: [
-                "HeadwayPostgres", "HeadwayModel",
+                "HeadwayPostgres", "HeadwayModel", "HeadwayIngest",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // The command line: one subcommand per file.
         .target(
             name: "HeadwayCLI",
             dependencies: [
-                "HeadwayStore", "HeadwayModel", "HeadwayPostgres",
+                "HeadwayStore", "HeadwayModel", "HeadwayPostgres", "HeadwayIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -47,8 +48,10 @@ let package = Package(
         .executableTarget(name: "headway", dependencies: ["HeadwayCLI"]),
         .target(name: "TestSupport", dependencies: ["HeadwayStore", "HeadwayPostgres"], path: "Tests/TestSupport"),
         .testTarget(name: "HeadwayModelTests", dependencies: ["HeadwayModel"]),
+        .testTarget(name: "HeadwayIngestTests", dependencies: ["HeadwayIngest", "HeadwayModel"]),
         .testTarget(name: "HeadwayPostgresTests", dependencies: ["HeadwayPostgres", "TestSupport"]),
-        .testTarget(name: "HeadwayStoreTests", dependencies: ["HeadwayStore", "HeadwayModel", "HeadwayPostgres", "TestSupport"]),
+        .testTarget(
+            name: "HeadwayStoreTests", dependencies: ["HeadwayStore", "HeadwayModel", "HeadwayPostgres", "HeadwayIngest", "TestSupport"]),
         .testTarget(
             name: "HeadwayCLITests",
             dependencies: [

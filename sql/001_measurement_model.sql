@@ -26,28 +26,26 @@ CREATE TABLE headway.metrics (
     unit        text NOT NULL CHECK (unit <> ''),
     kind        text NOT NULL CHECK (kind IN ('additive', 'level')),
     version     integer NOT NULL DEFAULT 1 CHECK (version >= 1),
-    recorded_at timestamptz NOT NULL DEFAULT now(),
-    -- Observations reference (key, kind), so a metric's kind cannot change under its data.
-    UNIQUE (key, kind)
+    recorded_at timestamptz NOT NULL DEFAULT now()
 );
 
 -- Every published figure, every revision. Distributable by metric (Citus): the metric leads
--- the primary key and every unique index.
+-- every index. Kept lean for bulk loads: one unique index, and the metric and source checked
+-- once per statement (below) rather than by per-row foreign-key triggers, which would triple
+-- the cost of loading a million rows. Metrics and sources are never deleted and their keys
+-- never change, so a check at insert time is enough to keep every reference valid.
 CREATE TABLE headway.observations (
     metric       headway.key NOT NULL,
-    id           bigint GENERATED ALWAYS AS IDENTITY,
     kind         text NOT NULL,
     period_start date,
     period_end   date NOT NULL,
     revision     integer NOT NULL DEFAULT 1 CHECK (revision >= 1),
     value        numeric NOT NULL CHECK (abs(value) < 1e100),  -- also rejects NaN and infinities
     qualifier    text NOT NULL DEFAULT 'exact' CHECK (qualifier IN ('exact', 'about', 'at_least', 'at_most')),
-    source       headway.key REFERENCES headway.sources (key),
+    source       headway.key,
     published_on date NOT NULL,
     note         text,
     recorded_at  timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (metric, id),
-    FOREIGN KEY (metric, kind) REFERENCES headway.metrics (key, kind),
     -- Additive amounts cover [period_start, period_end]; levels are read at period_end.
     CONSTRAINT observations_period_matches_kind CHECK ((kind = 'level') = (period_start IS NULL)),
     CONSTRAINT observations_period_in_order CHECK (period_start <= period_end)
@@ -56,6 +54,44 @@ CREATE TABLE headway.observations (
 -- One row per revision of a figure; the identity is (metric, period_start, period_end).
 CREATE UNIQUE INDEX observations_identity_revision
     ON headway.observations (metric, (coalesce(period_start, '-infinity'::date)), period_end, revision);
+
+-- Every inserted observation names a defined metric of its kind, and a defined source if any.
+CREATE FUNCTION headway.check_observation_references() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    bad record;
+BEGIN
+    SELECT n.metric, n.kind INTO bad FROM inserted n
+    WHERE NOT EXISTS (SELECT 1 FROM headway.metrics m WHERE m.key = n.metric AND m.kind = n.kind) LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'observation of metric "%" (kind %) does not match a defined metric', bad.metric, bad.kind
+            USING ERRCODE = 'foreign_key_violation', TABLE = 'observations', CONSTRAINT = 'observations_metric_defined';
+    END IF;
+    SELECT n.source INTO bad FROM inserted n
+    WHERE n.source IS NOT NULL AND NOT EXISTS (SELECT 1 FROM headway.sources s WHERE s.key = n.source) LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'observation source "%" is not defined', bad.source
+            USING ERRCODE = 'foreign_key_violation', TABLE = 'observations', CONSTRAINT = 'observations_source_defined';
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER observations_references AFTER INSERT ON headway.observations
+    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION headway.check_observation_references();
+
+-- A metric's kind cannot change under its data.
+CREATE FUNCTION headway.keep_metric_kind() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM headway.observations WHERE metric = OLD.key) THEN
+        RAISE EXCEPTION 'metric "%" has observations, so its kind cannot change from % to %', OLD.key, OLD.kind, NEW.kind
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER metrics_kind BEFORE UPDATE OF kind ON headway.metrics
+    FOR EACH ROW WHEN (OLD.kind IS DISTINCT FROM NEW.kind) EXECUTE FUNCTION headway.keep_metric_kind();
 
 CREATE TABLE headway.commitments (
     key                   headway.key PRIMARY KEY,
@@ -152,7 +188,7 @@ CREATE VIEW headway.observation_current AS
 SELECT DISTINCT ON (o.metric, o.period_start, o.period_end)
        o.metric, o.period_start, o.period_end, o.value, o.qualifier, o.published_on, o.revision,
        o.source, s.title AS source_title, s.publisher AS source_publisher, s.url AS source_url,
-       o.note, o.recorded_at, o.id AS observation_id
+       o.note, o.recorded_at
 FROM headway.observations o
 LEFT JOIN headway.sources s ON s.key = o.source
 ORDER BY o.metric, o.period_start, o.period_end, o.published_on DESC, o.revision DESC;

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeadwayIngest
 import HeadwayPostgres
 import HeadwayStore
 import Logging
@@ -13,7 +14,7 @@ public struct HeadwayCommand: ParsableCommand {
             Database: --database-url, else HEADWAY_DATABASE_URL, else DATABASE_URL, else the embedded
             PostgreSQL cluster in $HEADWAY_HOME (default ~/.local/share/headway).
             """,
-        subcommands: [DatabaseCommand.self]
+        subcommands: [DatabaseCommand.self, ApplyCommand.self, LoadCommand.self, DemoCommand.self]
     )
 
     public init() {}
@@ -33,6 +34,12 @@ public struct HeadwayCommand: ParsableCommand {
             fail(error.description)
         } catch let error as HeadwayError {
             fail(error.message)
+        } catch let error as InputError {
+            fail(error.description)
+        } catch let error as ObservationLoader.InvalidInput {
+            // One line per bad row, each FILE:LINE: column NAME: what is wrong.
+            FileHandle.standardError.write(Data(error.description.split(separator: "\n").map { "headway: \($0)\n" }.joined().utf8))
+            Foundation.exit(1)
         } catch {
             exit(withError: error)
         }

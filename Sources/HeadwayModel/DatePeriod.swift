@@ -105,7 +105,8 @@ public struct DatePeriod: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension String {
-    var trimmingSpaces: String {
+    /// The text without leading and trailing white space.
+    public var trimmingSpaces: String {
         var view = Substring(self)
         while let first = view.first, first.isWhitespace { view.removeFirst() }
         while let last = view.last, last.isWhitespace { view.removeLast() }

@@ -1,0 +1,18 @@
+# Build: the Swift toolchain and libpq's headers.
+FROM swift:6.0-jammy AS build
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev pkg-config && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Package.swift ./
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --product headway --static-swift-stdlib
+
+# Run: the binary, libpq, and the migrations and seeds it reads from ../share/headway.
+FROM ubuntu:22.04
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certificates && rm -rf /var/lib/apt/lists/*
+COPY --from=build /src/.build/release/headway /usr/local/bin/headway
+COPY sql /usr/local/share/headway/sql
+COPY seeds /usr/local/share/headway/seeds
+USER nobody
+ENTRYPOINT ["headway"]
+CMD ["db", "migrate"]

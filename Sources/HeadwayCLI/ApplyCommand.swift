@@ -1,0 +1,32 @@
+import ArgumentParser
+import HeadwayIngest
+import HeadwayStore
+
+/// `headway apply FILE...`: sources, metrics and commitments from YAML or JSON.
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Create or update sources, metrics and commitments from YAML or JSON files.",
+        discussion: "Applying the same file twice changes nothing; a changed definition is updated and its earlier version kept."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print what would change, and change nothing.") var dryRun = false
+    @Argument(help: "Definition files (.yaml, .yml or .json).") var files: [String]
+
+    func run() throws {
+        var definitions = Definitions()
+        for file in files { try definitions.merge(try DefinitionsReader.read(path: file)) }
+        let changes = try DefinitionApplier(connection: try database.connectMigrated()).apply(definitions, dryRun: dryRun)
+        print(Self.describe(changes, dryRun: dryRun))
+    }
+
+    static func describe(_ changes: [DefinitionApplier.Change], dryRun: Bool) -> String {
+        var lines = changes.filter { $0.action != .unchanged }.map { (dryRun ? "would be " : "") + $0.description }
+        let count = { (action: DefinitionApplier.Change.Action) in changes.filter { $0.action == action }.count }
+        lines.append(
+            "\(dryRun ? "Dry run: " : "")\(count(.created)) created, \(count(.updated)) updated, \(count(.unchanged)) unchanged"
+                + (dryRun ? "; nothing was written." : "."))
+        return lines.joined(separator: "\n")
+    }
+}

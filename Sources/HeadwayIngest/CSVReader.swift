@@ -1,0 +1,206 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A problem in an input file, located by file, line and (where it applies) column.
+///
+/// Reads `FILE:LINE: column NAME: what is wrong`, the form DESIGN.md fixes.
+public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
+    public let file: String
+    public let line: Int
+    public let column: String?
+    public let message: String
+
+    public init(file: String, line: Int, column: String?, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        if line == 0 { return "\(file): \(message)" }
+        if let column { return "\(file):\(line): column \(column): \(message)" }
+        return "\(file):\(line): \(message)"
+    }
+}
+
+/// Streams RFC 4180 records from a file descriptor, in constant memory.
+///
+/// Accepts LF and CRLF line ends, quoted fields with `""` escapes and embedded line breaks, and
+/// a UTF-8 byte order mark. Rejects, with the line and field, what a spreadsheet would silently
+/// mangle: unterminated quotes, stray quotes, invalid UTF-8 and NUL bytes.
+public final class CSVReader {
+    /// One record: its fields and the line it starts on.
+    public struct Record {
+        public var line: Int
+        public var fields: [String]
+    }
+
+    public let fileName: String
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: UnsafeMutableBufferPointer<UInt8>
+    private var position = 0
+    private var filled = 0
+    private var atEnd = false
+    private var line = 1
+    private var startedBOMCheck = false
+    private var field: [UInt8] = []
+    /// Bytes consumed so far (for progress reporting).
+    public private(set) var bytesRead: Int = 0
+
+    /// Reads from an open descriptor (standard input is 0); `ownsDescriptor` closes it at the end.
+    public init(descriptor: Int32, fileName: String, ownsDescriptor: Bool = false, chunkSize: Int = 1 << 20) {
+        self.descriptor = descriptor
+        self.fileName = fileName
+        self.ownsDescriptor = ownsDescriptor
+        buffer = .allocate(capacity: chunkSize)
+        field.reserveCapacity(256)
+    }
+
+    /// Opens a file by path (`-` is standard input).
+    public convenience init(path: String) throws {
+        if path == "-" {
+            self.init(descriptor: 0, fileName: "<stdin>")
+            return
+        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw InputError(file: path, line: 0, column: nil, message: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        self.init(descriptor: descriptor, fileName: path, ownsDescriptor: true)
+    }
+
+    deinit {
+        buffer.deallocate()
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    private func refill() throws -> Bool {
+        if atEnd { return false }
+        while true {
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw InputError(file: fileName, line: line, column: nil, message: "read failed: \(String(cString: strerror(errno)))")
+            }
+            position = 0
+            filled = count
+            bytesRead += count
+            if count == 0 { atEnd = true }
+            return count > 0
+        }
+    }
+
+    /// The next record, or nil at the end of the file. `columnName` names field N in errors.
+    ///
+    /// After an error the reader skips to the next line, so a caller that collects errors can go on.
+    public func next(columnName: (Int) -> String = { "\($0 + 1)" }) throws -> Record? {
+        do {
+            return try readRecord(columnName: columnName)
+        } catch let error as InputError {
+            try skipRestOfLine()
+            throw error
+        }
+    }
+
+    private func skipRestOfLine() throws {
+        while try position < filled || refill() {
+            let byte = buffer[position]
+            position += 1
+            if byte == 0x0A {
+                line += 1
+                return
+            }
+        }
+    }
+
+    private func readRecord(columnName: (Int) -> String) throws -> Record? {
+        if !startedBOMCheck {
+            startedBOMCheck = true
+            if try peekBOM() { position += 3 }
+        }
+        if position >= filled, try !refill() { return nil }
+        var fields: [String] = []
+        let startLine = line
+        var inQuotes = false
+        var wasQuoted = false
+        var afterClosingQuote = false
+        field.removeAll(keepingCapacity: true)
+
+        func fail(_ message: String) -> InputError {
+            InputError(file: fileName, line: line, column: columnName(fields.count), message: message)
+        }
+        func finishField() throws {
+            if field.contains(0) { throw fail("contains a NUL byte") }
+            guard let text = String(validating: field, as: UTF8.self) else { throw fail("is not valid UTF-8") }
+            fields.append(text)
+            field.removeAll(keepingCapacity: true)
+            wasQuoted = false
+            afterClosingQuote = false
+        }
+
+        while true {
+            if position >= filled, try !refill() {
+                // End of file: finish the last record (a final line break is optional).
+                if inQuotes {
+                    throw InputError(
+                        file: fileName, line: startLine, column: columnName(fields.count),
+                        message: "a quoted field is never closed (unterminated \" at end of file)")
+                }
+                try finishField()
+                return Record(line: startLine, fields: fields)
+            }
+            let byte = buffer[position]
+            position += 1
+            if inQuotes {
+                if byte == 0x22 {  // "
+                    if position >= filled { _ = try refill() }
+                    if position < filled, buffer[position] == 0x22 {
+                        field.append(0x22)
+                        position += 1
+                    } else {
+                        inQuotes = false
+                        afterClosingQuote = true
+                    }
+                } else {
+                    if byte == 0x0A { line += 1 }
+                    field.append(byte)
+                }
+                continue
+            }
+            switch byte {
+            case 0x2C:  // ,
+                try finishField()
+            case 0x0A:  // \n
+                try finishField()
+                line += 1
+                return Record(line: startLine, fields: fields)
+            case 0x0D:  // \r: only as part of \r\n
+                if position >= filled { _ = try refill() }
+                guard position < filled, buffer[position] == 0x0A else { throw fail("a carriage return outside quotes must be followed by a line feed") }
+            case 0x22:
+                guard field.isEmpty, !wasQuoted, !afterClosingQuote else {
+                    throw fail("a quote (\") inside an unquoted field; quote the whole field and double the quote (\"\")")
+                }
+                inQuotes = true
+                wasQuoted = true
+            default:
+                if afterClosingQuote { throw fail("text after a closing quote; a quoted field must end at a comma or line end") }
+                field.append(byte)
+            }
+        }
+    }
+
+    private func peekBOM() throws -> Bool {
+        if filled - position < 3 {
+            // Only at the very start: the first read holds the BOM whole unless the file is tiny.
+            if position >= filled { _ = try refill() }
+        }
+        return filled - position >= 3 && buffer[position] == 0xEF && buffer[position + 1] == 0xBB && buffer[position + 2] == 0xBF
+    }
+}
+

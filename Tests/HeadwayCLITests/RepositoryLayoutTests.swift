@@ -1,0 +1,56 @@
+import Foundation
+import HeadwayStore
+import Testing
+import Yams
+
+/// The files a newcomer and the container setup rely on are there and fit together.
+@Suite struct RepositoryLayoutTests {
+    let root = ResourceLocator.sourceRoot
+
+    private func read(_ path: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    @Test func composeRunsMigrationsOnceTheDatabaseIsHealthy() throws {
+        let compose = try #require(try Yams.load(yaml: try read("docker-compose.yml")) as? [String: Any])
+        let services = try #require(compose["services"] as? [String: Any])
+        let db = try #require(services["db"] as? [String: Any])
+        #expect((db["image"] as? String)?.hasPrefix("postgres:") == true)
+        let healthcheck = try #require(db["healthcheck"] as? [String: Any])
+        #expect((healthcheck["test"] as? [String])?.joined(separator: " ").contains("pg_isready") == true)
+        let volumes = try #require(db["volumes"] as? [String])
+        let namedVolume = try #require(volumes.first?.split(separator: ":").first.map(String.init))
+        #expect((compose["volumes"] as? [String: Any])?.keys.contains(namedVolume) == true)
+
+        let headway = try #require(services["headway"] as? [String: Any])
+        #expect(headway["build"] as? String == ".")
+        let dependsOn = try #require(headway["depends_on"] as? [String: Any])
+        #expect((dependsOn["db"] as? [String: Any])?["condition"] as? String == "service_healthy")
+        #expect(headway["command"] as? [String] == ["db", "migrate"])
+        let environment = try #require(headway["environment"] as? [String: Any])
+        #expect((environment["HEADWAY_DATABASE_URL"] as? String)?.contains("@db:5432/") == true)
+    }
+
+    @Test func dockerfileShipsTheBinaryWithItsMigrations() throws {
+        let dockerfile = try read("Dockerfile")
+        #expect(dockerfile.contains("libpq-dev"))
+        #expect(dockerfile.contains("COPY sql /usr/local/share/headway/sql"))
+        #expect(dockerfile.contains("ENTRYPOINT [\"headway\"]"))
+    }
+
+    @Test func layoutIsInPlace() throws {
+        for path in ["Package.swift", "Sources", "Tests", "sql", "seeds", "docker-compose.yml", "README.md", ".ci/run"] {
+            #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path), "\(path)")
+        }
+        let gitignore = try read(".gitignore")
+        #expect(gitignore.contains("Package.resolved"))
+        #expect(gitignore.contains(".build/"))
+    }
+
+    @Test func readmeQuickStartIsTwoCommands() throws {
+        let readme = try read("README.md")
+        #expect(readme.contains("scripts/demo"))
+        #expect(readme.contains("scripts/test"))
+        #expect(try read(".ci/run").contains("scripts/test"))
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import HeadwayPostgres
+import TestSupport
+import Testing
+
+/// The libpq layer against a real PostgreSQL that the test run starts itself.
+@Suite struct PostgresConnectionTests {
+    let connection: PostgresConnection
+
+    init() throws {
+        connection = try TestDatabase.connect(migrated: false)
+        try connection.executeScript("CREATE TABLE items (id int PRIMARY KEY, name text, amount numeric, day date)")
+    }
+
+    @Test func interpolatedValuesAreParametersNotSQL() throws {
+        let hostile = "'); DROP TABLE items; --"
+        let query: SQLQuery = "SELECT \(hostile)::text, \(42), \(unsafeSQL: "'fixed'")"
+        #expect(query.sql == "SELECT $1::text, $2, 'fixed'")
+        let row = try #require(try connection.query(query).first)
+        #expect(try row.decode(String.self, at: 0) == hostile)
+        #expect(try row.decode(Int.self, at: 1) == 42)
+        #expect(try connection.query("SELECT count(*) FROM items")[0].decode(Int.self, at: 0) == 0)
+    }
+
+    @Test func decodesEveryType() throws {
+        let row = try #require(
+            try connection.query(
+                """
+                SELECT 'héllo ✓'::text, 9007199254740993::bigint, 123456789012345678901234567890.123456789::numeric,
+                       0.1::numeric, -0.5::float8, true, false, DATE '2024-04-05',
+                       TIMESTAMPTZ '2024-04-05 10:30:15.25+02', NULL::text, NULL::numeric
+                """
+            ).first)
+        #expect(try row.decode(String.self, at: 0) == "héllo ✓")
+        #expect(try row.decode(Int64.self, at: 1) == 9_007_199_254_740_993)
+        #expect(try row.decode(Decimal.self, at: 2) == Decimal(string: "123456789012345678901234567890.123456789"))
+        #expect(try row.decode(Decimal.self, at: 3) == Decimal(string: "0.1"))
+        #expect(try row.decode(Double.self, at: 4) == -0.5)
+        #expect(try row.decode(Bool.self, at: 5) == true)
+        #expect(try row.decode(Bool.self, at: 6) == false)
+        #expect(try row.decode(Date.self, at: 7) == Date(timeIntervalSince1970: 1_712_275_200))
+        #expect(try row.decode(Date.self, at: 8) == Date(timeIntervalSince1970: 1_712_305_815.25))
+        #expect(try row.decode(String?.self, at: 9) == nil)
+        #expect(try row.decode(Decimal?.self, at: 10) == nil)
+        #expect(row[9] == nil)
+        let nullError = #expect(throws: PostgresError.self) { try row.decode(String.self, at: 9) }
+        #expect(nullError?.kind == .decoding)
+        #expect(throws: PostgresError.self) { try row.decode(Int.self, at: 0) }
+    }
+
+    @Test func decodesByColumnName() throws {
+        let row = try connection.query("SELECT 1 AS one, 'two' AS two")[0]
+        #expect(try row.decode(Int.self, column: "one") == 1)
+        #expect(try row.decode(String.self, column: "two") == "two")
+        #expect(throws: PostgresError.self) { try row.decode(Int.self, column: "three") }
+    }
+
+    @Test func encodesParametersOfEveryType() throws {
+        let amount = Decimal(string: "-1234.5678")!
+        try connection.execute("INSERT INTO items VALUES (\(1), \("a\tb\n\"c\\"), \(amount), \("2024-02-29"))")
+        try connection.execute("INSERT INTO items VALUES (\(2), \(String?.none), \(Decimal?.none), \(String?.none))")
+        let rows = try connection.query("SELECT id, name, amount, day::text FROM items ORDER BY id")
+        #expect(try rows[0].decode(String.self, at: 1) == "a\tb\n\"c\\")
+        #expect(try rows[0].decode(Decimal.self, at: 2) == amount)
+        #expect(try rows[0].decode(String.self, at: 3) == "2024-02-29")
+        #expect(rows[1].values.dropFirst().allSatisfy { $0 == nil })
+        let array = try connection.query("SELECT \(PostgresTextArray(["x", "y\"z", "back\\slash", ""]))::text[]")[0]
+        #expect(try array.decode(String.self, at: 0) == #"{x,"y\"z","back\\slash",""}"#)
+    }
+
+    @Test func serverErrorsCarrySQLStateAndFields() throws {
+        try connection.execute("INSERT INTO items (id) VALUES (\(7))")
+        let error = #expect(throws: PostgresError.self) { try connection.execute("INSERT INTO items (id) VALUES (\(7))") }
+        #expect(error?.sqlState == .uniqueViolation)
+        #expect(error?.kind == .server)
+        #expect(error?.constraint == "items_pkey")
+        #expect(error?.table == "items")
+        #expect(error?.detail == "Key (id)=(7) already exists.")
+        #expect(error?.description.contains("(SQLSTATE 23505)") == true)
+        #expect(error?.debugDescription.contains("INSERT INTO items (id) VALUES ($1)") == true)
+
+        let syntax = #expect(throws: PostgresError.self) { try connection.query("SELEC 1") }
+        #expect(syntax?.sqlState == .syntaxError)
+        do {
+            try connection.execute("INSERT INTO items (id) VALUES (\(7))")
+        } catch SQLState.uniqueViolation {
+            // The ~= pattern matches on SQLSTATE.
+        }
+        // The connection stays usable after errors.
+        #expect(try connection.query("SELECT 1")[0].decode(Int.self, at: 0) == 1)
+    }
+
+    @Test func transactionsCommitOrRollBack() throws {
+        try connection.transaction { try $0.execute("INSERT INTO items (id) VALUES (1)") }
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try connection.transaction { connection in
+                try connection.execute("INSERT INTO items (id) VALUES (2)")
+                throw Boom()
+            }
+        }
+        #expect(throws: PostgresError.self) {
+            try connection.transaction { connection in
+                try connection.execute("INSERT INTO items (id) VALUES (3)")
+                try connection.execute("INSERT INTO items (id) VALUES (1)")  // duplicate: aborts all
+            }
+        }
+        // A nested transaction is a savepoint: its failure undoes only its own work.
+        try connection.transaction { connection in
+            try connection.execute("INSERT INTO items (id) VALUES (4)")
+            _ = try? connection.transaction { try $0.execute("INSERT INTO items (id) VALUES (4)") }
+            try connection.execute("INSERT INTO items (id) VALUES (5)")
+        }
+        let ids = try connection.query("SELECT id FROM items ORDER BY id").map { try $0.decode(Int.self, at: 0) }
+        #expect(ids == [1, 4, 5])
+    }
+
+    @Test func copyStreamsRowsWithEscaping() throws {
+        let copied = try connection.copyIn("COPY items (id, name, amount, day) FROM STDIN") { writer in
+            for id in 1...10_000 {
+                try writer.writeRow([String(id), id == 1 ? "tab\there\\ and\nnewline" : "n\(id)", "\(id).5", nil])
+            }
+        }
+        #expect(copied == 10_000)
+        let row = try connection.query("SELECT name, amount, day FROM items WHERE id = 1")[0]
+        #expect(try row.decode(String.self, at: 0) == "tab\there\\ and\nnewline")
+        #expect(try row.decode(Decimal.self, at: 1) == Decimal(string: "1.5"))
+        #expect(row[2] == nil)
+        #expect(try connection.query("SELECT sum(amount) FROM items")[0].decode(Decimal.self, at: 0) == 50_010_000)
+    }
+
+    @Test func copyReportsBadDataAndWritesNothing() throws {
+        let error = #expect(throws: PostgresError.self) {
+            try connection.copyIn("COPY items (id, name) FROM STDIN") { writer in
+                try writer.writeRow(["1", "fine"])
+                try writer.writeRow(["not a number", "bad"])
+            }
+        }
+        #expect(error?.sqlState == .invalidTextRepresentation)
+        struct Interrupted: Error {}
+        #expect(throws: Interrupted.self) {
+            try connection.copyIn("COPY items (id, name) FROM STDIN") { writer in
+                try writer.writeRow(["2", "fine"])
+                throw Interrupted()
+            }
+        }
+        #expect(try connection.query("SELECT count(*) FROM items")[0].decode(Int.self, at: 0) == 0)
+        let notCopy = #expect(throws: PostgresError.self) { try connection.copyIn("COPY nowhere FROM STDIN") { _ in } }
+        #expect(notCopy?.sqlState == .undefinedTable)
+    }
+
+    @Test func forEachRowStreamsLargeResults() throws {
+        var count = 0
+        var sum = 0
+        try connection.forEachRow("SELECT g FROM generate_series(1, \(50_000)) g") { row in
+            count += 1
+            sum += try row.decode(Int.self, at: 0)
+        }
+        #expect(count == 50_000)
+        #expect(sum == 1_250_025_000)
+        #expect(throws: PostgresError.self) { try connection.forEachRow("SELECT 1/0") { _ in } }
+    }
+
+    @Test func noticesDoNotReachStderrAndSessionIsPinned() throws {
+        try connection.executeScript("DO $$ BEGIN RAISE NOTICE 'quiet please'; END $$")
+        let settings = try connection.query("SELECT current_setting('TimeZone'), current_setting('DateStyle'), current_setting('client_encoding')")[0]
+        #expect(settings.values == ["UTC", "ISO, MDY", "UTF8"])
+    }
+}
+
+@Suite struct ConnectionFailureTests {
+    @Test func refusedConnectionSaysSoWithoutThePassword() throws {
+        let error = #expect(throws: PostgresError.self) {
+            try PostgresConnection(url: "postgresql://someone:hunter2@127.0.0.1:1/nothing?connect_timeout=2")
+        }
+        #expect(error?.kind == .connection)
+        #expect(error?.description.contains("no database server is listening there") == true)
+        #expect(error?.description.contains("hunter2") == false)
+    }
+
+    @Test func wrongDatabaseIsNamed() throws {
+        let cluster = try TestDatabase.cluster()
+        let url = cluster.url.replacingOccurrences(of: "/headway?", with: "/no_such_db?")
+        let error = #expect(throws: PostgresError.self) { try PostgresConnection(url: url) }
+        #expect(error?.description.contains("does not exist") == true)
+    }
+
+    @Test func redactsPasswordsInEveryForm() {
+        #expect(DatabaseURL.redacted("postgresql://u:p%40ss@h:5432/db") == "postgresql://u:***@h:5432/db")
+        #expect(DatabaseURL.redacted("postgres://u@h/db?password=secret&sslmode=require") == "postgres://u@h/db?password=***&sslmode=require")
+        #expect(DatabaseURL.redacted(#"host=h password='it\'s secret' dbname=x"#) == "host=h password=*** dbname=x")
+        #expect(DatabaseURL.redacted("host=h password=plain dbname=x") == "host=h password=*** dbname=x")
+        #expect(DatabaseURL.redacted("postgresql:///headway?host=/tmp/run") == "postgresql:///headway?host=/tmp/run")
+    }
+}
