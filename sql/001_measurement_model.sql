@@ -35,14 +35,14 @@ CREATE TABLE headway.metrics (
 -- the cost of loading a million rows. Metrics and sources are never deleted and their keys
 -- never change, so a check at insert time is enough to keep every reference valid.
 CREATE TABLE headway.observations (
-    metric       headway.key NOT NULL,
+    metric       text NOT NULL,  -- a defined metric's key (checked below)
     kind         text NOT NULL,
     period_start date,
     period_end   date NOT NULL,
     revision     integer NOT NULL DEFAULT 1 CHECK (revision >= 1),
     value        numeric NOT NULL CHECK (abs(value) < 1e100),  -- also rejects NaN and infinities
     qualifier    text NOT NULL DEFAULT 'exact' CHECK (qualifier IN ('exact', 'about', 'at_least', 'at_most')),
-    source       headway.key,
+    source       text,           -- a defined source's key (checked below)
     published_on date NOT NULL,
     note         text,
     recorded_at  timestamptz NOT NULL DEFAULT now(),
@@ -60,14 +60,14 @@ CREATE FUNCTION headway.check_observation_references() RETURNS trigger LANGUAGE 
 DECLARE
     bad record;
 BEGIN
-    SELECT n.metric, n.kind INTO bad FROM inserted n
+    SELECT n.metric, n.kind INTO bad FROM (SELECT DISTINCT metric, kind FROM inserted) n
     WHERE NOT EXISTS (SELECT 1 FROM headway.metrics m WHERE m.key = n.metric AND m.kind = n.kind) LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'observation of metric "%" (kind %) does not match a defined metric', bad.metric, bad.kind
             USING ERRCODE = 'foreign_key_violation', TABLE = 'observations', CONSTRAINT = 'observations_metric_defined';
     END IF;
-    SELECT n.source INTO bad FROM inserted n
-    WHERE n.source IS NOT NULL AND NOT EXISTS (SELECT 1 FROM headway.sources s WHERE s.key = n.source) LIMIT 1;
+    SELECT n.source INTO bad FROM (SELECT DISTINCT source FROM inserted WHERE source IS NOT NULL) n
+    WHERE NOT EXISTS (SELECT 1 FROM headway.sources s WHERE s.key = n.source) LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'observation source "%" is not defined', bad.source
             USING ERRCODE = 'foreign_key_violation', TABLE = 'observations', CONSTRAINT = 'observations_source_defined';

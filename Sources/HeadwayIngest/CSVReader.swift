@@ -100,7 +100,16 @@ public final class CSVReader {
     /// After an error the reader skips to the next line, so a caller that collects errors can go on.
     public func next(columnName: (Int) -> String = { "\($0 + 1)" }) throws -> Record? {
         do {
-            return try readRecord(columnName: columnName)
+            var record = try readRecord(columnName: columnName)
+            if !startedBOMCheck, var first = record?.fields.first {
+                // A UTF-8 byte order mark, as spreadsheets write, is not part of the first field.
+                startedBOMCheck = true
+                if first.hasPrefix("\u{FEFF}") {
+                    first.removeFirst()
+                    record?.fields[0] = first
+                }
+            }
+            return record
         } catch let error as InputError {
             try skipRestOfLine()
             throw error
@@ -119,17 +128,36 @@ public final class CSVReader {
     }
 
     private func readRecord(columnName: (Int) -> String) throws -> Record? {
-        if !startedBOMCheck {
-            startedBOMCheck = true
-            if try peekBOM() { position += 3 }
-        }
         if position >= filled, try !refill() { return nil }
+        // The hot loop works on local copies of the reader's state (written back on every exit):
+        // class properties would pay an exclusivity check on each byte.
+        let buffer = self.buffer
+        var position = self.position
+        var filled = self.filled
+        var line = self.line
+        var field = self.field
+        self.field = []
+        defer {
+            self.position = position
+            self.line = line
+            field.removeAll(keepingCapacity: true)
+            self.field = field
+        }
+        /// Reads the next chunk; false at the end of the file.
+        func more() throws -> Bool {
+            self.position = position
+            let gotMore = try refill()
+            position = self.position
+            filled = self.filled
+            return gotMore
+        }
+
         var fields: [String] = []
+        fields.reserveCapacity(8)
         let startLine = line
         var inQuotes = false
         var wasQuoted = false
         var afterClosingQuote = false
-        field.removeAll(keepingCapacity: true)
 
         func fail(_ message: String) -> InputError {
             InputError(file: fileName, line: line, column: columnName(fields.count), message: message)
@@ -144,7 +172,7 @@ public final class CSVReader {
         }
 
         while true {
-            if position >= filled, try !refill() {
+            if position >= filled, try !more() {
                 // End of file: finish the last record (a final line break is optional).
                 if inQuotes {
                     throw InputError(
@@ -158,7 +186,7 @@ public final class CSVReader {
             position += 1
             if inQuotes {
                 if byte == 0x22 {  // "
-                    if position >= filled { _ = try refill() }
+                    if position >= filled { _ = try more() }
                     if position < filled, buffer[position] == 0x22 {
                         field.append(0x22)
                         position += 1
@@ -180,8 +208,10 @@ public final class CSVReader {
                 line += 1
                 return Record(line: startLine, fields: fields)
             case 0x0D:  // \r: only as part of \r\n
-                if position >= filled { _ = try refill() }
-                guard position < filled, buffer[position] == 0x0A else { throw fail("a carriage return outside quotes must be followed by a line feed") }
+                if position >= filled { _ = try more() }
+                guard position < filled, buffer[position] == 0x0A else {
+                    throw fail("a carriage return outside quotes must be followed by a line feed")
+                }
             case 0x22:
                 guard field.isEmpty, !wasQuoted, !afterClosingQuote else {
                     throw fail("a quote (\") inside an unquoted field; quote the whole field and double the quote (\"\")")
@@ -194,13 +224,4 @@ public final class CSVReader {
             }
         }
     }
-
-    private func peekBOM() throws -> Bool {
-        if filled - position < 3 {
-            // Only at the very start: the first read holds the BOM whole unless the file is tiny.
-            if position >= filled { _ = try refill() }
-        }
-        return filled - position >= 3 && buffer[position] == 0xEF && buffer[position + 1] == 0xBB && buffer[position + 2] == 0xBF
-    }
 }
-

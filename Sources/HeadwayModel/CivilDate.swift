@@ -53,7 +53,22 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// ISO 8601: `YYYY-MM-DD`.
     public var description: String {
         let (year, month, day) = components
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
+        // Ten ASCII bytes fit a small string: no heap allocation on the bulk-load path.
+        return String(unsafeUninitializedCapacity: 10) { bytes in
+            func put(_ value: Int, _ at: Int, _ width: Int) {
+                var value = value
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    bytes[at + offset] = UInt8(48 + value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 0, 4)
+            bytes[4] = 45
+            put(month, 5, 2)
+            bytes[7] = 45
+            put(day, 8, 2)
+            return 10
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -83,11 +98,6 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         default: return 31
         }
     }
-}
-
-private func pad(_ value: Int, _ width: Int) -> String {
-    let digits = String(value)
-    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
 }
 
 /// A date field that could not be read; the message says which forms are accepted.

@@ -107,6 +107,10 @@ public struct DatePeriod: Hashable, Sendable, CustomStringConvertible {
 extension String {
     /// The text without leading and trailing white space.
     public var trimmingSpaces: String {
+        // Fast path: printable ASCII at both ends has nothing to trim.
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return self
+        }
         var view = Substring(self)
         while let first = view.first, first.isWhitespace { view.removeFirst() }
         while let last = view.last, last.isWhitespace { view.removeLast() }

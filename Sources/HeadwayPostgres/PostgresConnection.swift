@@ -264,6 +264,7 @@ public final class PostgresConnection {
 public struct CopyWriter {
     fileprivate let handle: OpaquePointer
     private var buffer: [UInt8] = []
+    private var atRowStart = true
     private static let chunkSize = 256 * 1024
 
     fileprivate init(handle: OpaquePointer) {
@@ -271,28 +272,42 @@ public struct CopyWriter {
         buffer.reserveCapacity(Self.chunkSize + 4096)
     }
 
-    /// Appends raw COPY text-format bytes (a row is tab-separated fields ending in `\n`).
-    public mutating func write(_ bytes: some Sequence<UInt8>) throws {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= Self.chunkSize { try flush() }
-    }
-
     /// Appends one row, escaping each field for COPY's text format; nil is written as `\N`.
     public mutating func writeRow(_ fields: [String?]) throws {
-        for (index, field) in fields.enumerated() {
-            if index > 0 { buffer.append(9) }
-            guard let field else {
-                buffer.append(contentsOf: [92, 78])
-                continue
-            }
-            Self.appendEscaped(field.utf8, to: &buffer)
+        for field in fields { writeField(field) }
+        try endRow()
+    }
+
+    /// Appends one field of the current row (see `endRow`); nil is written as `\N`.
+    public mutating func writeField(_ field: String?) {
+        if atRowStart {
+            atRowStart = false
+        } else {
+            buffer.append(9)
         }
+        guard var field else {
+            buffer.append(contentsOf: [92, 78])
+            return
+        }
+        field.withUTF8 { bytes in
+            // Most fields need no escaping: copy them whole.
+            if !bytes.contains(where: { $0 == 92 || $0 == 9 || $0 == 10 || $0 == 13 }) {
+                buffer.append(contentsOf: bytes)
+            } else {
+                Self.appendEscaped(bytes, to: &buffer)
+            }
+        }
+    }
+
+    /// Ends the current row.
+    public mutating func endRow() throws {
         buffer.append(10)
+        atRowStart = true
         if buffer.count >= Self.chunkSize { try flush() }
     }
 
     /// Escapes backslash, tab, newline and carriage return for COPY's text format.
-    public static func appendEscaped(_ bytes: some Sequence<UInt8>, to buffer: inout [UInt8]) {
+    static func appendEscaped(_ bytes: some Sequence<UInt8>, to buffer: inout [UInt8]) {
         for byte in bytes {
             switch byte {
             case 92: buffer.append(contentsOf: [92, 92])

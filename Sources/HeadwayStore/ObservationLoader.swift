@@ -60,11 +60,77 @@ public struct ObservationLoader {
     public func load(_ paths: [String]) throws -> Summary {
         let started = Date()
         let rejects = try options.rejectsPath.map { try RejectsWriter(path: $0) }
-        var summary = try connection.transaction { connection -> Summary in
+        var run = try connection.transaction { connection -> Run in
             // Loaders take turns (readers are not blocked), so concurrent loads of overlapping
             // files see each other's rows and number revisions without gaps or duplicates.
             try connection.execute("LOCK TABLE headway.observations IN SHARE ROW EXCLUSIVE MODE")
-            let catalog = try ObservationCatalog.load(connection)
+            try connection.execute("SET LOCAL work_mem = '64MB'")
+            var run = Run(catalog: try ObservationCatalog.load(connection), rejects: rejects)
+            run.metricsWithData = Set(
+                try connection.query(
+                    "SELECT m.key FROM headway.metrics m WHERE EXISTS (SELECT 1 FROM headway.observations o WHERE o.metric = m.key)"
+                ).map { try $0.decode(String.self, at: 0) })
+            for path in paths where !run.truncated {
+                // The fast path copies rows straight into the table. It applies while none of the
+                // file's metrics has data yet; when it meets one, or a figure repeated in the file,
+                // the file is read again through the staging table and merged.
+                if path != "-", !options.skipInvalid, try loadDirectly(path, &run) { continue }
+                try stream(path, &run, direct: false)
+            }
+            if !run.errors.isEmpty { throw InvalidInput(errors: run.errors, truncated: run.truncated) }
+            if run.staged {
+                let counts = try connection.query(Self.mergeStatement)[0]
+                run.summary.inserted += try counts.decode(Int.self, at: 0)
+                run.summary.revised += try counts.decode(Int.self, at: 1)
+            }
+            return run
+        }
+        try rejects?.finish()
+        run.summary.unchanged = run.summary.rows - run.summary.rejected - run.summary.inserted - run.summary.revised
+        run.summary.elapsedSeconds = Date().timeIntervalSince(started)
+        return run.summary
+    }
+
+    /// What a load has done so far.
+    private struct Run {
+        let catalog: ObservationCatalog
+        let rejects: RejectsWriter?
+        var metricsWithData: Set<String> = []
+        var summary = Summary()
+        var errors: [InputError] = []
+        var truncated = false
+        var staged = false
+    }
+
+    /// The fast path meets data it cannot simply insert.
+    private struct NeedsMerge: Error {}
+
+    /// Tries to COPY a file straight into the observations; false when it must be merged instead.
+    private func loadDirectly(_ path: String, _ run: inout Run) throws -> Bool {
+        let before = run
+        do {
+            try connection.transaction { _ in try stream(path, &run, direct: true) }
+            return true
+        } catch is NeedsMerge {
+            run = before
+            return false
+        } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+            run = before  // the file repeats a figure: the merge sorts repeats and revisions out
+            return false
+        }
+    }
+
+    /// Reads, validates and copies one file, into the observations (`direct`) or the staging table.
+    private func stream(_ path: String, _ run: inout Run, direct: Bool) throws {
+        let reader = try CSVReader(path: path)
+        let fileSize = path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        var validator = ObservationValidator(fileName: reader.fileName, catalog: run.catalog)
+        guard let header = try reader.next() else {
+            throw InputError(file: reader.fileName, line: 1, column: nil, message: "the file is empty; expected a header row")
+        }
+        try validator.readHeader(header)
+        try run.rejects?.begin(header: header.fields)
+        if !direct && !run.staged {
             try connection.executeScript(
                 """
                 CREATE TEMP TABLE headway_staging (
@@ -72,73 +138,57 @@ public struct ObservationLoader {
                     qualifier text, source text, published_on date, note text
                 ) ON COMMIT DROP
                 """)
-            var summary = Summary()
-            var errors: [InputError] = []
-            var truncated = false
-            for path in paths {
-                let reader = try CSVReader(path: path)
-                let fileSize = path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-                var validator = ObservationValidator(fileName: reader.fileName, catalog: catalog)
-                guard let header = try reader.next() else {
-                    throw InputError(file: reader.fileName, line: 1, column: nil, message: "the file is empty; expected a header row")
-                }
-                try validator.readHeader(header)
-                try rejects?.begin(header: header.fields)
-                var lastProgress = Date()
-                try connection.copyIn(
-                    "COPY pg_temp.headway_staging (line, metric, kind, period_start, period_end, value, qualifier, source, published_on, note) FROM STDIN"
-                ) { copy in
-                    while true {
-                        let record: CSVReader.Record
-                        do {
-                            guard let next = try reader.next(columnName: validator.columnName) else { break }
-                            record = next
-                        } catch let error as InputError {
-                            try reject(error, fields: nil, rejects: rejects, summary: &summary, errors: &errors, truncated: &truncated)
-                            if truncated { break }
-                            continue
-                        }
-                        if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // a blank line
-                        summary.rows += 1
-                        do {
-                            let row = try validator.validate(record)
-                            if errors.isEmpty { try copy.writeRow(row.copyFields) }
-                        } catch let error as InputError {
-                            try reject(error, fields: record.fields, rejects: rejects, summary: &summary, errors: &errors, truncated: &truncated)
-                            if truncated { break }
-                        }
-                        if let progress = options.progress, summary.rows % 65_536 == 0, Date().timeIntervalSince(lastProgress) > 0.5 {
-                            lastProgress = Date()
-                            progress(reader.fileName, reader.bytesRead, fileSize, summary.rows)
-                        }
-                    }
-                }
-                if truncated { break }
-            }
-            if !errors.isEmpty { throw InvalidInput(errors: errors, truncated: truncated) }
-            let counts = try connection.query(Self.mergeStatement)[0]
-            summary.inserted = try counts.decode(Int.self, at: 0)
-            summary.revised = try counts.decode(Int.self, at: 1)
-            summary.unchanged = summary.rows - summary.rejected - summary.inserted - summary.revised
-            return summary
+            run.staged = true
         }
-        try rejects?.finish()
-        summary.elapsedSeconds = Date().timeIntervalSince(started)
-        return summary
+        let columns = "metric, kind, period_start, period_end, value, qualifier, source, published_on, note"
+        let statement =
+            direct ? "COPY headway.observations (\(columns)) FROM STDIN" : "COPY pg_temp.headway_staging (line, \(columns)) FROM STDIN"
+        var lastProgress = Date()
+        var metricsSeen: Set<String> = []
+        let copied = try connection.copyIn(statement) { copy in
+            while true {
+                let record: CSVReader.Record
+                do {
+                    guard let next = try reader.next(columnName: validator.columnName) else { break }
+                    record = next
+                } catch let error as InputError {
+                    run.summary.rows += 1
+                    try reject(error, fields: nil, &run)
+                    if run.truncated { break } else { continue }
+                }
+                if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // a blank line
+                run.summary.rows += 1
+                do {
+                    let row = try validator.validate(record)
+                    if direct {
+                        if run.metricsWithData.contains(row.metric) { throw NeedsMerge() }
+                        metricsSeen.insert(row.metric)
+                    }
+                    if run.errors.isEmpty { try copy.write(row, withLine: !direct) }
+                } catch let error as InputError {
+                    try reject(error, fields: record.fields, &run)
+                    if run.truncated { break }
+                }
+                if let progress = options.progress, run.summary.rows % 65_536 == 0, Date().timeIntervalSince(lastProgress) > 0.5 {
+                    lastProgress = Date()
+                    progress(reader.fileName, reader.bytesRead, fileSize, run.summary.rows)
+                }
+            }
+        }
+        if direct {
+            run.summary.inserted += copied
+            run.metricsWithData.formUnion(metricsSeen)
+        }
     }
 
-    private func reject(
-        _ error: InputError, fields: [String]?, rejects: RejectsWriter?, summary: inout Summary, errors: inout [InputError],
-        truncated: inout Bool
-    ) throws {
-        if let rejects, options.skipInvalid {
-            summary.rejected += 1
-            if fields == nil { summary.rows += 1 }
+    private func reject(_ error: InputError, fields: [String]?, _ run: inout Run) throws {
+        if let rejects = run.rejects, options.skipInvalid {
+            run.summary.rejected += 1
             try rejects.write(error: error, fields: fields)
-        } else if errors.count < options.maximumErrors {
-            errors.append(error)
+        } else if run.errors.count < options.maximumErrors {
+            run.errors.append(error)
         } else {
-            truncated = true
+            run.truncated = true
         }
     }
 
@@ -176,13 +226,20 @@ public struct ObservationLoader {
         """
 }
 
-extension ValidatedObservation {
-    /// The staging table's columns, in COPY order.
-    var copyFields: [String?] {
-        [
-            String(line), metric, kind.rawValue, periodStart?.description, periodEnd.description, value, qualifier.rawValue, source,
-            publishedOn.description, note,
-        ]
+extension CopyWriter {
+    /// Writes a row in the loader's COPY column order, led by its line number for the staging table.
+    mutating func write(_ row: ValidatedObservation, withLine: Bool) throws {
+        if withLine { writeField(String(row.line)) }
+        writeField(row.metric)
+        writeField(row.kind.rawValue)
+        writeField(row.periodStart?.description)
+        writeField(row.periodEnd.description)
+        writeField(row.value)
+        writeField(row.qualifier.rawValue)
+        writeField(row.source)
+        writeField(row.publishedOn.description)
+        writeField(row.note)
+        try endRow()
     }
 }
 

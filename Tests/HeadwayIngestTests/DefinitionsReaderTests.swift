@@ -1,0 +1,108 @@
+import Foundation
+import HeadwayIngest
+import HeadwayModel
+import Testing
+
+@Suite struct DefinitionsReaderTests {
+    private func read(_ text: String) throws -> Definitions { try DefinitionsReader.read(text: text, fileName: "d.yaml") }
+
+    private func message(_ text: String) -> String? {
+        do {
+            _ = try read(text)
+            return nil
+        } catch {
+            return (error as? InputError)?.description
+        }
+    }
+
+    @Test func readsTheDesignExample() throws {
+        let definitions = try read(
+            """
+            sources:
+              - key: hl-written-answer-2024-04-05
+                title: "Organised Crime: Cross Border Cooperation"
+                publisher: UK Parliament
+                published_on: 2024-04-05
+            metrics:
+              - key: county-lines-closures
+                name: County lines closed
+                unit: lines
+                kind: additive
+            commitments:
+              - key: drugs-strategy-2000-closures
+                title: Close over 2,000 county lines by April 2025
+                metric: county-lines-closures
+                made_by: HM Government (From Harm to Hope drugs strategy)
+                made_on: 2021-12-06
+                baseline: { date: 2022-04 }
+                target: { value: 2000, comparison: at_least }
+                deadline: 2025-04
+            """)
+        let commitment = try #require(definitions.commitments.first)
+        #expect(commitment.line == 12)
+        #expect(commitment.value.baseline.date.description == "2022-04-01")
+        #expect(commitment.value.deadline.last.description == "2025-04-30")
+        #expect(commitment.value.target == .value(2000))
+        #expect(commitment.value.comparison == .atLeast)
+        #expect(definitions.sources.first?.value.publishedOn?.description == "2024-04-05")
+    }
+
+    @Test func readsJSONToo() throws {
+        let definitions = try read(#"{"metrics": [{"key": "m", "name": "M", "unit": "u", "kind": "level"}]}"#)
+        #expect(definitions.metrics.first?.value.kind == .level)
+    }
+
+    @Test func namesFileLineAndFieldOfEachProblem() {
+        let metric = "metrics:\n  - key: m\n    name: M\n    unit: u\n    kind: additive\n"
+        #expect(message("metrics:\n  - key: m\n    name: M\n    unit: u\n    kind: additive\n    colour: red\n")?.hasPrefix("d.yaml:6: column colour: unknown field in a metric") == true)
+        #expect(message("metrics:\n  - key: m\n    name: M\n    unit: u\n    kind: sometimes\n") == "d.yaml:5: column kind: \"sometimes\" is not additive or level")
+        #expect(message("metrics:\n  - key: m\n    name: M\n    kind: level\n") == "d.yaml:2: column unit: is required in a metric")
+        #expect(message(metric + metric.replacingOccurrences(of: "metrics:\n", with: ""))?.hasPrefix("d.yaml:6: column key: metric \"m\" is defined twice (first at d.yaml:2)") == true)
+        #expect(message("metrics:\n  - key: m\n    key: n\n")?.hasPrefix("d.yaml:3: column key: appears twice") == true)
+        #expect(message("things: []\n")?.hasPrefix("d.yaml:1: column things: unknown field in a definitions file") == true)
+        #expect(message("metrics: [\n")?.hasPrefix("d.yaml:") == true)
+        let commitment = """
+            commitments:
+              - key: c
+                title: T
+                metric: m
+                baseline: { date: 2022-04 }
+                target: { value: 2000 }
+                deadline: 2025-04
+
+            """
+        #expect(message(commitment.replacingOccurrences(of: "2025-04", with: "2025-13")) == "d.yaml:7: column deadline: month 13 does not exist, got \"2025-13\"")
+        #expect(message(commitment.replacingOccurrences(of: "2025-04", with: "2021-04"))?.hasPrefix("d.yaml:7: column deadline: 2021-04-30 is not after the baseline") == true)
+        #expect(message(commitment.replacingOccurrences(of: "value: 2000", with: "value: \"2,000\""))?.hasPrefix("d.yaml:6: column target.value:") == true)
+        #expect(message(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, change: 5 }")) == "d.yaml:6: column target: has both a value and a change; give one")
+        #expect(message(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, comparison: more }"))?.hasPrefix("d.yaml:6: column target.comparison:") == true)
+        #expect(message(commitment + "    milestones:\n      - { date: 2024-01, value: 10 }\n      - { date: 2023-01, value: 5 }\n")?.hasPrefix("d.yaml:10: column milestones: milestone dates must increase") == true)
+    }
+
+    @Test func changeTargetsAndTags() throws {
+        let definitions = try read(
+            """
+            commitments:
+              - key: c
+                title: T
+                metric: m
+                baseline: { date: 2019-09-30, value: 123171 }
+                target: { change: "-10%" }
+                comparison: at_most
+                deadline: FY2024-25
+                tags: [a, b]
+              - key: d
+                title: T
+                metric: m
+                baseline: 2019
+                target: "+20000"
+                deadline: 2023
+            """)
+        #expect(definitions.commitments[0].value.target == .percentChange(-10))
+        #expect(definitions.commitments[0].value.comparison == .atMost)
+        #expect(definitions.commitments[0].value.baseline.value == 123171)
+        #expect(definitions.commitments[0].value.tags == ["a", "b"])
+        #expect(definitions.commitments[0].value.deadline.precision == .financialYear)
+        #expect(definitions.commitments[1].value.target == .change(20000))
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import HeadwayIngest
+import HeadwayModel
+import HeadwayPostgres
+import HeadwayStore
+import TestSupport
+import Testing
+
+@Suite struct ObservationLoaderTests {
+    static let header = "metric,period_start,period_end,value,qualifier,source,published_on,note\n"
+
+    @Test func loadsEveryDateFormAndResolvesPeriods() throws {
+        let fixture = try LoaderFixture()
+        let summary = try fixture.load(
+            Self.header + """
+                closures,2022-04,2024-03,2500,at_least,answer,2024-04-05,"over 2,500 since April 2022"
+                closures,FY2022-23,FY2022-23,1200,about,answer,,
+                closures,2023-Q1,2023-Q1,300,,answer,2023-05,
+                closures,2021,2021,900,exact,,2022-01-15,
+                officers,,2023-03-31,725,,answer,,
+
+                """)
+        #expect(summary.rows == 5 && summary.inserted == 5 && summary.unchanged == 0 && summary.revised == 0)
+        #expect(try fixture.current("closures") == [
+            ["2021-01-01", "2021-12-31", "900", "exact", "1"],
+            ["2022-04-01", "2023-03-31", "1200", "about", "1"],
+            ["2023-01-01", "2023-03-31", "300", "exact", "1"],
+            ["2022-04-01", "2024-03-31", "2500", "at_least", "1"],
+        ])
+        // published_on falls back to the source's; a coarse published_on means its last day.
+        let published = try fixture.connection.query(
+            "SELECT published_on::text FROM headway.observations WHERE metric = 'closures' ORDER BY period_end, period_start")
+        #expect(published.map { $0[0] } == ["2022-01-15", "2024-04-05", "2023-05-31", "2024-04-05"])
+        #expect(try fixture.current("officers") == [[nil, "2023-03-31", "725", "exact", "1"]])
+    }
+
+    @Test func reloadingChangesNothing() throws {
+        let fixture = try LoaderFixture()
+        let text = Self.header + "closures,2024-01,2024-01,10,,answer,,\nclosures,2024-02,2024-02,12,,answer,,\n"
+        #expect(try fixture.load(text).inserted == 2)
+        let before = try fixture.snapshot()
+        let again = try fixture.load(text)
+        #expect(again.rows == 2 && again.unchanged == 2 && again.inserted == 0 && again.revised == 0)
+        #expect(try fixture.snapshot() == before)
+        // The same value written differently is the same figure.
+        #expect(try fixture.load(Self.header + "closures,2024-01-01,2024-01-31,10.0,exact,answer,2024-04-05,\n").unchanged == 1)
+    }
+
+    @Test func aChangedFigureIsARevisionAndHistoryIsKept() throws {
+        let fixture = try LoaderFixture()
+        let first = Self.header + "closures,2024-01,2024-01,10,,answer,2024-02-10,first estimate\n"
+        try fixture.load(first)
+        let revised = try fixture.load(Self.header + "closures,2024-01,2024-01,11,,answer,2024-03-10,revised\n")
+        #expect(revised.revised == 1 && revised.inserted == 0)
+        #expect(try fixture.current("closures") == [["2024-01-01", "2024-01-31", "11", "exact", "2"]])
+        // Reloading the first release is harmless: that figure is already kept.
+        #expect(try fixture.load(first).unchanged == 1)
+        let all = try fixture.connection.query(
+            "SELECT revision, value::text, published_on::text FROM headway.observations ORDER BY revision")
+        #expect(all.map(\.values) == [["1", "10", "2024-02-10"], ["2", "11", "2024-03-10"]])
+    }
+
+    @Test func revisionsWithinOneFileAreNumberedByPublication() throws {
+        let fixture = try LoaderFixture()
+        let summary = try fixture.load(
+            Self.header + """
+                arrests,2024-01,2024-01,7,,answer,2024-03-01,
+                arrests,2024-01,2024-01,5,,answer,2024-02-01,
+                arrests,2024-01,2024-01,5,,answer,2024-02-01,
+                arrests,2024-02,2024-02,9,,answer,2024-03-01,
+
+                """)
+        #expect(summary.rows == 4 && summary.inserted == 2 && summary.revised == 1 && summary.unchanged == 1)
+        let revisions = try fixture.connection.query(
+            "SELECT revision, value::text FROM headway.observations WHERE period_end = '2024-01-31' ORDER BY revision")
+        #expect(revisions.map(\.values) == [["1", "5"], ["2", "7"]])
+    }
+
+    @Test func skipInvalidLoadsGoodRowsAndWritesRejectsWithReasons() throws {
+        let fixture = try LoaderFixture()
+        let rejects = fixture.directory.appendingPathComponent("rejects.csv").path
+        var options = ObservationLoader.Options(skipInvalid: true, rejectsPath: rejects)
+        options.maximumErrors = 1
+        let summary = try fixture.load(
+            Self.header + """
+                closures,2024-01,2024-01,10,,answer,,
+                closures,2024-02,2024-02,ten,,answer,,"a, note"
+                nope,2024-03,2024-03,1,,answer,,
+                closures,2024-04,2024-04,13,,answer,,
+
+                """, options: options)
+        #expect(summary.rows == 4 && summary.inserted == 2 && summary.rejected == 2)
+        let written = try String(contentsOfFile: rejects, encoding: .utf8).split(separator: "\n")
+        #expect(written.count == 3)
+        #expect(written[0] == "file,line,error,metric,period_start,period_end,value,qualifier,source,published_on,note")
+        #expect(written[1].contains(":3: column value: \"\"ten\"\" is not a decimal number"))
+        #expect(written[1].hasSuffix(",\"a, note\""))
+        #expect(written[2].contains(":4: column metric:"))
+    }
+
+    @Test func filesLoadTogetherOrNotAtAll() throws {
+        let fixture = try LoaderFixture()
+        let good = try fixture.file("good.csv", Self.header + "closures,2024-01,2024-01,10,,answer,,\n")
+        let bad = try fixture.file("bad.csv", Self.header + "closures,2024-02,2024-02,x,,answer,,\n")
+        #expect(throws: ObservationLoader.InvalidInput.self) { try ObservationLoader(connection: fixture.connection).load([good, bad]) }
+        #expect(try fixture.count() == 0)
+        let both = try ObservationLoader(connection: fixture.connection).load([good, good])
+        #expect(both.inserted == 1 && both.unchanged == 1)
+    }
+
+    @Test func theFastAndTheMergingPathsAgree() throws {
+        // A metric with no data takes the direct COPY; one with data goes through the merge.
+        let text = Self.header + (1...12).map { "closures,2023-\(String(format: "%02d", $0)),2023-\(String(format: "%02d", $0)),\($0 * 10),,answer,,\n" }.joined()
+        let direct = try LoaderFixture()
+        #expect(try direct.load(text).inserted == 12)
+        let merged = try LoaderFixture()
+        try merged.load(Self.header + "closures,2020-01,2020-01,1,,answer,,\n")
+        #expect(try merged.load(text).inserted == 12)
+        #expect(try direct.current("closures") == Array(try merged.current("closures").dropFirst()))
+    }
+
+    @Test func concurrentOverlappingLoadsEndWithTheUnion() async throws {
+        let fixture = try LoaderFixture()
+        let url = fixture.url
+        var paths: [String] = []
+        for file in 0..<6 {
+            // Each file shares half its rows with the next one.
+            let rows = (file * 50..<(file * 50 + 100)).map { day in
+                "arrests,\(CivilDateText.day(day)),\(CivilDateText.day(day)),\(day),,answer,,\n"
+            }
+            paths.append(try fixture.file("part\(file).csv", Self.header + rows.joined()))
+        }
+        let summaries = try await withThrowingTaskGroup(of: ObservationLoader.Summary.self) { group in
+            for path in paths { group.addTask { try ObservationLoader(connection: try PostgresConnection(url: url)).load([path]) } }
+            var all: [ObservationLoader.Summary] = []
+            for try await summary in group { all.append(summary) }
+            return all
+        }
+        #expect(summaries.map(\.inserted).reduce(0, +) == 350)
+        #expect(summaries.map(\.unchanged).reduce(0, +) == 250)
+        #expect(try fixture.count() == 350)
+        #expect(try fixture.connection.query("SELECT max(revision) FROM headway.observations")[0].decode(Int.self, at: 0) == 1)
+    }
+}
+
+/// Day N after 2020-01-01, as text.
+enum CivilDateText {
+    static func day(_ offset: Int) -> String { CivilDate(daysSinceEpoch: 18_262 + offset).description }
+}
