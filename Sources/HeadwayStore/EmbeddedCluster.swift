@@ -166,6 +166,9 @@ public struct EmbeddedCluster: Sendable {
             listen_addresses = ''
             unix_socket_directories = '\(quotedSocket)'
             unix_socket_permissions = 0700
+            # Room for bulk loads: fewer checkpoints (and full-page writes) in the middle of a large COPY.
+            shared_buffers = 256MB
+            max_wal_size = 4GB
 
             """
         if !durable { settings += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n" }
