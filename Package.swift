@@ -28,11 +28,13 @@ let package = Package(
         .target(name: "HeadwayModel"),
         // Reading input files: the observation CSV and the YAML/JSON definitions, checked line by line.
         .target(name: "HeadwayIngest", dependencies: ["HeadwayModel", .product(name: "Yams", package: "Yams")]),
+        // The assessment: progress, pace, projection and status, and the report formats. Pure Swift.
+        .target(name: "HeadwayReport", dependencies: ["HeadwayModel"]),
         // Migrations, the embedded cluster, loading and storing: the model in PostgreSQL.
         .target(
             name: "HeadwayStore",
             dependencies: [
-                "HeadwayPostgres", "HeadwayModel", "HeadwayIngest",
+                "HeadwayPostgres", "HeadwayModel", "HeadwayIngest", "HeadwayReport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -40,7 +42,7 @@ let package = Package(
         .target(
             name: "HeadwayCLI",
             dependencies: [
-                "HeadwayStore", "HeadwayModel", "HeadwayPostgres", "HeadwayIngest",
+                "HeadwayStore", "HeadwayModel", "HeadwayPostgres", "HeadwayIngest", "HeadwayReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -48,6 +50,7 @@ let package = Package(
         .executableTarget(name: "headway", dependencies: ["HeadwayCLI"]),
         .target(name: "TestSupport", dependencies: ["HeadwayStore", "HeadwayPostgres"], path: "Tests/TestSupport"),
         .testTarget(name: "HeadwayModelTests", dependencies: ["HeadwayModel"]),
+        .testTarget(name: "HeadwayReportTests", dependencies: ["HeadwayReport", "HeadwayModel"]),
         .testTarget(name: "HeadwayIngestTests", dependencies: ["HeadwayIngest", "HeadwayModel"]),
         .testTarget(name: "HeadwayPostgresTests", dependencies: ["HeadwayPostgres", "TestSupport"]),
         .testTarget(

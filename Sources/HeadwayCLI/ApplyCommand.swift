@@ -17,8 +17,18 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         var definitions = Definitions()
         for file in files { try definitions.merge(try DefinitionsReader.read(path: file)) }
-        let changes = try DefinitionApplier(connection: try database.connectMigrated()).apply(definitions, dryRun: dryRun)
+        let connection = try database.connectMigrated()
+        let changes = try DefinitionApplier(connection: connection).apply(definitions, dryRun: dryRun)
+        if !dryRun { try Self.reassess(changes, AssessmentStore(connection: connection)) }
         print(Self.describe(changes, dryRun: dryRun))
+    }
+
+    /// Re-assesses the commitments a change touched: changed ones, and those on changed metrics.
+    static func reassess(_ changes: [DefinitionApplier.Change], _ store: AssessmentStore) throws {
+        let changed = changes.filter { $0.action != .unchanged }
+        var keys = Set(changed.filter { $0.kind == "commitment" }.map(\.key))
+        keys.formUnion(try store.commitmentKeys(onMetrics: Set(changed.filter { $0.kind == "metric" }.map(\.key))))
+        try store.reassess(keys: keys.sorted(), asOf: ReportCommand.today())
     }
 
     static func describe(_ changes: [DefinitionApplier.Change], dryRun: Bool) -> String {

@@ -4,6 +4,10 @@ import HeadwayIngest
 import HeadwayPostgres
 import HeadwayStore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `headway demo`: the seed document's commitments and figures, loaded and reported.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,6 +17,8 @@ struct DemoCommand: ParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
+    @Option(help: ArgumentHelp("Where to write the HTML report (default: $HEADWAY_HOME/headway-report.html).", valueName: "file"))
+    var htmlOutput: String?
 
     func run() throws {
         let seeds = try ResourceLocator.seedsDirectory()
@@ -24,10 +30,19 @@ struct DemoCommand: ParsableCommand {
         var definitions = Definitions()
         for name in definitionFiles { try definitions.merge(try DefinitionsReader.read(path: seeds.appendingPathComponent(name).path)) }
         let changes = try DefinitionApplier(connection: connection).apply(definitions)
+        let store = AssessmentStore(connection: connection)
+        try ApplyCommand.reassess(changes, store)
         print("Definitions (\(definitionFiles.joined(separator: ", "))): " + ApplyCommand.describe(changes, dryRun: false).split(separator: "\n").last!)
         let summary = try ObservationLoader(connection: connection).load(observationFiles.map { seeds.appendingPathComponent($0).path })
         print("Observations (\(observationFiles.joined(separator: ", "))): " + LoadCommand.describe(summary))
+        let today = ReportCommand.today()
+        let assessments = try store.assess(asOf: today)
+        try store.store(assessments)
         print("")
-        print(try CommitmentSummary.render(connection))
+        print(ReportCommand.render(assessments, asOf: today, format: .text, colour: isatty(1) == 1), terminator: "")
+        let page = htmlOutput.map { URL(fileURLWithPath: $0) } ?? EmbeddedCluster.defaultHome().appendingPathComponent("headway-report.html")
+        try FileManager.default.createDirectory(at: page.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(ReportCommand.render(assessments, asOf: today, format: .html).utf8).write(to: page)
+        print("\nThe same report as a web page, with a chart per commitment: \(page.path)")
     }
 }

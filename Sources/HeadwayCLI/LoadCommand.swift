@@ -32,7 +32,13 @@ struct LoadCommand: ParsableCommand {
     func run() throws {
         var options = ObservationLoader.Options(skipInvalid: skipInvalid, rejectsPath: rejects)
         if isatty(2) == 1 { options.progress = Self.showProgress }
-        let summary = try ObservationLoader(connection: try database.connectMigrated(), options: options).load(files)
+        let connection = try database.connectMigrated()
+        let summary = try ObservationLoader(connection: connection, options: options).load(files)
+        // SQL clients see current numbers: re-assess the commitments whose figures changed.
+        if summary.inserted + summary.revised > 0 {
+            let store = AssessmentStore(connection: connection)
+            try store.reassess(keys: try store.commitmentKeys(onMetrics: summary.touchedMetrics), asOf: ReportCommand.today())
+        }
         if isatty(2) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         print(Self.describe(summary))
         if summary.rejected > 0, let rejects { print("Rejected rows, with their reasons: \(rejects)") }

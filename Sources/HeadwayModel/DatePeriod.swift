@@ -25,6 +25,20 @@ public struct DatePeriod: Hashable, Sendable, CustomStringConvertible {
     /// A single day.
     public init(day: CivilDate) { self.init(first: day, last: day, precision: .day) }
 
+    /// The period of a given precision that ends on `last` (as stored: an end date and a precision).
+    public init(last: CivilDate, precision: Precision) {
+        let (year, month, day) = last.components
+        let first: CivilDate?
+        switch precision {
+        case .day: first = CivilDate(year: year, month: month, day: day)
+        case .month: first = CivilDate(year: year, month: month, day: 1)
+        case .quarter: first = CivilDate(year: year, month: (month - 1) / 3 * 3 + 1, day: 1)
+        case .year: first = CivilDate(year: year, month: 1, day: 1)
+        case .financialYear: first = CivilDate(year: month >= 4 ? year : year - 1, month: 4, day: 1)
+        }
+        self.init(first: first ?? last, last: last, precision: precision)
+    }
+
     /// Parses `YYYY-MM-DD`, `YYYY-MM`, `YYYY-Qn`, `YYYY` or `FYyyyy-yy`.
     public init(parsing raw: String) throws {
         let text = raw.trimmingSpaces

@@ -35,6 +35,8 @@ public struct ObservationLoader {
         public var revised = 0
         public var rejected = 0
         public var elapsedSeconds = 0.0
+        /// The metrics that got new figures or revisions.
+        public var touchedMetrics: Set<String> = []
         public init() {}
     }
 
@@ -79,6 +81,8 @@ public struct ObservationLoader {
             }
             if !run.errors.isEmpty { throw InvalidInput(errors: run.errors, truncated: run.truncated) }
             if run.staged {
+                run.summary.touchedMetrics.formUnion(
+                    try connection.query("SELECT DISTINCT metric FROM pg_temp.headway_staging").map { try $0.decode(String.self, at: 0) })
                 let counts = try connection.query(Self.mergeStatement)[0]
                 run.summary.inserted += try counts.decode(Int.self, at: 0)
                 run.summary.revised += try counts.decode(Int.self, at: 1)
@@ -178,6 +182,7 @@ public struct ObservationLoader {
         if direct {
             run.summary.inserted += copied
             run.metricsWithData.formUnion(metricsSeen)
+            run.summary.touchedMetrics.formUnion(metricsSeen)
         }
     }
 

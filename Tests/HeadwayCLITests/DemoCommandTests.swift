@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HeadwayPostgres
 import TestSupport
 import Testing
@@ -9,10 +10,15 @@ import Testing
 @Suite struct DemoCommandTests {
     @Test func seedsLoadIdempotently() throws {
         let url = try TestDatabase.create(migrated: false)
+        let page = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString).html").path
+        defer { try? FileManager.default.removeItem(atPath: page) }
         for _ in 0..<2 {
-            var demo = try HeadwayCommand.parseAsRoot(["demo", "--database-url", url])
+            var demo = try HeadwayCommand.parseAsRoot(["demo", "--database-url", url, "--html-output", page])
             try demo.run()
         }
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("<svg"))
+        #expect(!html.contains("http://") && !html.contains("https://"))
         let connection = try PostgresConnection(url: url)
         let counts = try connection.query(
             """
@@ -22,6 +28,8 @@ import Testing
                    (SELECT count(*) FROM headway.observations WHERE qualifier = 'about')
             """)[0]
         #expect(counts.values == ["4", "7", "0", "4", "1"])
+        // Every run stores an assessment per commitment.
+        #expect(try connection.query("SELECT count(DISTINCT commitment_key) FROM headway.assessments")[0].decode(Int.self, at: 0) == 4)
         let closures = try connection.query(
             """
             SELECT period_start::text, period_end::text, value::text FROM headway.observation_current

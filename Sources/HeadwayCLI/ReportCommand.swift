@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import HeadwayModel
+import HeadwayReport
+import HeadwayStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `headway report`: where each commitment stands, in one of five formats.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Assess commitments and write the progress report.",
+        discussion: """
+            Each assessment is also stored in headway.assessments. With --as-of the report uses only
+            the figures published by that date, each in the revision current then.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, markdown, html, json, csv
+    }
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: ArgumentHelp("Assess with what was published by this date (default: today).", valueName: "date"))
+    var asOf: String?
+    @Option(help: "text, markdown, html, json or csv.") var format: Format = .text
+    @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
+    var output: String?
+    @Argument(help: "Commitment keys (default: all).") var keys: [String] = []
+
+    func validate() throws {
+        if let asOf {
+            do { _ = try DatePeriod(parsing: asOf) } catch { throw ValidationError("--as-of: \(error)") }
+        }
+    }
+
+    func run() throws {
+        let date = try asOf.map { try DatePeriod(parsing: $0).last } ?? Self.today()
+        let store = AssessmentStore(connection: try database.connectMigrated())
+        let assessments = try store.assess(keys: keys, asOf: date)
+        try store.store(assessments)
+        let colour = output == nil && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let text = Self.render(assessments, asOf: date, format: format, colour: colour)
+        if let output {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    static func render(_ assessments: [Assessment], asOf: CivilDate, format: Format, colour: Bool = false) -> String {
+        switch format {
+        case .text: TextReport.render(assessments, asOf: asOf, colour: colour)
+        case .markdown: MarkdownReport.render(assessments, asOf: asOf)
+        case .json: JSONReport.render(assessments, asOf: asOf)
+        case .csv: CSVReport.render(assessments)
+        case .html: HTMLReport.render(assessments, asOf: asOf)
+        }
+    }
+
+    /// Today's date in UTC.
+    static func today() -> CivilDate {
+        CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}

@@ -1,0 +1,62 @@
+import HeadwayModel
+
+/// The JSON report: per commitment every field DESIGN.md lists, and `as_of` at the top.
+public enum JSONReport {
+    public static func render(_ assessments: [Assessment], asOf: CivilDate) -> String {
+        JSONValue.object([
+            ("as_of", .date(asOf)),
+            ("method_version", .string(Assessment.methodVersion)),
+            ("commitments", .array(assessments.map(value))),
+        ]).text() + "\n"
+    }
+
+    /// One assessment as a JSON object (also what is stored in `headway.assessments.result`).
+    public static func value(_ assessment: Assessment) -> JSONValue {
+        let pace = assessment.pace
+        let projection = assessment.projection
+        return .object([
+            ("key", .string(assessment.key)),
+            ("title", .string(assessment.title)),
+            ("metric", .string(assessment.metric)),
+            ("unit", .string(assessment.unit)),
+            ("kind", .string(assessment.kind.rawValue)),
+            ("status", .string(assessment.status.rawValue)),
+            ("as_of", .date(assessment.asOf)),
+            ("baseline", .object([("date", .date(assessment.baselineDate)), ("value", .decimal(assessment.baselineValue))])),
+            ("target", .object([
+                ("value", .decimal(assessment.targetValue)), ("progress", .decimal(assessment.targetProgress)),
+                ("comparison", .string(assessment.comparison.rawValue)),
+            ])),
+            ("deadline", .date(assessment.deadline)),
+            ("latest", assessment.latest.map { latest in
+                .object([("date", .date(latest.date)), ("value", .decimal(latest.value)), ("qualifier", .string(latest.qualifier.rawValue)),
+                         ("derived_from", .array(latest.derivedFrom.map { .string($0) }))])
+            } ?? .null),
+            ("progress", .decimal(assessment.progress)),
+            ("percent_complete", .double(assessment.percentComplete)),
+            ("percent_time_elapsed", .double(assessment.percentTimeElapsed)),
+            ("achieved_on", .date(assessment.achievedOn)),
+            ("days_early", .int(assessment.daysEarly)),
+            ("pace", .object([
+                ("average_per_day", .double(pace.averagePerDay)), ("recent_per_day", .double(pace.recentPerDay)),
+                ("required_per_day", .double(pace.requiredPerDay)), ("required_from_now_per_day", .double(pace.requiredFromNowPerDay)),
+            ])),
+            ("projection", .object([
+                ("method", .string(Assessment.Projection.method)),
+                ("value_at_deadline", .double(projection.valueAtDeadline)),
+                ("value_at_deadline_low", .double(projection.valueAtDeadlineLow)),
+                ("value_at_deadline_high", .double(projection.valueAtDeadlineHigh)),
+                ("completion_date", .date(projection.completionDate)),
+                ("completion_date_low", .date(projection.completionDateLow)),
+                ("completion_date_high", .date(projection.completionDateHigh)),
+            ])),
+            ("schedule_variance_days", .int(assessment.scheduleVarianceDays)),
+            ("series", .array(assessment.series.map { point in
+                .object([
+                    ("date", .date(point.date)), ("progress", .decimal(point.progress)),
+                    ("qualifier", .string(point.qualifier?.rawValue)), ("trajectory", .double(point.trajectory)),
+                ])
+            })),
+        ])
+    }
+}
