@@ -43,12 +43,28 @@ struct ReportCommand: ParsableCommand {
         let assessments = try store.assess(keys: keys, asOf: date)
         try store.store(assessments)
         let colour = output == nil && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let text = Self.render(assessments, asOf: date, format: format, colour: colour)
+        let handle: FileHandle
         if let output {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+            guard FileManager.default.createFile(atPath: output, contents: nil) else { throw HeadwayError("cannot create \(output)") }
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            handle = FileHandle.standardOutput
         }
+        var buffer = ""
+        func emit(_ piece: String) {
+            buffer += piece
+            if buffer.utf8.count >= 1 << 16 {
+                handle.write(Data(buffer.utf8))
+                buffer = ""
+            }
+        }
+        if format == .json {
+            JSONReport.write(assessments, asOf: date, to: emit)
+        } else {
+            emit(Self.render(assessments, asOf: date, format: format, colour: colour))
+        }
+        handle.write(Data(buffer.utf8))
+        if output != nil { try handle.close() }
     }
 
     static func render(_ assessments: [Assessment], asOf: CivilDate, format: Format, colour: Bool = false) -> String {

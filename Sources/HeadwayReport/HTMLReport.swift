@@ -17,13 +17,15 @@ public enum HTMLReport {
             body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 62rem; padding: 1rem; color: #1b1f24; }
             table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
             th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
-            td.n { text-align: right; white-space: nowrap; }
+            td.n, td.d { text-align: right; white-space: nowrap; } td.d { text-align: left; }
+            .legend { font-size: 0.8rem; color: #57606a; margin: 0.2rem 0 1rem; }
+            .legend span { margin-right: 1rem; display: inline-block; }
             .status { font-weight: 600; white-space: nowrap; }
             .achieved, .on_track { color: #1a7f37; } .achieved_late, .at_risk { color: #9a6700; }
             .missed, .off_track { color: #cf222e; } .not_started, .insufficient_data { color: #57606a; }
             section { margin: 2rem 0; break-inside: avoid; }
             svg { width: 100%; height: auto; max-height: 22rem; }
-            dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; font-size: 0.9rem; }
+            dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; font-size: 0.9rem; overflow-wrap: anywhere; }
             dt { color: #57606a; } dd { margin: 0; }
             .wide { overflow-x: auto; }
             @media print { body { max-width: none; } a { color: inherit; text-decoration: none; } }
@@ -39,13 +41,15 @@ public enum HTMLReport {
             html += "<tr><td><a href=\"#\(escape(MarkdownReport.anchor(a.key)))\">\(escape(a.title))</a></td>"
             html += "<td class=\"status \(a.status.rawValue)\">\(a.status.rawValue.replacingOccurrences(of: "_", with: " "))</td>"
             html += "<td class=\"n\">\(escape(Display.qualified(a.latest, unit: a.unit)))</td><td class=\"n\">\(escape(Display.target(a)))</td>"
-            html += "<td>\(a.deadline)</td><td class=\"n\">\(Display.percent(a.percentComplete))</td><td>\(escape(Display.completion(a)))</td></tr>\n"
+            html += "<td class=\"d\">\(a.deadline)</td><td class=\"n\">\(Display.percent(a.percentComplete))</td><td class=\"d\">\(escape(Display.completion(a)))</td></tr>\n"
         }
         html += "</table></div>\n"
         for a in assessments {
             html += "<section id=\"\(escape(MarkdownReport.anchor(a.key)))\">\n<h2>\(escape(a.title))</h2>\n"
             html += "<p class=\"status \(a.status.rawValue)\">\(a.status.rawValue.replacingOccurrences(of: "_", with: " "))</p>\n"
             html += chart(a)
+            html += "<p class=\"legend\"><span style=\"color:#0969da\">● figure (○ over, under or about)</span><span>— plan</span>"
+            html += "<span style=\"color:#0969da\">- - projection at the recent pace, shaded: its range</span><span style=\"color:#8250df\">··· target</span></p>\n"
             html += "<dl>\n"
             let facts: [(String, String)] = [
                 ("Key", a.key), ("Metric", "\(a.metric) (\(a.unit))"), ("Baseline", a.baselineDate.description),
@@ -87,8 +91,8 @@ public enum HTMLReport {
         svg += "<line x1=\"\(f(left))\" y1=\"\(f(height - bottom))\" x2=\"\(f(width - right))\" y2=\"\(f(height - bottom))\" stroke=\"#8c959f\"/>\n"
         svg += "<text x=\"\(f(left))\" y=\"\(f(height - 8))\" font-size=\"11\" fill=\"#57606a\">\(start)</text>\n"
         svg += "<text x=\"\(f(width - right))\" y=\"\(f(height - 8))\" font-size=\"11\" text-anchor=\"end\" fill=\"#57606a\">\(end)</text>\n"
-        svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(high) + 10))\" font-size=\"11\" text-anchor=\"end\" fill=\"#57606a\">\(escape(Display.grouped(NumberText.format(high) ?? "")))</text>\n"
-        svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(low)))\" font-size=\"11\" text-anchor=\"end\" fill=\"#57606a\">\(escape(Display.grouped(NumberText.format(low) ?? "")))</text>\n"
+        svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(high) + 10))\" font-size=\"11\" text-anchor=\"end\" fill=\"#57606a\">\(escape(axisLabel(high)))</text>\n"
+        svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(low)))\" font-size=\"11\" text-anchor=\"end\" fill=\"#57606a\">\(escape(axisLabel(low)))</text>\n"
         // Planned trajectory.
         let plan = a.series.map { "\(f(x($0.date))),\(f(y($0.trajectory)))" }.joined(separator: " ")
         svg += "<polyline points=\"\(plan)\" fill=\"none\" stroke=\"#8c959f\" stroke-width=\"1.5\"><title>planned trajectory</title></polyline>\n"
@@ -110,6 +114,10 @@ public enum HTMLReport {
             svg += "<circle cx=\"\(f(x(point.date)))\" cy=\"\(f(y(point.progress!.double)))\" r=\"4\" fill=\"\(fill)\" stroke=\"#0969da\" stroke-width=\"2\"><title>\(escape(label))</title></circle>\n"
         }
         return svg + "</svg>\n"
+    }
+
+    static func axisLabel(_ value: Double) -> String {
+        Display.grouped(abs(value) >= 100 ? String(format: "%.0f", value) : NumberText.format((value * 100).rounded() / 100) ?? "")
     }
 
     /// Escapes text for HTML element content and attribute values.

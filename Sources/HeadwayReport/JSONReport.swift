@@ -3,11 +3,24 @@ import HeadwayModel
 /// The JSON report: per commitment every field DESIGN.md lists, and `as_of` at the top.
 public enum JSONReport {
     public static func render(_ assessments: [Assessment], asOf: CivilDate) -> String {
-        JSONValue.object([
-            ("as_of", .date(asOf)),
-            ("method_version", .string(Assessment.methodVersion)),
-            ("commitments", .array(assessments.map(value))),
-        ]).text() + "\n"
+        var text = ""
+        write(assessments, asOf: asOf) { text += $0 }
+        return text
+    }
+
+    /// Writes the report piece by piece (one commitment at a time), so a large report is never
+    /// held in memory whole. The bytes are the same as `render`'s.
+    public static func write(_ assessments: [Assessment], asOf: CivilDate, to output: (String) -> Void) {
+        output("{\n  \"as_of\": \"\(asOf)\",\n  \"method_version\": \(JSONValue.quote(Assessment.methodVersion)),\n  \"commitments\": ")
+        if assessments.isEmpty {
+            output("[]\n}\n")
+            return
+        }
+        output("[\n")
+        for (index, assessment) in assessments.enumerated() {
+            output("    " + value(assessment).text(indent: "    ") + (index == assessments.count - 1 ? "\n" : ",\n"))
+        }
+        output("  ]\n}\n")
     }
 
     /// One assessment as a JSON object (also what is stored in `headway.assessments.result`).

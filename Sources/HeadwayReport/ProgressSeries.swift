@@ -48,8 +48,13 @@ public enum ProgressDeriver {
             if let existing = best[point.date], existing.derivedFrom.count <= point.derivedFrom.count { return }
             best[point.date] = point
         }
-        let starts = Set(figures.compactMap(\.periodStart)).filter { $0 <= baseline }
-        for start in starts {
+        // Chains from B itself, and from an earlier start S only where some figure from S spans B
+        // (a running total begun before the baseline): otherwise the difference adds nothing.
+        var starts: Set<CivilDate> = [baseline]
+        for figure in figures {
+            if let start = figure.periodStart, start < baseline, figure.periodEnd >= baseline { starts.insert(start) }
+        }
+        for start in starts.sorted() {
             let chains = chainsFrom(start, figures)
             if start == baseline {
                 for (date, chain) in chains { consider(chain.point(date: date)) }

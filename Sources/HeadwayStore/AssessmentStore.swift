@@ -18,11 +18,18 @@ public struct AssessmentStore {
             if !missing.isEmpty { throw HeadwayError("no commitment with key \(missing.sorted().map { String(reflecting: $0) }.joined(separator: ", "))") }
         }
         let metrics = try loadMetrics()
-        let figures = try loadFigures(metrics: Array(Set(commitments.map(\.commitment.metric))), asOf: asOf)
-        return commitments.compactMap { stored in
-            guard let metric = metrics[stored.commitment.metric] else { return nil }
-            return Assessor.assess(stored.commitment, metric: metric, figures: figures[metric.key] ?? [], asOf: asOf)
+        let byMetric = Dictionary(grouping: commitments.map(\.commitment), by: \.metric)
+        var assessments: [Assessment] = []
+        assessments.reserveCapacity(commitments.count)
+        // Figures arrive metric by metric; each metric's are assessed and dropped before the next,
+        // so memory holds one metric's figures at a time.
+        try forEachMetricsFigures(metrics: byMetric.keys.sorted(), asOf: asOf) { key, figures in
+            guard let metric = metrics[key] else { return }
+            for commitment in byMetric[key] ?? [] {
+                assessments.append(Assessor.assess(commitment, metric: metric, figures: figures, asOf: asOf))
+            }
         }
+        return assessments.sorted { $0.key < $1.key }
     }
 
     /// The keys of the commitments on any of `metrics`.
@@ -118,9 +125,18 @@ public struct AssessmentStore {
         return metrics
     }
 
-    /// Each metric's figures as known at `asOf`: published by then, in the revision current then.
-    private func loadFigures(metrics: [String], asOf: CivilDate) throws -> [String: [ObservedFigure]] {
-        var figures: [String: [ObservedFigure]] = [:]
+    /// Hands over each metric's figures as known at `asOf` (published by then, in the revision
+    /// current then), one metric at a time; metrics without figures get an empty list.
+    private func forEachMetricsFigures(metrics: [String], asOf: CivilDate, _ body: (String, [ObservedFigure]) throws -> Void) throws {
+        var current: String?
+        var figures: [ObservedFigure] = []
+        var done: Set<String> = []
+        func finish() throws {
+            guard let current else { return }
+            try body(current, figures)
+            done.insert(current)
+            figures.removeAll(keepingCapacity: true)
+        }
         try connection.forEachRow(
             """
             SELECT DISTINCT ON (metric, period_start, period_end)
@@ -130,12 +146,18 @@ public struct AssessmentStore {
             ORDER BY metric, period_start, period_end, published_on DESC, revision DESC
             """
         ) { row in
-            figures[try row.decode(String.self, at: 0), default: []].append(
+            let metric = try row.decode(String.self, at: 0)
+            if metric != current {
+                try finish()
+                current = metric
+            }
+            figures.append(
                 ObservedFigure(
                     periodStart: try row.decode(CivilDate?.self, at: 1), periodEnd: try row.decode(at: 2), value: try row.decode(at: 3),
                     qualifier: Qualifier(rawValue: try row.decode(String.self, at: 4)) ?? .exact, revision: try row.decode(at: 5),
                     publishedOn: try row.decode(at: 6)))
         }
-        return figures
+        try finish()
+        for metric in metrics where !done.contains(metric) { try body(metric, []) }
     }
 }
