@@ -103,7 +103,7 @@ public struct TargetParseError: Error, CustomStringConvertible, Sendable {
 public enum DecimalText {
     /// nil unless the whole text is a finite decimal number such as `-12.5`, `2500` or `1e6`.
     public static func parse(_ text: String) -> Decimal? {
-        guard isFinite(text), let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), !value.isNaN else {
+        guard isFinite(text), let value = Decimal(string: text, locale: posixLocale), !value.isNaN else {
             return nil
         }
         return value
@@ -153,6 +153,9 @@ public enum DecimalText {
 
     /// The canonical text of a decimal: no exponent, no trailing zeros, `.` as the point.
     public static func format(_ value: Decimal) -> String {
-        NSDecimalNumber(decimal: value).description(withLocale: Locale(identifier: "en_US_POSIX"))
+        return NSDecimalNumber(decimal: value).description(withLocale: posixLocale)
     }
 }
+
+/// Made once: creating a Locale per value is costly on the bulk paths.
+private let posixLocale = Locale(identifier: "en_US_POSIX")

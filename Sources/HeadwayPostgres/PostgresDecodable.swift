@@ -53,7 +53,7 @@ extension Bool: PostgresDecodable {
 extension Decimal: PostgresDecodable {
     /// Exact for `numeric` values of up to 38 significant digits; `NaN` is rejected.
     public init(postgresText text: String) throws {
-        guard text != "NaN", let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
+        guard text != "NaN", let value = Decimal(string: text, locale: posixLocale),
             !value.isNaN
         else { throw decodingError(text, Decimal.self) }
         self = value
@@ -127,3 +127,6 @@ enum PostgresTimestamp {
         return era * 146_097 + dayOfEra - 719_468
     }
 }
+
+/// Made once: creating a Locale per value is costly on the bulk paths.
+private let posixLocale = Locale(identifier: "en_US_POSIX")

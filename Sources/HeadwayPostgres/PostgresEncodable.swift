@@ -14,7 +14,7 @@ extension Int64: PostgresEncodable { public var postgresText: String? { String(s
 extension Double: PostgresEncodable { public var postgresText: String? { "\(self)" } }
 extension Bool: PostgresEncodable { public var postgresText: String? { self ? "true" : "false" } }
 extension Decimal: PostgresEncodable {
-    public var postgresText: String? { NSDecimalNumber(decimal: self).description(withLocale: Locale(identifier: "en_US_POSIX")) }
+    public var postgresText: String? { NSDecimalNumber(decimal: self).description(withLocale: posixLocale) }
 }
 
 extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
@@ -38,3 +38,6 @@ public struct PostgresTextArray: PostgresEncodable {
         return "{" + quoted.joined(separator: ",") + "}"
     }
 }
+
+/// Made once: creating a Locale per value is costly on the bulk paths.
+private let posixLocale = Locale(identifier: "en_US_POSIX")

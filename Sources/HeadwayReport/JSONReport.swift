@@ -18,7 +18,9 @@ public enum JSONReport {
         }
         output("[\n")
         for (index, assessment) in assessments.enumerated() {
-            output("    " + value(assessment).text(indent: "    ") + (index == assessments.count - 1 ? "\n" : ",\n"))
+            var piece = "    "
+            value(assessment).write(to: &piece, indent: "    ", pretty: true)
+            output(piece + (index == assessments.count - 1 ? "\n" : ",\n"))
         }
         output("  ]\n}\n")
     }

@@ -19,43 +19,91 @@ public indirect enum JSONValue: Sendable, Equatable {
     static func date(_ value: CivilDate?) -> JSONValue { value.map { .string($0.description) } ?? .null }
     static func string(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
 
-    /// Pretty-printed with two-space indentation.
+    /// Pretty-printed with two-space indentation, nested under `indent`.
     public func text(indent: String = "") -> String {
-        let inner = indent + "  "
+        var output = ""
+        write(to: &output, indent: indent, pretty: true)
+        return output
+    }
+
+    /// On one line, with no spaces (as stored in the database).
+    public var compactText: String {
+        var output = ""
+        write(to: &output, indent: "", pretty: false)
+        return output
+    }
+
+    /// Appends the value to `output`; building one string avoids a copy per nesting level.
+    func write(to output: inout String, indent: String, pretty: Bool) {
         switch self {
-        case .null: return "null"
-        case .bool(let value): return value ? "true" : "false"
-        case .number(let value): return value
-        case .string(let value): return Self.quote(value)
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .number(let value): output += value
+        case .string(let value): Self.appendQuoted(value, to: &output)
         case .array(let values):
-            if values.isEmpty { return "[]" }
-            return "[\n" + values.map { inner + $0.text(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
+            if values.isEmpty {
+                output += "[]"
+                return
+            }
+            let inner = pretty ? indent + "  " : ""
+            output += pretty ? "[\n" : "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { output += pretty ? ",\n" : "," }
+                output += inner
+                value.write(to: &output, indent: inner, pretty: pretty)
+            }
+            output += pretty ? "\n\(indent)]" : "]"
         case .object(let pairs):
-            if pairs.isEmpty { return "{}" }
-            return "{\n" + pairs.map { inner + Self.quote($0.0) + ": " + $0.1.text(indent: inner) }.joined(separator: ",\n") + "\n\(indent)}"
+            if pairs.isEmpty {
+                output += "{}"
+                return
+            }
+            let inner = pretty ? indent + "  " : ""
+            output += pretty ? "{\n" : "{"
+            for (index, (key, value)) in pairs.enumerated() {
+                if index > 0 { output += pretty ? ",\n" : "," }
+                output += inner
+                Self.appendQuoted(key, to: &output)
+                output += pretty ? ": " : ":"
+                value.write(to: &output, indent: inner, pretty: pretty)
+            }
+            output += pretty ? "\n\(indent)}" : "}"
         }
     }
 
     static func quote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{2028}": result += "\\u2028"
-            case "\u{2029}": result += "\\u2029"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    result += String(format: "\\u%04x", scalar.value)
-                } else {
-                    result.unicodeScalars.append(scalar)
+        var output = ""
+        appendQuoted(text, to: &output)
+        return output
+    }
+
+    static func appendQuoted(_ text: String, to output: inout String) {
+        // Most strings need no escaping: append them whole.
+        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x7F && $0 != 0xE2 }
+        output += "\""
+        if plain {
+            output += text
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": output += "\\\""
+                case "\\": output += "\\\\"
+                case "\n": output += "\\n"
+                case "\r": output += "\\r"
+                case "\t": output += "\\t"
+                case "\u{2028}": output += "\\u2028"
+                case "\u{2029}": output += "\\u2029"
+                default:
+                    if scalar.value < 0x20 || scalar.value == 0x7F {
+                        let hex = String(scalar.value, radix: 16)
+                        output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        output.unicodeScalars.append(scalar)
+                    }
                 }
             }
         }
-        return result + "\""
+        output += "\""
     }
 }
 
@@ -63,9 +111,27 @@ public indirect enum JSONValue: Sendable, Equatable {
 public enum NumberText {
     public static func format(_ value: Double) -> String? {
         guard value.isFinite else { return nil }
-        var text = String(format: "%.4f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text == "-0" ? "0" : text
+        let scaled = (value * 10_000).rounded()
+        guard abs(scaled) < 9e15 else {
+            var text = String(format: "%.4f", value)
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+            return text
+        }
+        // Integer arithmetic: exact for these magnitudes, and much faster than printf.
+        let units = Int64(abs(scaled))
+        var text = scaled < 0 && units != 0 ? "-" : ""
+        text += String(units / 10_000)
+        var fraction = units % 10_000
+        if fraction != 0 {
+            var digits = 4
+            while fraction % 10 == 0 {
+                fraction /= 10
+                digits -= 1
+            }
+            let fractionText = String(fraction)
+            text += "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+        }
+        return text
     }
 }

@@ -10,8 +10,58 @@ public struct ProgressPoint: Sendable, Equatable {
     public var value: Decimal
     /// The weakest qualifier of the figures it came from.
     public var qualifier: Qualifier
-    /// The figures it came from, as "metric:period_start..period_end#revision".
-    public var derivedFrom: [String]
+    /// The figures it came from (shared between the points of a chain).
+    var provenance: Provenance
+
+    /// The figures it came from, as "period_start..period_end#revision"; a leading "-" marks a
+    /// subtracted figure.
+    public var derivedFrom: [String] { provenance.references }
+
+    public static func == (lhs: ProgressPoint, rhs: ProgressPoint) -> Bool {
+        lhs.date == rhs.date && lhs.progress == rhs.progress && lhs.value == rhs.value && lhs.qualifier == rhs.qualifier
+            && lhs.derivedFrom == rhs.derivedFrom
+    }
+}
+
+/// Which figures a point came from. A chain of monthly figures shares its links, so a series of
+/// n points costs n links rather than n² references.
+final class Provenance: Sendable {
+    private let reference: String?
+    private let previous: Provenance?
+    private let subtracted: Provenance?
+    let count: Int
+
+    static let none = Provenance(reference: nil, previous: nil, subtracted: nil, count: 0)
+
+    private init(reference: String?, previous: Provenance?, subtracted: Provenance?, count: Int) {
+        self.reference = reference
+        self.previous = previous
+        self.subtracted = subtracted
+        self.count = count
+    }
+
+    func adding(_ reference: String) -> Provenance {
+        Provenance(reference: reference, previous: self, subtracted: nil, count: count + 1)
+    }
+
+    func minus(_ other: Provenance) -> Provenance {
+        Provenance(reference: nil, previous: self, subtracted: other, count: count + other.count)
+    }
+
+    var references: [String] {
+        var result: [String] = []
+        if let subtracted {
+            result = (previous?.references ?? []) + subtracted.references.map { "-" + $0 }
+        } else {
+            var node: Provenance? = self
+            while let current = node, let reference = current.reference {
+                result.append(reference)
+                node = current.previous
+            }
+            result.reverse()
+        }
+        return result
+    }
 }
 
 /// An observation as the report sees it: the revision current at the as-of date.
@@ -45,7 +95,7 @@ public enum ProgressDeriver {
         let dayBefore = baseline.adding(days: -1)
         var best: [CivilDate: ProgressPoint] = [:]
         func consider(_ point: ProgressPoint) {
-            if let existing = best[point.date], existing.derivedFrom.count <= point.derivedFrom.count { return }
+            if let existing = best[point.date], existing.provenance.count <= point.provenance.count { return }
             best[point.date] = point
         }
         // Chains from B itself, and from an earlier start S only where some figure from S spans B
@@ -65,7 +115,7 @@ public enum ProgressDeriver {
                         ProgressPoint(
                             date: date, progress: chain.sum - prefix.sum, value: chain.sum - prefix.sum,
                             qualifier: chain.qualifier.combined(with: prefix.qualifier.negated),
-                            derivedFrom: chain.references + prefix.references.map { "-" + $0 }))
+                            provenance: chain.provenance.minus(prefix.provenance)))
                 }
             }
         }
@@ -77,7 +127,7 @@ public enum ProgressDeriver {
         figures.filter { $0.periodEnd > baseline }.sorted { $0.periodEnd < $1.periodEnd }.map { figure in
             ProgressPoint(
                 date: figure.periodEnd, progress: figure.value - baselineValue, value: figure.value,
-                qualifier: figure.qualifier.combined(with: baselineQualifier.negated), derivedFrom: [figure.reference])
+                qualifier: figure.qualifier.combined(with: baselineQualifier.negated), provenance: Provenance.none.adding(figure.reference))
         }
     }
 
@@ -89,15 +139,15 @@ public enum ProgressDeriver {
     private struct Chain {
         var sum: Decimal
         var qualifier: Qualifier
-        var references: [String]
+        var provenance: Provenance
         func point(date: CivilDate) -> ProgressPoint {
-            ProgressPoint(date: date, progress: sum, value: sum, qualifier: qualifier, derivedFrom: references)
+            ProgressPoint(date: date, progress: sum, value: sum, qualifier: qualifier, provenance: provenance)
         }
     }
 
     /// Every end date reachable by chaining contiguous periods from `start`, with the shortest chain.
     private static func chainsFrom(_ start: CivilDate, _ figures: [ObservedFigure]) -> [CivilDate: Chain] {
-        var reached: [CivilDate: Chain] = [start.adding(days: -1): Chain(sum: 0, qualifier: .exact, references: [])]
+        var reached: [CivilDate: Chain] = [start.adding(days: -1): Chain(sum: 0, qualifier: .exact, provenance: .none)]
         let candidates = figures.filter { $0.periodStart.map { $0 >= start } ?? false }.sorted {
             ($0.periodStart!, $0.periodEnd) < ($1.periodStart!, $1.periodEnd)
         }
@@ -105,8 +155,8 @@ public enum ProgressDeriver {
             guard let periodStart = figure.periodStart, let before = reached[periodStart.adding(days: -1)] else { continue }
             let chain = Chain(
                 sum: before.sum + figure.value, qualifier: before.qualifier.combined(with: figure.qualifier),
-                references: before.references + [figure.reference])
-            if let existing = reached[figure.periodEnd], existing.references.count <= chain.references.count { continue }
+                provenance: before.provenance.adding(figure.reference))
+            if let existing = reached[figure.periodEnd], existing.provenance.count <= chain.provenance.count { continue }
             reached[figure.periodEnd] = chain
         }
         reached.removeValue(forKey: start.adding(days: -1))

@@ -58,7 +58,7 @@ public struct AssessmentStore {
             try connection.copyIn("COPY pg_temp.headway_assessed FROM STDIN") { copy in
                 for assessment in assessments {
                     try copy.writeRow([
-                        assessment.key, assessment.asOf.description, assessment.status.rawValue, JSONReport.value(assessment).text(),
+                        assessment.key, assessment.asOf.description, assessment.status.rawValue, JSONReport.value(assessment).compactText,
                     ])
                 }
             }
