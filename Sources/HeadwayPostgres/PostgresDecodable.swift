@@ -53,10 +53,43 @@ extension Bool: PostgresDecodable {
 extension Decimal: PostgresDecodable {
     /// Exact for `numeric` values of up to 38 significant digits; `NaN` is rejected.
     public init(postgresText text: String) throws {
+        if let fast = Self.parseShort(text) {
+            self = fast
+            return
+        }
         guard text != "NaN", let value = Decimal(string: text, locale: posixLocale),
             !value.isNaN
         else { throw decodingError(text, Decimal.self) }
         self = value
+    }
+}
+
+extension Decimal {
+    /// Up to 18 digits with an optional sign and point (how PostgreSQL prints most numerics),
+    /// built from an integer: much faster than Foundation's general parser.
+    static func parseShort(_ text: String) -> Decimal? {
+        var text = text
+        return text.withUTF8 { bytes -> Decimal? in
+            guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
+            var negative = false
+            var significand: Int64 = 0
+            var digits = 0
+            var scale = 0
+            var sawPoint = false
+            for (index, byte) in bytes.enumerated() {
+                switch byte {
+                case 45 where index == 0: negative = true
+                case 46 where !sawPoint: sawPoint = true
+                case 48...57:
+                    significand = significand * 10 + Int64(byte - 48)
+                    digits += 1
+                    if sawPoint { scale += 1 }
+                default: return nil
+                }
+            }
+            guard digits > 0, digits <= 18 else { return nil }
+            return Decimal(sign: negative ? .minus : .plus, exponent: -scale, significand: Decimal(significand))
+        }
     }
 }
 

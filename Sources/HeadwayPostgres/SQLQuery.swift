@@ -26,6 +26,11 @@ public struct SQLQuery: ExpressibleByStringInterpolation, Sendable, CustomString
         self.parameters = parameters.map { $0.postgresText }
     }
 
+    init(_ sql: String, rawParameters: [String?]) {
+        self.sql = sql
+        self.parameters = rawParameters
+    }
+
     /// The SQL text only: parameter values are never shown.
     public var description: String { sql }
 

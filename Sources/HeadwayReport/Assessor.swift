@@ -10,8 +10,12 @@ public enum Assessor {
 
     /// - Parameters:
     ///   - figures: the metric's figures as known at `asOf`: each the revision current then.
-    public static func assess(_ commitment: Commitment, metric: Metric, figures: [ObservedFigure], asOf: CivilDate) -> Assessment {
-        let known = figures.filter { $0.publishedOn <= asOf && $0.periodEnd <= asOf }
+    ///   - derivations: a cache of derived series, for assessing many commitments on one metric.
+    public static func assess(
+        _ commitment: Commitment, metric: Metric, figures: [ObservedFigure], asOf: CivilDate, derivations: DerivationCache? = nil
+    ) -> Assessment {
+        let visible = { (figure: ObservedFigure) in figure.publishedOn <= asOf && figure.periodEnd <= asOf }
+        let known = figures.allSatisfy(visible) ? figures : figures.filter(visible)
         let baseline = commitment.baseline.date
         let deadline = commitment.deadline.last
         // Offsets count days from the end of the day progress starts at: the day before the
@@ -43,10 +47,12 @@ public enum Assessor {
             return assessment
         }
         guard let baselineValue, let targetProgress else { return assessment }
-        let points =
-            metric.kind == .additive
-            ? ProgressDeriver.additive(baseline: baseline, figures: known)
-            : ProgressDeriver.level(baseline: baseline, baselineValue: baselineValue, baselineQualifier: baselineQualifier, figures: known)
+        let points: [ProgressPoint]
+        if metric.kind == .additive {
+            points = derivations?.additive(baseline: baseline, figures: known) ?? ProgressDeriver.additive(baseline: baseline, figures: known)
+        } else {
+            points = ProgressDeriver.level(baseline: baseline, baselineValue: baselineValue, baselineQualifier: baselineQualifier, figures: known)
+        }
         assessment.points = points
         assessment.series = plan.series(points: points, origin: origin, deadline: deadline, offset: offset)
         guard let latest = points.last else { return assessment }
@@ -141,6 +147,21 @@ public enum Assessor {
         let days = (gap / pace).rounded(.up)
         guard days < 1_000_000 else { return nil }
         return from.adding(days: Int(days))
+    }
+}
+
+/// Derived additive series by baseline date, for the commitments of one metric assessed together
+/// on the same figures (renewed and raised pledges often share a baseline). Not thread-safe.
+public final class DerivationCache {
+    private var series: [CivilDate: [ProgressPoint]] = [:]
+
+    public init() {}
+
+    func additive(baseline: CivilDate, figures: [ObservedFigure]) -> [ProgressPoint] {
+        if let cached = series[baseline] { return cached }
+        let derived = ProgressDeriver.additive(baseline: baseline, figures: figures)
+        series[baseline] = derived
+        return derived
     }
 }
 

@@ -18,18 +18,20 @@ public enum JSONReport {
         }
         output("[\n")
         for (index, assessment) in assessments.enumerated() {
-            var piece = "    "
+            var piece = Array("    ".utf8)
             value(assessment).write(to: &piece, indent: "    ", pretty: true)
-            output(piece + (index == assessments.count - 1 ? "\n" : ",\n"))
+            piece.append(contentsOf: (index == assessments.count - 1 ? "\n" : ",\n").utf8)
+            output(String(decoding: piece, as: UTF8.self))
         }
         output("  ]\n}\n")
     }
 
-    /// One assessment as a JSON object (also what is stored in `headway.assessments.result`).
-    public static func value(_ assessment: Assessment) -> JSONValue {
+    /// One assessment as a JSON object. Without the series it is what `headway.assessments.result`
+    /// keeps: the series can be derived again from the figures, and would multiply the table's size.
+    public static func value(_ assessment: Assessment, includeSeries: Bool = true) -> JSONValue {
         let pace = assessment.pace
         let projection = assessment.projection
-        return .object([
+        var fields: [(String, JSONValue)] = [
             ("key", .string(assessment.key)),
             ("title", .string(assessment.title)),
             ("metric", .string(assessment.metric)),
@@ -66,12 +68,16 @@ public enum JSONReport {
                 ("completion_date_high", .date(projection.completionDateHigh)),
             ])),
             ("schedule_variance_days", .int(assessment.scheduleVarianceDays)),
-            ("series", .array(assessment.series.map { point in
-                .object([
-                    ("date", .date(point.date)), ("progress", .decimal(point.progress)),
-                    ("qualifier", .string(point.qualifier?.rawValue)), ("trajectory", .double(point.trajectory)),
-                ])
-            })),
-        ])
+        ]
+        if includeSeries {
+            fields.append(
+                ("series", .array(assessment.series.map { point in
+                    .object([
+                        ("date", .date(point.date)), ("progress", .decimal(point.progress)),
+                        ("qualifier", .string(point.qualifier?.rawValue)), ("trajectory", .double(point.trajectory)),
+                    ])
+                })))
+        }
+        return .object(fields)
     }
 }

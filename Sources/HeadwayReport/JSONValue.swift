@@ -21,89 +21,97 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// Pretty-printed with two-space indentation, nested under `indent`.
     public func text(indent: String = "") -> String {
-        var output = ""
+        var output: [UInt8] = []
         write(to: &output, indent: indent, pretty: true)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// On one line, with no spaces (as stored in the database).
     public var compactText: String {
-        var output = ""
+        var output: [UInt8] = []
         write(to: &output, indent: "", pretty: false)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
-    /// Appends the value to `output`; building one string avoids a copy per nesting level.
-    func write(to output: inout String, indent: String, pretty: Bool) {
+    /// Appends the value's UTF-8 to `output`: one growing buffer, no copy per nesting level.
+    func write(to output: inout [UInt8], indent: String, pretty: Bool) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .number(let value): output += value
+        case .null: Self.append("null", to: &output)
+        case .bool(let value): Self.append(value ? "true" : "false", to: &output)
+        case .number(let value): Self.append(value, to: &output)
         case .string(let value): Self.appendQuoted(value, to: &output)
         case .array(let values):
             if values.isEmpty {
-                output += "[]"
+                Self.append("[]", to: &output)
                 return
             }
             let inner = pretty ? indent + "  " : ""
-            output += pretty ? "[\n" : "["
+            Self.append(pretty ? "[\n" : "[", to: &output)
             for (index, value) in values.enumerated() {
-                if index > 0 { output += pretty ? ",\n" : "," }
-                output += inner
+                if index > 0 { Self.append(pretty ? ",\n" : ",", to: &output) }
+                Self.append(inner, to: &output)
                 value.write(to: &output, indent: inner, pretty: pretty)
             }
-            output += pretty ? "\n\(indent)]" : "]"
+            Self.append(pretty ? "\n\(indent)]" : "]", to: &output)
         case .object(let pairs):
             if pairs.isEmpty {
-                output += "{}"
+                Self.append("{}", to: &output)
                 return
             }
             let inner = pretty ? indent + "  " : ""
-            output += pretty ? "{\n" : "{"
+            Self.append(pretty ? "{\n" : "{", to: &output)
             for (index, (key, value)) in pairs.enumerated() {
-                if index > 0 { output += pretty ? ",\n" : "," }
-                output += inner
+                if index > 0 { Self.append(pretty ? ",\n" : ",", to: &output) }
+                Self.append(inner, to: &output)
                 Self.appendQuoted(key, to: &output)
-                output += pretty ? ": " : ":"
+                Self.append(pretty ? ": " : ":", to: &output)
                 value.write(to: &output, indent: inner, pretty: pretty)
             }
-            output += pretty ? "\n\(indent)}" : "}"
+            Self.append(pretty ? "\n\(indent)}" : "}", to: &output)
         }
     }
 
-    static func quote(_ text: String) -> String {
-        var output = ""
-        appendQuoted(text, to: &output)
-        return output
+    /// Appends a string's UTF-8 bytes in one copy.
+    @inline(__always)
+    static func append(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { output.append(contentsOf: $0) }
     }
 
-    static func appendQuoted(_ text: String, to output: inout String) {
+    static func quote(_ text: String) -> String {
+        var output: [UInt8] = []
+        appendQuoted(text, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func appendQuoted(_ text: String, to output: inout [UInt8]) {
         // Most strings need no escaping: append them whole.
-        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C && $0 != 0x7F && $0 != 0xE2 }
-        output += "\""
+        var text = text
+        let plain = text.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 } }
+        Self.append("\"", to: &output)
         if plain {
-            output += text
+            Self.append(text, to: &output)
         } else {
             for scalar in text.unicodeScalars {
                 switch scalar {
-                case "\"": output += "\\\""
-                case "\\": output += "\\\\"
-                case "\n": output += "\\n"
-                case "\r": output += "\\r"
-                case "\t": output += "\\t"
-                case "\u{2028}": output += "\\u2028"
-                case "\u{2029}": output += "\\u2029"
+                case "\"": Self.append("\\\"", to: &output)
+                case "\\": Self.append("\\\\", to: &output)
+                case "\n": Self.append("\\n", to: &output)
+                case "\r": Self.append("\\r", to: &output)
+                case "\t": Self.append("\\t", to: &output)
+                case "\u{2028}": Self.append("\\u2028", to: &output)
+                case "\u{2029}": Self.append("\\u2029", to: &output)
                 default:
                     if scalar.value < 0x20 || scalar.value == 0x7F {
                         let hex = String(scalar.value, radix: 16)
-                        output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                        Self.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex, to: &output)
                     } else {
-                        output.unicodeScalars.append(scalar)
+                        output.append(contentsOf: String(scalar).utf8)
                     }
                 }
             }
         }
-        output += "\""
+        Self.append("\"", to: &output)
     }
 }
 

@@ -25,8 +25,9 @@ public struct AssessmentStore {
         // so memory holds one metric's figures at a time.
         try forEachMetricsFigures(metrics: byMetric.keys.sorted(), asOf: asOf) { key, figures in
             guard let metric = metrics[key] else { return }
+            let derivations = DerivationCache()  // these commitments see the same figures
             for commitment in byMetric[key] ?? [] {
-                assessments.append(Assessor.assess(commitment, metric: metric, figures: figures, asOf: asOf))
+                assessments.append(Assessor.assess(commitment, metric: metric, figures: figures, asOf: asOf, derivations: derivations))
             }
         }
         return assessments.sorted { $0.key < $1.key }
@@ -57,9 +58,8 @@ public struct AssessmentStore {
             try connection.execute("CREATE TEMP TABLE headway_assessed (key text, as_of date, status text, result jsonb) ON COMMIT DROP")
             try connection.copyIn("COPY pg_temp.headway_assessed FROM STDIN") { copy in
                 for assessment in assessments {
-                    try copy.writeRow([
-                        assessment.key, assessment.asOf.description, assessment.status.rawValue, JSONReport.value(assessment).compactText,
-                    ])
+                    let result = JSONReport.value(assessment, includeSeries: false).compactText
+                    try copy.writeRow([assessment.key, assessment.asOf.description, assessment.status.rawValue, result])
                 }
             }
             try connection.execute(
@@ -137,7 +137,7 @@ public struct AssessmentStore {
             done.insert(current)
             figures.removeAll(keepingCapacity: true)
         }
-        try connection.forEachRow(
+        try connection.forEachRowInBatches(
             """
             SELECT DISTINCT ON (metric, period_start, period_end)
                    metric, period_start, period_end, value, qualifier, revision, published_on
