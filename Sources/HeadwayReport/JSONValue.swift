@@ -2,7 +2,7 @@ import Foundation
 import HeadwayModel
 
 /// A JSON value with ordered keys, written the same way every time (reports are byte-stable).
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// A number already in JSON text form.
