@@ -79,6 +79,7 @@ public final class PostgresConnection {
 
     /// Runs `body` in a transaction (a savepoint when nested): committed when it returns,
     /// rolled back when it throws.
+    @discardableResult
     public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         let savepoint = "headway_savepoint_\(transactionDepth)"
         try executeScript(transactionDepth == 0 ? "BEGIN" : "SAVEPOINT \(savepoint)")
@@ -163,27 +164,6 @@ public final class PostgresConnection {
             }
             try connection.execute("CLOSE headway_rows")
         }
-    }
-
-    /// Runs a query and hands each row to `body` as it arrives (libpq single-row mode), so a
-    /// large result is never held in memory whole.
-    public func forEachRow(_ query: SQLQuery, _ body: (PostgresRow) throws -> Void) throws {
-        try send(query)
-        guard PQsetSingleRowMode(handle) == 1 else { throw clientError(sql: query.sql) }
-        var failure: (any Error)?
-        var columns: PostgresColumns?
-        while let result = PQgetResult(handle) {
-            defer { PQclear(result) }
-            let status = PQresultStatus(result)
-            if status == PGRES_SINGLE_TUPLE, failure == nil {
-                let names = columns ?? columnsOf(result)
-                columns = names
-                do { try body(rowOf(result, row: 0, columns: names)) } catch { failure = error }
-            } else if status != PGRES_TUPLES_OK, status != PGRES_COMMAND_OK, failure == nil {
-                failure = serverError(result, sql: query.sql)
-            }
-        }
-        if let failure { throw failure }
     }
 
     // MARK: - libpq plumbing

@@ -149,16 +149,23 @@ import Testing
         #expect(notCopy?.sqlState == .undefinedTable)
     }
 
-    @Test func forEachRowStreamsLargeResults() throws {
+    @Test func forEachRowStreamsLargeResultsInBatches() throws {
         var count = 0
         var sum = 0
-        try connection.forEachRow("SELECT g FROM generate_series(1, \(50_000)) g") { row in
+        try connection.forEachRowInBatches("SELECT g FROM generate_series(1, \(50_000)) g WHERE g > \(0)", batchSize: 7_000) { row in
             count += 1
             sum += try row.decode(Int.self, at: 0)
         }
         #expect(count == 50_000)
         #expect(sum == 1_250_025_000)
-        #expect(throws: PostgresError.self) { try connection.forEachRow("SELECT 1/0") { _ in } }
+        #expect(throws: PostgresError.self) { try connection.forEachRowInBatches("SELECT 1/0") { _ in } }
+        struct Stop: Error {}
+        #expect(throws: Stop.self) { try connection.forEachRowInBatches("SELECT 1") { _ in throw Stop() } }
+        // The cursor is gone and the connection usable, after success and after failure.
+        #expect(try connection.query("SELECT 1")[0].decode(Int.self, at: 0) == 1)
+        var two = 0
+        try connection.forEachRowInBatches("SELECT 2") { two = try $0.decode(Int.self, at: 0) }
+        #expect(two == 2)
     }
 
     @Test func noticesDoNotReachStderrAndSessionIsPinned() throws {
