@@ -269,7 +269,7 @@ public struct CopyWriter {
     fileprivate let handle: OpaquePointer
     private var buffer: [UInt8] = []
     private var atRowStart = true
-    private static let chunkSize = 256 * 1024
+    private static let chunkSize = 32 * 1024
 
     fileprivate init(handle: OpaquePointer) {
         self.handle = handle
