@@ -124,7 +124,8 @@ enum PostgresTimestamp {
             return true
         }
         guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2) else { return nil }
-        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        guard let midnight = utcCalendar.date(from: DateComponents(year: year, month: month, day: day)) else { return nil }
+        var seconds = midnight.timeIntervalSince1970
         if index == bytes.count { return Date(timeIntervalSince1970: seconds) }
         guard expect(32), let hour = number(2), expect(58), let minute = number(2), expect(58), let second = number(2)
         else { return nil }
@@ -149,17 +150,14 @@ enum PostgresTimestamp {
         }
         return index == bytes.count ? Date(timeIntervalSince1970: seconds) : nil
     }
-
-    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
 }
+
+/// The proleptic Gregorian calendar in UTC, for midnight of a decoded date.
+private let utcCalendar: Calendar = {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    return calendar
+}()
 
 /// Made once: creating a Locale per value is costly on the bulk paths.
 private let posixLocale = Locale(identifier: "en_US_POSIX")

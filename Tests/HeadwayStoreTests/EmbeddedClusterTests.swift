@@ -10,14 +10,22 @@ import Testing
 
 /// The embedded default: a private cluster made, started, reused and stopped by Headway.
 @Suite(.serialized) struct EmbeddedClusterTests {
-    private func withHome(_ body: (URL) throws -> Void) throws {
+    /// A fresh home the server's account can reach even when the tests run as root.
+    private static func makeHome() throws -> URL {
         let home = URL(fileURLWithPath: "/tmp/hw-ec-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         chmod(home.path, 0o711)
-        defer {
-            EmbeddedCluster(home: home, durable: false).destroy()
-            try? FileManager.default.removeItem(at: home)
-        }
+        return home
+    }
+
+    private static func removeHome(_ home: URL) {
+        EmbeddedCluster(home: home, durable: false).destroy()
+        try? FileManager.default.removeItem(at: home)
+    }
+
+    private func withHome(_ body: (URL) throws -> Void) throws {
+        let home = try Self.makeHome()
+        defer { Self.removeHome(home) }
         try body(home)
     }
 
@@ -63,13 +71,8 @@ import Testing
     }
 
     @Test func concurrentFirstStartsMakeOneCluster() async throws {
-        let home = URL(fileURLWithPath: "/tmp/hw-ec-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        chmod(home.path, 0o711)
-        defer {
-            EmbeddedCluster(home: home, durable: false).destroy()
-            try? FileManager.default.removeItem(at: home)
-        }
+        let home = try Self.makeHome()
+        defer { Self.removeHome(home) }
         let started = try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<3 { group.addTask { try EmbeddedCluster(home: home, durable: false).start() } }
             var results: [Bool] = []
