@@ -3,15 +3,12 @@ import HeadwayIngest
 import HeadwayModel
 import HeadwayPostgres
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Loads observation CSV files: every row validated, all files in one transaction, bulk rows
 /// through COPY, identical figures left alone and changed ones stored as revisions.
 ///
-/// Memory stays flat whatever the file size: rows stream from the file through validation into
-/// a COPY to a temporary staging table, and one set-based statement merges them.
+/// Memory stays flat whatever the file size: rows stream from the file through validation into a
+/// COPY, straight into the observations while a file's metrics have no data yet, otherwise into a
+/// temporary staging table that one set-based statement merges.
 public struct ObservationLoader {
     public struct Options: Sendable {
         /// Load the good rows and write the bad ones to `rejectsPath`, instead of writing nothing.
