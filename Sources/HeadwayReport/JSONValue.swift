@@ -41,34 +41,35 @@ public enum JSONValue: Sendable, Equatable {
         case .number(let value): Self.append(value, to: &output)
         case .string(let value): Self.appendQuoted(value, to: &output)
         case .array(let values):
-            if values.isEmpty {
-                Self.append("[]", to: &output)
-                return
+            Self.writeContainer(values.count, brackets: ("[", "]"), to: &output, indent: indent, pretty: pretty) { index, output, inner in
+                values[index].write(to: &output, indent: inner, pretty: pretty)
             }
-            let inner = pretty ? indent + "  " : ""
-            Self.append(pretty ? "[\n" : "[", to: &output)
-            for (index, value) in values.enumerated() {
-                if index > 0 { Self.append(pretty ? ",\n" : ",", to: &output) }
-                Self.append(inner, to: &output)
-                value.write(to: &output, indent: inner, pretty: pretty)
-            }
-            Self.append(pretty ? "\n\(indent)]" : "]", to: &output)
         case .object(let pairs):
-            if pairs.isEmpty {
-                Self.append("{}", to: &output)
-                return
-            }
-            let inner = pretty ? indent + "  " : ""
-            Self.append(pretty ? "{\n" : "{", to: &output)
-            for (index, (key, value)) in pairs.enumerated() {
-                if index > 0 { Self.append(pretty ? ",\n" : ",", to: &output) }
-                Self.append(inner, to: &output)
-                Self.appendQuoted(key, to: &output)
+            Self.writeContainer(pairs.count, brackets: ("{", "}"), to: &output, indent: indent, pretty: pretty) { index, output, inner in
+                Self.appendQuoted(pairs[index].0, to: &output)
                 Self.append(pretty ? ": " : ":", to: &output)
-                value.write(to: &output, indent: inner, pretty: pretty)
+                pairs[index].1.write(to: &output, indent: inner, pretty: pretty)
             }
-            Self.append(pretty ? "\n\(indent)}" : "}", to: &output)
         }
+    }
+
+    /// Writes an array or object: brackets, separators and indentation around `count` elements.
+    private static func writeContainer(
+        _ count: Int, brackets: (String, String), to output: inout [UInt8], indent: String, pretty: Bool,
+        element: (Int, inout [UInt8], String) -> Void
+    ) {
+        guard count > 0 else {
+            append(brackets.0 + brackets.1, to: &output)
+            return
+        }
+        let inner = pretty ? indent + "  " : ""
+        append(pretty ? brackets.0 + "\n" : brackets.0, to: &output)
+        for index in 0..<count {
+            if index > 0 { append(pretty ? ",\n" : ",", to: &output) }
+            append(inner, to: &output)
+            element(index, &output, inner)
+        }
+        append(pretty ? "\n" + indent + brackets.1 : brackets.1, to: &output)
     }
 
     /// Appends a string's UTF-8 bytes in one copy.

@@ -14,11 +14,11 @@ public struct AssessmentStore {
     public func assess(keys: [String] = [], asOf: CivilDate) throws -> [Assessment] {
         let commitments = try loadCommitments(keys: keys)
         if !keys.isEmpty {
-            let missing = Set(keys).subtracting(commitments.map(\.commitment.key))
+            let missing = Set(keys).subtracting(commitments.map(\.key))
             if !missing.isEmpty { throw HeadwayError("no commitment with key \(missing.sorted().map { String(reflecting: $0) }.joined(separator: ", "))") }
         }
         let metrics = try loadMetrics()
-        let byMetric = Dictionary(grouping: commitments.map(\.commitment), by: \.metric)
+        let byMetric = Dictionary(grouping: commitments, by: \.metric)
         var assessments: [Assessment] = []
         assessments.reserveCapacity(commitments.count)
         // Figures arrive metric by metric; each metric's are assessed and dropped before the next,
@@ -71,11 +71,7 @@ public struct AssessmentStore {
         }
     }
 
-    private struct StoredCommitment {
-        var commitment: Commitment
-    }
-
-    private func loadCommitments(keys: [String]) throws -> [StoredCommitment] {
+    private func loadCommitments(keys: [String]) throws -> [Commitment] {
         let rows = try connection.query(
             """
             SELECT c.key, c.title, c.metric, c.made_by, c.made_on, c.source, c.baseline_date, c.baseline_value,
@@ -101,8 +97,7 @@ public struct AssessmentStore {
                 return Commitment.Milestone(date: try CivilDate(parsing: String(parts[0])), value: try Decimal(postgresText: String(parts[1])))
             }
             let precision = DatePeriod.Precision(rawValue: try row.decode(String.self, at: 13)) ?? .day
-            return StoredCommitment(
-                commitment: Commitment(
+            return Commitment(
                     key: try row.decode(at: 0), title: try row.decode(at: 1), metric: try row.decode(at: 2),
                     madeBy: try row.decode(String?.self, at: 3), madeOn: try row.decode(CivilDate?.self, at: 4),
                     source: try row.decode(String?.self, at: 5),
@@ -110,7 +105,7 @@ public struct AssessmentStore {
                     target: target, comparison: try row.decode(String?.self, at: 11).flatMap(Commitment.Comparison.init(rawValue:)),
                     deadline: DatePeriod(last: try row.decode(at: 12), precision: precision), milestones: milestones,
                     extends: try row.decode(String?.self, at: 15),
-                    tags: (row[16] ?? "").split(separator: "\u{1F}").map(String.init)))
+                    tags: (row[16] ?? "").split(separator: "\u{1F}").map(String.init))
         }
     }
 

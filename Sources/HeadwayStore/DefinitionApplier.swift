@@ -52,11 +52,9 @@ public struct DefinitionApplier {
     }
 
     private func checkReferences(_ definitions: Definitions, _ connection: PostgresConnection) throws {
-        let sources = try keys("sources", connection).union(definitions.sources.map(\.value.key))
-        var metricKinds: [String: Metric.Kind] = [:]
-        for row in try connection.query("SELECT key, kind FROM headway.metrics") {
-            metricKinds[try row.decode(String.self, at: 0)] = Metric.Kind(rawValue: try row.decode(String.self, at: 1))
-        }
+        let stored = try ObservationCatalog.load(connection)
+        let sources = Set(stored.sourcePublishedOn.keys).union(definitions.sources.map(\.value.key))
+        var metricKinds = stored.metricKinds
         for metric in definitions.metrics {
             if let stored = metricKinds[metric.value.key], stored != metric.value.kind {
                 let observed = try connection.query("SELECT 1 FROM headway.observations WHERE metric = \(metric.value.key) LIMIT 1")
