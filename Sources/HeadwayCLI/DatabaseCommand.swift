@@ -8,7 +8,7 @@ struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Apply migrations and manage the embedded database.",
-        subcommands: [Migrate.self, Start.self, Stop.self, Status.self, PrintURL.self]
+        subcommands: [Migrate.self, Start.self, Stop.self, Status.self, PrintURL.self, GrantReader.self, GrantWriter.self]
     )
 
     struct Migrate: ParsableCommand {
@@ -91,6 +91,42 @@ struct DatabaseCommand: ParsableCommand {
                 try cluster.start()
                 print(cluster.url)
             }
+        }
+    }
+
+    struct GrantReader: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "grant-reader",
+            abstract: "Create or update a login that may read Headway's views and nothing else (for Grafana, Metabase, psql).")
+        @OptionGroup var grant: LoginOptions
+        func run() throws { try grant.run(.reader) }
+    }
+
+    struct GrantWriter: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "grant-writer", abstract: "Create or update a login that may apply, load and report.")
+        @OptionGroup var grant: LoginOptions
+        func run() throws { try grant.run(.writer) }
+    }
+
+    struct LoginOptions: ParsableArguments {
+        @OptionGroup var database: DatabaseOptions
+        @Flag(help: "Read the login's password from the first line of standard input (never from the command line).")
+        var passwordStdin = false
+        @Argument(help: "The login (role) name.") var name: String
+
+        func run(_ group: LoginGrants.Group) throws {
+            var password: String?
+            if passwordStdin {
+                guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                    throw HeadwayError("--password-stdin: standard input has no password")
+                }
+                password = line
+            }
+            let created = try LoginGrants(connection: try database.connectMigrated()).grant(group, to: name, password: password)
+            let rights = group == .reader ? "may read the headway views, and nothing else" : "may apply, load and report"
+            let how = password == nil ? "no password set: the server's own authentication applies" : "password set"
+            print("\(created ? "Created" : "Updated") login \(name): \(rights) (\(how)).")
         }
     }
 }

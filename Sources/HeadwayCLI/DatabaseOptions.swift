@@ -21,13 +21,15 @@ struct DatabaseOptions: ParsableArguments {
         return nil
     }
 
-    /// Connects to the configured database, starting the embedded cluster first if that is the one.
-    func connect() throws -> PostgresConnection {
-        if let url = configuredURL { return try PostgresConnection(url: url) }
+    /// The URL to connect to, starting the embedded cluster first if that is the one.
+    func resolvedURL() throws -> String {
+        if let url = configuredURL { return url }
         let cluster = EmbeddedCluster(home: EmbeddedCluster.defaultHome())
         try cluster.start()
-        return try PostgresConnection(url: cluster.url)
+        return cluster.url
     }
+
+    func connect() throws -> PostgresConnection { try PostgresConnection(url: try resolvedURL()) }
 
     /// Connects and applies pending migrations, so every command sees the current schema.
     func connectMigrated() throws -> PostgresConnection {

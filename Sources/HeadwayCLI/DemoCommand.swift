@@ -36,13 +36,14 @@ struct DemoCommand: ParsableCommand {
         let summary = try ObservationLoader(connection: connection).load(observationFiles.map { seeds.appendingPathComponent($0).path })
         print("Observations (\(observationFiles.joined(separator: ", "))): " + LoadCommand.describe(summary))
         let today = ReportCommand.today()
-        let assessments = try store.assess(asOf: today)
-        try store.store(assessments)
+        let assessments = try store.assessAndStore(asOf: today)
         print("")
         print(ReportCommand.render(assessments, asOf: today, format: .text, colour: isatty(1) == 1), terminator: "")
         let page = htmlOutput.map { URL(fileURLWithPath: $0) } ?? EmbeddedCluster.defaultHome().appendingPathComponent("headway-report.html")
         try FileManager.default.createDirectory(at: page.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(ReportCommand.render(assessments, asOf: today, format: .html).utf8).write(to: page)
+        let html = try OutputFile.open(page.path)
+        try html.write(contentsOf: Data(ReportCommand.render(assessments, asOf: today, format: .html).utf8))
+        try html.close()
         print("\nThe same report as a web page, with a chart per commitment: \(page.path)")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeadwayModel
+import HeadwayPostgres
 import HeadwayReport
 import HeadwayStore
 
@@ -39,17 +40,19 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let date = try asOf.map { try DatePeriod(parsing: $0).last } ?? Self.today()
-        let store = AssessmentStore(connection: try database.connectMigrated())
-        let assessments = try store.assess(keys: keys, asOf: date)
-        try store.store(assessments)
         let colour = output == nil && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let handle: FileHandle
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: nil) else { throw HeadwayError("cannot create \(output)") }
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            handle = try OutputFile.open(output)
         } else {
             handle = FileHandle.standardOutput
         }
+        let url = try database.resolvedURL()
+        let assessed = try AssessmentStore(connection: try database.connectMigrated()).assessForStoring(keys: keys, asOf: date)
+        let assessments = assessed.assessments
+        // Stored over a second connection while this thread writes the report, so the server's
+        // work and ours overlap.
+        let storing = Background { try AssessmentStore(connection: try PostgresConnection(url: url)).store(assessed) }
         var buffer = ""
         func emit(_ piece: String) {
             buffer += piece
@@ -65,6 +68,7 @@ struct ReportCommand: ParsableCommand {
         }
         handle.write(Data(buffer.utf8))
         if output != nil { try handle.close() }
+        try storing.wait()
     }
 
     static func render(_ assessments: [Assessment], asOf: CivilDate, format: Format, colour: Bool = false) -> String {

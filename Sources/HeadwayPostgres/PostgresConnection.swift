@@ -48,6 +48,14 @@ public final class PostgresConnection {
     /// The server's version number, e.g. 150018.
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
 
+    /// The password as the server stores it (a SCRAM verifier, or MD5 on old servers), computed
+    /// here as psql's `\password` does, so the clear text never reaches the server or its logs.
+    public func encryptedPassword(_ password: String, user: String) throws -> String {
+        guard let encrypted = PQencryptPasswordConn(handle, password, user, nil) else { throw clientError(sql: nil) }
+        defer { PQfreemem(encrypted) }
+        return String(cString: encrypted)
+    }
+
     /// Runs a query and returns all its rows.
     public func query(_ query: SQLQuery) throws -> [PostgresRow] {
         let result = try run(query)

@@ -41,34 +41,167 @@ public struct AssessmentStore {
         ).map { try $0.decode(String.self, at: 0) }
     }
 
-    /// Re-assesses the given commitments as of `asOf` and stores the results; returns them.
+    /// Assessments as read, with what storing them needs.
+    public struct Assessed: Sendable {
+        public let assessments: [Assessment]
+        /// The server's clock once the figures were locked for reading.
+        let readAt: String
+        /// Each assessed commitment's definition version, read with the figures.
+        let versions: [String: Int]
+    }
+
+    /// Assesses the commitments named by `keys` (all when empty) as of `asOf`, ready to store.
+    ///
+    /// Loads wait while the figures are read (a SHARE lock on observations), and the clock is read
+    /// once the lock is held: figures recorded after that time are ones this assessment did not
+    /// see, which is what makes a row of `headway.commitment_status` stale.
+    public func assessForStoring(keys: [String] = [], asOf: CivilDate) throws -> Assessed {
+        try connection.retryingTransaction { connection in
+            try connection.execute("LOCK TABLE headway.observations IN SHARE MODE")
+            let readAt = try connection.query("SELECT clock_timestamp()::text")[0].decode(String.self, at: 0)
+            var versions: [String: Int] = [:]
+            for row in try connection.query("SELECT key, version FROM headway.commitments") {
+                versions[try row.decode(String.self, at: 0)] = try row.decode(Int.self, at: 1)
+            }
+            return Assessed(assessments: try assess(keys: keys, asOf: asOf), readAt: readAt, versions: versions)
+        }
+    }
+
+    /// Assesses and stores (see `assessForStoring` and `store`); returns the assessments.
     @discardableResult
-    public func reassess(keys: [String], asOf: CivilDate) throws -> [Assessment] {
-        guard !keys.isEmpty else { return [] }
-        let assessments = try assess(keys: keys, asOf: asOf)
-        try store(assessments)
-        return assessments
+    public func assessAndStore(keys: [String] = [], asOf: CivilDate) throws -> [Assessment] {
+        let assessed = try assessForStoring(keys: keys, asOf: asOf)
+        try store(assessed)
+        return assessed.assessments
+    }
+
+    /// Re-assesses the given commitments (none when empty) as of `asOf` and stores the results.
+    public func reassess(keys: [String], asOf: CivilDate) throws {
+        guard !keys.isEmpty else { return }
+        try assessAndStore(keys: keys, asOf: asOf)
     }
 
     /// Appends the assessments to `headway.assessments`, with the method version and each
-    /// commitment's current version.
-    public func store(_ assessments: [Assessment]) throws {
-        guard !assessments.isEmpty else { return }
-        try connection.transaction { connection in
-            try connection.execute("CREATE TEMP TABLE headway_assessed (key text, as_of date, status text, result jsonb) ON COMMIT DROP")
-            try connection.copyIn("COPY pg_temp.headway_assessed FROM STDIN") { copy in
-                for assessment in assessments {
-                    let result = JSONReport.value(assessment, includeSeries: false).compactText
-                    try copy.writeRow([assessment.key, assessment.asOf.description, assessment.status.rawValue, result])
+    /// commitment's version, and makes them the latest in `headway.commitment_state`, whose
+    /// typed columns are read from the very JSON stored, so both say the same. One transaction.
+    public func store(_ assessed: Assessed) throws {
+        guard !assessed.assessments.isEmpty else { return }
+        try connection.retryingTransaction { _ in try insert(assessed) }
+    }
+
+    private func insert(_ assessed: Assessed) throws {
+        // Stores take turns, so two reports never both replace the same latest row.
+        try connection.execute("SELECT pg_advisory_xact_lock(\(Self.storeLockKey))")
+        try connection.execute(
+            """
+            CREATE TEMP TABLE headway_assessed (key text, version integer, as_of date, status text, result jsonb, fingerprint bigint,
+                series_dates date[], series_progress numeric[], series_qualifiers text[], series_trajectory double precision[])
+            ON COMMIT DROP
+            """)
+        let storedFingerprints = try seriesFingerprints()
+        try connection.copyIn("COPY pg_temp.headway_assessed FROM STDIN") { copy in
+            for assessment in assessed.assessments {
+                let result = JSONReport.value(assessment, includeSeries: false).compactText
+                let series = assessment.series
+                let fingerprint = Self.fingerprint(series)
+                var row: [String?] = [
+                    assessment.key, assessed.versions[assessment.key].map(String.init), assessment.asOf.description,
+                    assessment.status.rawValue, result, String(fingerprint),
+                ]
+                if storedFingerprints[assessment.key] == fingerprint {
+                    row += [nil, nil, nil, nil]  // unchanged: not sent, not rewritten
+                } else {
+                    row += [
+                        Self.arrayLiteral(series.map { $0.date.description }),
+                        Self.arrayLiteral(series.map { $0.progress.map(DecimalText.format) }),
+                        Self.arrayLiteral(series.map { $0.qualifier?.rawValue }),
+                        Self.arrayLiteral(series.map { NumberText.format($0.trajectory) }),
+                    ]
                 }
+                try copy.writeRow(row)
             }
-            try connection.execute(
-                """
-                INSERT INTO headway.assessments (commitment_key, commitment_version, as_of, method_version, status, result)
-                SELECT a.key, c.version, a.as_of, \(Assessment.methodVersion), a.status, a.result
-                FROM pg_temp.headway_assessed a JOIN headway.commitments c ON c.key = a.key
-                """)
         }
+        try connection.execute(
+            """
+            WITH stored AS (
+                INSERT INTO headway.assessments (commitment_key, commitment_version, as_of, assessed_at, method_version, status, result)
+                SELECT a.key, a.version, a.as_of, \(assessed.readAt)::timestamptz, \(Assessment.methodVersion), a.status, a.result
+                FROM pg_temp.headway_assessed a
+                ORDER BY a.key
+                RETURNING commitment_key, id, commitment_version, method_version, assessed_at, as_of, status, result
+            )
+            UPDATE headway.commitment_state l
+            SET (assessment_id, commitment_version, method_version, assessed_at, as_of, status,
+                 baseline_date, baseline_value, target_value, target_progress, comparison, deadline,
+                 latest_date, latest_value, latest_qualifier, progress, percent_complete, percent_time_elapsed, achieved_on, days_early,
+                 average_per_day, recent_per_day, required_per_day, required_from_now_per_day,
+                 projection_method, value_at_deadline, value_at_deadline_low, value_at_deadline_high,
+                 completion_date, completion_date_low, completion_date_high, schedule_variance_days)
+              = (s.id, s.commitment_version, s.method_version, s.assessed_at, s.as_of, s.status,
+                 b.date, b.value, t.value, t.progress, t.comparison, r.deadline,
+                 l2.date, l2.value, l2.qualifier, r.progress, r.percent_complete, r.percent_time_elapsed, r.achieved_on, r.days_early,
+                 p.average_per_day, p.recent_per_day, p.required_per_day, p.required_from_now_per_day,
+                 j.method, j.value_at_deadline, j.value_at_deadline_low, j.value_at_deadline_high,
+                 j.completion_date, j.completion_date_low, j.completion_date_high, r.schedule_variance_days)
+            FROM stored s,
+                 jsonb_to_record(s.result) AS r(deadline date, progress numeric, percent_complete float8,
+                     percent_time_elapsed float8, achieved_on date, days_early integer, schedule_variance_days integer,
+                     baseline jsonb, target jsonb, latest jsonb, pace jsonb, projection jsonb),
+                 jsonb_to_record(r.baseline) AS b(date date, value numeric),
+                 jsonb_to_record(r.target) AS t(value numeric, progress numeric, comparison text),
+                 jsonb_to_record(coalesce(r.latest, '{}')) AS l2(date date, value numeric, qualifier text),
+                 jsonb_to_record(r.pace) AS p(average_per_day float8, recent_per_day float8, required_per_day float8,
+                     required_from_now_per_day float8),
+                 jsonb_to_record(r.projection) AS j(method text, value_at_deadline float8, value_at_deadline_low float8,
+                     value_at_deadline_high float8, completion_date date, completion_date_low date, completion_date_high date)
+            WHERE l.commitment_key = s.commitment_key
+            """)
+        // Series that did not change are left alone: most of a report's bulk, most of the time.
+        try connection.execute(
+            """
+            INSERT INTO headway.latest_series AS l (commitment_key, dates, progress, qualifiers, trajectory, fingerprint)
+            SELECT key, series_dates, series_progress, series_qualifiers, series_trajectory, fingerprint
+            FROM pg_temp.headway_assessed WHERE series_dates IS NOT NULL ORDER BY key
+            ON CONFLICT (commitment_key) DO UPDATE
+            SET dates = excluded.dates, progress = excluded.progress, qualifiers = excluded.qualifiers,
+                trajectory = excluded.trajectory, fingerprint = excluded.fingerprint
+            """)
+    }
+
+    private func seriesFingerprints() throws -> [String: Int64] {
+        var fingerprints: [String: Int64] = [:]
+        for row in try connection.query("SELECT commitment_key, fingerprint FROM headway.latest_series") {
+            fingerprints[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1)
+        }
+        return fingerprints
+    }
+
+    /// FNV-1a over the series' values. Equal series hash equally; a collision between different
+    /// ones is as likely as 1 in 2^64, and would leave one chart's series a report behind.
+    static func fingerprint(_ series: [Assessment.SeriesPoint]) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01b3
+            }
+        }
+        for point in series {
+            withUnsafeBytes(of: point.date.daysSinceEpoch) { mix($0) }
+            withUnsafeBytes(of: point.trajectory.bitPattern) { mix($0) }
+            mix((point.progress.map(DecimalText.format) ?? "-").utf8)
+            mix((point.qualifier?.rawValue ?? "-").utf8)
+            mix(CollectionOfOne(0))
+        }
+        return Int64(bitPattern: hash)
+    }
+
+    /// An arbitrary constant identifying the lock that serializes stores.
+    private static let storeLockKey = 7_303_445_220
+
+    /// A PostgreSQL array literal of plain elements (dates, numbers, qualifiers), NULL for nil.
+    private static func arrayLiteral(_ elements: [String?]) -> String {
+        "{" + elements.map { $0 ?? "NULL" }.joined(separator: ",") + "}"
     }
 
     private func loadCommitments(keys: [String]) throws -> [Commitment] {

@@ -52,6 +52,18 @@ public struct Migrator {
     /// Applies what is pending and returns it (empty when up to date).
     @discardableResult
     public func migrate(_ connection: PostgresConnection) throws -> [Migration] {
+        // Up to date: nothing to create, so a role that may only read or write gets through.
+        if try ledgerExists(connection), try pending(connection).isEmpty { return [] }
+        do {
+            return try applyPending(connection)
+        } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
+            throw HeadwayError(
+                "the database needs migrations this role may not apply (\(error.message)); "
+                    + "run `headway db migrate` as the database's owner")
+        }
+    }
+
+    private func applyPending(_ connection: PostgresConnection) throws -> [Migration] {
         try ensureLedger(connection)
         let checksums = try self.checksums(connection)
         var applied: [Migration] = []

@@ -252,10 +252,11 @@ final class RejectsWriter {
     private var width = 0
 
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+        do {
+            handle = try OutputFile.open(path)
+        } catch {
             throw InputError(file: path, line: 0, column: nil, message: "cannot create the rejects file")
         }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     }
 
     func begin(header: [String]) throws {

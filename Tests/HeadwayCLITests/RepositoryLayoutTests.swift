@@ -31,6 +31,23 @@ import Yams
         #expect((environment["HEADWAY_DATABASE_URL"] as? String)?.contains("@db:5432/") == true)
     }
 
+    @Test func composeProvisionsGrafanaOnAReaderLogin() throws {
+        let compose = try #require(try Yams.load(yaml: try read("docker-compose.yml")) as? [String: Any])
+        let services = try #require(compose["services"] as? [String: Any])
+        let login = try #require(services["grafana-login"] as? [String: Any])
+        #expect((login["command"] as? [String])?.joined().contains("headway db grant-reader grafana --password-stdin") == true)
+        let grafana = try #require(services["grafana"] as? [String: Any])
+        #expect((grafana["image"] as? String)?.hasPrefix("grafana/grafana:") == true)
+        let volumes = try #require(grafana["volumes"] as? [String])
+        #expect(volumes.contains("./grafana/provisioning:/etc/grafana/provisioning:ro"))
+        #expect(volumes.contains("./grafana/dashboards:/var/lib/grafana/dashboards:ro"))
+        let dependsOn = try #require(grafana["depends_on"] as? [String: Any])
+        #expect((dependsOn["grafana-login"] as? [String: Any])?["condition"] as? String == "service_completed_successfully")
+        for path in ["grafana/provisioning/datasources/headway.yaml", "grafana/provisioning/dashboards/headway.yaml"] {
+            #expect(try Yams.load(yaml: try read(path)) as? [String: Any] != nil, "\(path)")
+        }
+    }
+
     @Test func dockerfileShipsTheBinaryWithItsMigrations() throws {
         let dockerfile = try read("Dockerfile")
         #expect(dockerfile.contains("libpq-dev"))

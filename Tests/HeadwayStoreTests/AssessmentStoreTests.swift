@@ -44,8 +44,8 @@ import Testing
         let fixture = try fixture()
         try fixture.load(Self.header + "closures,2024-01,2024-06,50,,answer,2024-07-10,\n")
         let store = AssessmentStore(connection: fixture.connection)
-        try store.store(try store.assess(asOf: try CivilDate(parsing: "2024-07-31")))
-        try store.store(try store.assess(asOf: try CivilDate(parsing: "2025-01-31")))
+        try store.assessAndStore(asOf: try CivilDate(parsing: "2024-07-31"))
+        try store.assessAndStore(asOf: try CivilDate(parsing: "2025-01-31"))
         let rows = try fixture.connection.query(
             "SELECT as_of::text, status, method_version, commitment_version, result->>'progress' FROM headway.assessments ORDER BY id")
         #expect(rows.map(\.values) == [["2024-07-31", "on_track", "1", "1", "50"], ["2025-01-31", "missed", "1", "1", "50"]])

@@ -52,14 +52,7 @@ struct LoaderFixture {
         try ObservationLoader(connection: connection, options: options).load([try file(name, text)])
     }
 
-    /// Every row of every table, as text: equal snapshots mean nothing was written.
-    func snapshot() throws -> [String] {
-        try ["sources", "metrics", "observations", "commitments", "definition_history", "assessments"].map { table in
-            try connection.query(
-                "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM headway.\(unsafeSQL: table) t"
-            )[0].decode(String.self, at: 0)
-        }
-    }
+    func snapshot() throws -> [String] { try TestDatabase.snapshot(connection) }
 
     func current(_ metric: String) throws -> [[String?]] {
         try connection.query(

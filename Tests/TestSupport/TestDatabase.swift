@@ -29,6 +29,22 @@ public enum TestDatabase {
         try PostgresConnection(url: try create(migrated: migrated))
     }
 
+    /// Every row of every table of schema headway, as text: equal snapshots mean nothing was written.
+    public static func snapshot(_ connection: PostgresConnection) throws -> [String] {
+        let tables = try connection.query("SELECT tablename FROM pg_tables WHERE schemaname = 'headway' ORDER BY tablename")
+            .map { try $0.decode(String.self, at: 0) }
+        return try tables.map { table in
+            try connection.query(
+                "SELECT \(table) || ' ' || count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM headway.\(unsafeSQL: table) t"
+            )[0].decode(String.self, at: 0)
+        }
+    }
+
+    /// `url` with another user name (the test cluster trusts local connections).
+    public static func url(_ url: String, user: String) -> String {
+        url.replacingOccurrences(of: "postgresql://\(EmbeddedCluster.superuser)@", with: "postgresql://\(user)@")
+    }
+
     /// The shared test cluster, started on first use.
     public static func cluster() throws -> EmbeddedCluster { try SharedCluster.instance.cluster() }
 }
