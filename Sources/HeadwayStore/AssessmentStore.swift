@@ -155,13 +155,17 @@ public struct AssessmentStore {
                  jsonb_to_record(r.projection) AS j(method text, value_at_deadline float8, value_at_deadline_low float8,
                      value_at_deadline_high float8, completion_date date, completion_date_low date, completion_date_high date)
             WHERE l.commitment_key = s.commitment_key
+              -- An assessment that read its figures earlier never replaces a later one.
+              AND (l.assessed_at IS NULL OR l.assessed_at <= s.assessed_at)
             """)
         // Series that did not change are left alone: most of a report's bulk, most of the time.
         try connection.execute(
             """
             INSERT INTO headway.latest_series AS l (commitment_key, dates, progress, qualifiers, trajectory, fingerprint)
-            SELECT key, series_dates, series_progress, series_qualifiers, series_trajectory, fingerprint
-            FROM pg_temp.headway_assessed WHERE series_dates IS NOT NULL ORDER BY key
+            SELECT a.key, a.series_dates, a.series_progress, a.series_qualifiers, a.series_trajectory, a.fingerprint
+            FROM pg_temp.headway_assessed a JOIN headway.commitment_state s ON s.commitment_key = a.key
+            WHERE a.series_dates IS NOT NULL AND s.assessed_at = \(assessed.readAt)::timestamptz
+            ORDER BY a.key
             ON CONFLICT (commitment_key) DO UPDATE
             SET dates = excluded.dates, progress = excluded.progress, qualifiers = excluded.qualifiers,
                 trajectory = excluded.trajectory, fingerprint = excluded.fingerprint

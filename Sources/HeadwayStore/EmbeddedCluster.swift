@@ -197,7 +197,7 @@ public struct EmbeddedCluster: Sendable {
         }
     }
 
-    private func runAsServer(_ executable: String, _ arguments: [String]) throws -> ProcessRunner.Outcome {
+    private func runAsServer(_ executable: String, _ arguments: [String]) throws -> ChildProcess.Outcome {
         try ProcessRunner.run(executable, arguments, asUser: serverAccount?.name)
     }
 

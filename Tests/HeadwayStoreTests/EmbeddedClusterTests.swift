@@ -10,23 +10,10 @@ import Testing
 
 /// The embedded default: a private cluster made, started, reused and stopped by Headway.
 @Suite(.serialized) struct EmbeddedClusterTests {
-    /// A fresh home the server's account can reach even when the tests run as root.
-    private static func makeHome() throws -> URL {
-        let home = URL(fileURLWithPath: "/tmp/hw-ec-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        chmod(home.path, 0o711)
-        return home
-    }
-
-    private static func removeHome(_ home: URL) {
-        EmbeddedCluster(home: home, durable: false).destroy()
-        try? FileManager.default.removeItem(at: home)
-    }
-
     private func withHome(_ body: (URL) throws -> Void) throws {
-        let home = try Self.makeHome()
-        defer { Self.removeHome(home) }
-        try body(home)
+        let home = try ScratchHome()
+        defer { home.remove() }
+        try body(home.url)
     }
 
     @Test func createsStartsReusesAndStops() throws {
@@ -71,8 +58,9 @@ import Testing
     }
 
     @Test func concurrentFirstStartsMakeOneCluster() async throws {
-        let home = try Self.makeHome()
-        defer { Self.removeHome(home) }
+        let scratch = try ScratchHome()
+        defer { scratch.remove() }
+        let home = scratch.url
         let started = try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<3 { group.addTask { try EmbeddedCluster(home: home, durable: false).start() } }
             var results: [Bool] = []

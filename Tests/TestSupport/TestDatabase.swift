@@ -49,6 +49,25 @@ public enum TestDatabase {
     public static func cluster() throws -> EmbeddedCluster { try SharedCluster.instance.cluster() }
 }
 
+/// A fresh `$HEADWAY_HOME` for a cluster of a test's own, which the server's account can reach
+/// even when the tests run as root; `remove()` stops that cluster and deletes everything.
+public struct ScratchHome {
+    public let url: URL
+
+    public init() throws {
+        url = URL(fileURLWithPath: "/tmp/hw-ec-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        chmod(url.path, 0o711)
+    }
+
+    public var cluster: EmbeddedCluster { EmbeddedCluster(home: url, durable: false) }
+
+    public func remove() {
+        cluster.destroy()
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
 /// Starts the test cluster once per process and removes it at exit.
 private final class SharedCluster: @unchecked Sendable {
     static let instance = SharedCluster()
