@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["HeadwayStore", "HeadwayPostgres"], path: "Tests/TestSupport"),
         .testTarget(name: "HeadwayModelTests", dependencies: ["HeadwayModel"]),
         .testTarget(name: "HeadwayReportTests", dependencies: ["HeadwayReport", "HeadwayModel"]),
-        .testTarget(name: "HeadwayIngestTests", dependencies: ["HeadwayIngest", "HeadwayModel"]),
+        .testTarget(name: "HeadwayIngestTests", dependencies: ["HeadwayIngest", "HeadwayModel", "TestSupport"]),
         .testTarget(name: "HeadwayPostgresTests", dependencies: ["HeadwayPostgres", "TestSupport"]),
         .testTarget(
             name: "HeadwayStoreTests", dependencies: ["HeadwayStore", "HeadwayModel", "HeadwayPostgres", "HeadwayIngest", "TestSupport"]),

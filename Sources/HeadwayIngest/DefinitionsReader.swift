@@ -20,10 +20,32 @@ public enum DefinitionsReader {
         return try read(text: text, fileName: path)
     }
 
+    static func isJSON(_ text: String, fileName: String) -> Bool {
+        fileName.lowercased().hasSuffix(".json") || text.first(where: { !$0.isWhitespace }).map { $0 == "{" || $0 == "[" } == true
+    }
+
+    /// JSON is read as YAML (its superset), but JSON allows raw characters that YAML refuses
+    /// (DEL, C1 controls) or reads as line breaks (NEL, U+2028, U+2029). Inside JSON strings
+    /// those become `\uXXXX` escapes, which mean the same in both; outside strings JSON has no
+    /// place for them. Lines stay where they were, so errors still name the right line.
+    static func escapingForYAML(json text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x7F...0x9F, 0x2028, 0x2029, 0xFFFE, 0xFFFF:
+                let hex = String(scalar.value, radix: 16)
+                result.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+            default:
+                result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
     public static func read(text: String, fileName: String) throws -> Definitions {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: Self.isJSON(text, fileName: fileName) ? Self.escapingForYAML(json: text) : text)
         } catch let error as YamlError {
             throw describe(error, fileName: fileName)
         }
@@ -88,6 +110,27 @@ private struct NodeReader {
         return value
     }
 
+    /// A key (of a definition, or naming one): what the database's `headway.key` accepts, and
+    /// short enough to index.
+    func requiredKey(_ fields: [String: Node], _ field: String, in node: Node, what: String) throws -> String {
+        try checkedKey(try requiredText(fields, field, in: node, what: what), fields[field]!, field)
+    }
+
+    func optionalKey(_ fields: [String: Node], _ field: String) throws -> String? {
+        try fields[field].map { try checkedKey(try text($0, field), $0, field) }
+    }
+
+    private func checkedKey(_ key: String, _ node: Node, _ field: String) throws -> String {
+        if key.trimmingSpaces != key { throw fail(node, field, "a key must not start or end with spaces") }
+        if key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw fail(node, field, "a key must not contain control characters")
+        }
+        if key.count > Self.maximumKeyLength { throw fail(node, field, "a key is at most \(Self.maximumKeyLength) characters") }
+        return key
+    }
+
+    static let maximumKeyLength = 200
+
     func optionalText(_ fields: [String: Node], _ field: String) throws -> String? {
         try fields[field].map { try text($0, field) }
     }
@@ -134,7 +177,7 @@ private struct NodeReader {
         let what = "a source"
         let fields = try fields(node, allowed: ["key", "title", "publisher", "url", "published_on"], what: what)
         let source = Source(
-            key: try requiredText(fields, "key", in: node, what: what),
+            key: try requiredKey(fields, "key", in: node, what: what),
             title: try requiredText(fields, "title", in: node, what: what),
             publisher: try optionalText(fields, "publisher"), url: try optionalText(fields, "url"),
             publishedOn: try fields["published_on"].map { try period($0, "published_on").last })
@@ -149,7 +192,7 @@ private struct NodeReader {
             throw fail(fields["kind"]!, "kind", "\(String(reflecting: kindText)) is not additive or level")
         }
         let metric = Metric(
-            key: try requiredText(fields, "key", in: node, what: what), name: try requiredText(fields, "name", in: node, what: what),
+            key: try requiredKey(fields, "key", in: node, what: what), name: try requiredText(fields, "name", in: node, what: what),
             unit: try requiredText(fields, "unit", in: node, what: what), kind: kind)
         return Located(value: metric, file: file, line: line(node), fieldLines: lines(fields))
     }
@@ -227,11 +270,11 @@ private struct NodeReader {
         }
 
         let commitment = Commitment(
-            key: try requiredText(fields, "key", in: node, what: what), title: try requiredText(fields, "title", in: node, what: what),
-            metric: try requiredText(fields, "metric", in: node, what: what), madeBy: try optionalText(fields, "made_by"),
-            madeOn: try fields["made_on"].map { try period($0, "made_on").first }, source: try optionalText(fields, "source"),
+            key: try requiredKey(fields, "key", in: node, what: what), title: try requiredText(fields, "title", in: node, what: what),
+            metric: try requiredKey(fields, "metric", in: node, what: what), madeBy: try optionalText(fields, "made_by"),
+            madeOn: try fields["made_on"].map { try period($0, "made_on").first }, source: try optionalKey(fields, "source"),
             baseline: baseline, target: target, comparison: comparison, deadline: deadline, milestones: milestones,
-            extends: try optionalText(fields, "extends"), tags: tags)
+            extends: try optionalKey(fields, "extends"), tags: tags)
         return Located(value: commitment, file: file, line: line(node), fieldLines: fieldLines)
     }
 

@@ -120,10 +120,11 @@ public enum HTMLReport {
         Display.grouped(abs(value) >= 100 ? String(format: "%.0f", value) : NumberText.format((value * 100).rounded() / 100) ?? "")
     }
 
-    /// Escapes text for HTML element content and attribute values.
+    /// Escapes text for HTML element content and attribute values; control characters (not
+    /// allowed in HTML) and bidirectional overrides become U+FFFD, as in the text report.
     static func escape(_ text: String) -> String {
         var result = ""
-        for scalar in text.unicodeScalars {
+        for scalar in Display.terminalSafe(text).unicodeScalars {
             switch scalar {
             case "&": result += "&amp;"
             case "<": result += "&lt;"

@@ -36,9 +36,10 @@ public enum CSVReport {
     }
 
     static func quote(_ field: String) -> String {
-        // A leading =, +, - or @ would run as a formula in a spreadsheet: prefix it with a quote mark.
+        // A leading =, +, - or @ (or a tab or carriage return before one) would run as a formula
+        // in a spreadsheet: prefix it with a quote mark.
         var field = field
-        if let first = field.first, "=+@".contains(first) || (first == "-" && Double(field) == nil) { field = "'" + field }
+        if let first = field.first, "=+@\t\r".contains(first) || (first == "-" && Double(field) == nil) { field = "'" + field }
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
@@ -114,7 +115,10 @@ enum Display {
     /// or retitle the window) are shown as U+FFFD.
     static func terminalSafe(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
-            (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) ? "\u{FFFD}" : scalar
+            // Control characters (ESC starts terminal escape sequences) and the bidirectional
+            // embeddings, overrides and isolates that can make text display out of order.
+            (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
+                || (0x2066...0x2069).contains(scalar.value)) ? "\u{FFFD}" : scalar
         }))
     }
 }
