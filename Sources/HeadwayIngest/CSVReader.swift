@@ -163,9 +163,18 @@ public final class CSVReader {
             InputError(file: fileName, line: line, column: columnName(fields.count), message: message)
         }
         func finishField() throws {
-            if field.contains(0) { throw fail("contains a NUL byte") }
-            guard let text = String(validating: field, as: UTF8.self) else { throw fail("is not valid UTF-8") }
-            fields.append(text)
+            var isASCII = true
+            for byte in field {
+                if byte == 0 { throw fail("contains a NUL byte") }
+                if byte >= 0x80 { isASCII = false }
+            }
+            if isASCII {
+                // ASCII is valid UTF-8: skip the general validation, by far the costlier path.
+                fields.append(field.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) })
+            } else {
+                guard let text = String(validating: field, as: UTF8.self) else { throw fail("is not valid UTF-8") }
+                fields.append(text)
+            }
             field.removeAll(keepingCapacity: true)
             wasQuoted = false
             afterClosingQuote = false

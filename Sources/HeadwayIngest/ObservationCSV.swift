@@ -4,6 +4,20 @@ import HeadwayModel
 public enum ObservationColumn: String, CaseIterable, Sendable {
     case metric, periodStart = "period_start", periodEnd = "period_end", value, qualifier, source
     case publishedOn = "published_on", note
+
+    /// The position in `allCases`.
+    var ordinal: Int {
+        switch self {
+        case .metric: 0
+        case .periodStart: 1
+        case .periodEnd: 2
+        case .value: 3
+        case .qualifier: 4
+        case .source: 5
+        case .publishedOn: 6
+        case .note: 7
+        }
+    }
 }
 
 /// What a row is checked against: the metrics and sources defined in the database.
@@ -38,6 +52,13 @@ public struct ObservationValidator {
     public let fileName: String
     private let catalog: ObservationCatalog
     private var positions: [ObservationColumn: Int] = [:]
+    /// `positions` as an array in `ObservationColumn.allCases` order (-1: absent), for the per-row
+    /// lookups: a dictionary would hash the column's name every time.
+    private var fieldIndex: [Int] = []
+    /// The last row's metric and source, looked up again only when they change (rows come in
+    /// series, so they rarely do).
+    private var lastMetric: (key: String, kind: Metric.Kind)?
+    private var lastSource: (key: String, publishedOn: CivilDate?)?
     private var headerNames: [String] = []
     /// Parsed dates, by their text: series repeat the same few hundred dates millions of times.
     private var startDates: [String: CivilDate] = [:]
@@ -69,6 +90,7 @@ public struct ObservationValidator {
             }
             positions[column] = index
         }
+        fieldIndex = ObservationColumn.allCases.map { positions[$0] ?? -1 }
         for required in [ObservationColumn.metric, .periodEnd, .value] where positions[required] == nil {
             throw InputError(file: fileName, line: record.line, column: required.rawValue, message: "required column is missing from the header")
         }
@@ -92,14 +114,21 @@ public struct ObservationValidator {
                 message: "missing: the row has \(fields.count) fields, the header \(headerNames.count)")
         }
         func field(_ column: ObservationColumn) -> String {
-            guard let index = positions[column] else { return "" }
-            return fields[index]
+            let index = column.ordinal < fieldIndex.count ? fieldIndex[column.ordinal] : -1  // -1 also before a header
+            return index < 0 ? "" : fields[index]
         }
 
         let metric = field(.metric)
         guard !metric.isEmpty else { throw fail(.metric, "is empty") }
-        guard let kind = catalog.metricKinds[metric] else {
-            throw fail(.metric, "\(String(reflecting: metric)) is not a defined metric (define it with `headway apply`)")
+        let kind: Metric.Kind
+        if let lastMetric, lastMetric.key == metric {
+            kind = lastMetric.kind
+        } else {
+            guard let defined = catalog.metricKinds[metric] else {
+                throw fail(.metric, "\(String(reflecting: metric)) is not a defined metric (define it with `headway apply`)")
+            }
+            kind = defined
+            lastMetric = (metric, defined)
         }
 
         let periodEndText = field(.periodEnd)
@@ -139,11 +168,16 @@ public struct ObservationValidator {
         var source: String?
         var sourceDate: CivilDate?
         if !sourceText.isEmpty {
-            guard let published = catalog.sourcePublishedOn[sourceText] else {
-                throw fail(.source, "\(String(reflecting: sourceText)) is not a defined source (define it with `headway apply`)")
+            if let lastSource, lastSource.key == sourceText {
+                sourceDate = lastSource.publishedOn
+            } else {
+                guard let published = catalog.sourcePublishedOn[sourceText] else {
+                    throw fail(.source, "\(String(reflecting: sourceText)) is not a defined source (define it with `headway apply`)")
+                }
+                sourceDate = published
+                lastSource = (sourceText, published)
             }
             source = sourceText
-            sourceDate = published
         }
 
         let publishedText = field(.publishedOn)

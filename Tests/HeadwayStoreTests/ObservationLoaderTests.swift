@@ -108,6 +108,28 @@ import Testing
         #expect(both.inserted == 1 && both.unchanged == 1)
     }
 
+    @Test func aBulkLoadIntoAnEmptyTableRebuildsTheSameIndexAndStillRefusesRepeats() throws {
+        let fixture = try LoaderFixture()
+        func index() throws -> [[String?]] {
+            try fixture.connection.query(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'headway' AND tablename = 'observations' ORDER BY 1"
+            ).map(\.values)
+        }
+        let before = try index()
+        #expect(before.count == 1)
+        // A figure the file gives twice with different values: the rebuilt index refuses the
+        // direct path, and the merge numbers the two as revisions.
+        let text = Self.header + "closures,2024-01,2024-01,10,,answer,2024-02-01,\nclosures,2024-02,2024-02,12,,answer,2024-03-01,\n"
+            + "closures,2024-01,2024-01,11,,answer,2024-04-01,\n"
+        let summary = try fixture.load(text)
+        #expect(summary.inserted + summary.revised == 3)
+        #expect(try index() == before)
+        #expect(try fixture.current("closures").map { $0[2] } == ["11", "12"])
+        // Into the table that now has data, the index is kept as it is.
+        try fixture.load(Self.header + "arrests,2024-01,2024-01,5,,answer,2024-02-01,\n")
+        #expect(try index() == before && fixture.count() == 4)
+    }
+
     @Test func theFastAndTheMergingPathsAgree() throws {
         // A metric with no data takes the direct COPY; one with data goes through the merge.
         let text = Self.header + (1...12).map { "closures,2023-\(String(format: "%02d", $0)),2023-\(String(format: "%02d", $0)),\($0 * 10),,answer,,\n" }.joined()
