@@ -55,10 +55,9 @@ public struct ObservationValidator {
     /// `positions` as an array in `ObservationColumn.allCases` order (-1: absent), for the per-row
     /// lookups: a dictionary would hash the column's name every time.
     private var fieldIndex: [Int] = []
-    /// The last row's metric and source, looked up again only when they change (rows come in
-    /// series, so they rarely do).
-    private var lastMetric: (key: String, kind: Metric.Kind)?
-    private var lastSource: (key: String, publishedOn: CivilDate?)?
+    /// The catalog's lookups, remembering the last row's metric and source.
+    private var metricKinds = LastLookup<Metric.Kind>()
+    private var sourcePublishedOn = LastLookup<CivilDate?>()
     private var headerNames: [String] = []
     /// Parsed dates, by their text: series repeat the same few hundred dates millions of times.
     private var startDates: [String: CivilDate] = [:]
@@ -120,15 +119,8 @@ public struct ObservationValidator {
 
         let metric = field(.metric)
         guard !metric.isEmpty else { throw fail(.metric, "is empty") }
-        let kind: Metric.Kind
-        if let lastMetric, lastMetric.key == metric {
-            kind = lastMetric.kind
-        } else {
-            guard let defined = catalog.metricKinds[metric] else {
-                throw fail(.metric, "\(String(reflecting: metric)) is not a defined metric (define it with `headway apply`)")
-            }
-            kind = defined
-            lastMetric = (metric, defined)
+        guard let kind = metricKinds(metric, in: catalog.metricKinds) else {
+            throw fail(.metric, "\(String(reflecting: metric)) is not a defined metric (define it with `headway apply`)")
         }
 
         let periodEndText = field(.periodEnd)
@@ -168,16 +160,11 @@ public struct ObservationValidator {
         var source: String?
         var sourceDate: CivilDate?
         if !sourceText.isEmpty {
-            if let lastSource, lastSource.key == sourceText {
-                sourceDate = lastSource.publishedOn
-            } else {
-                guard let published = catalog.sourcePublishedOn[sourceText] else {
-                    throw fail(.source, "\(String(reflecting: sourceText)) is not a defined source (define it with `headway apply`)")
-                }
-                sourceDate = published
-                lastSource = (sourceText, published)
+            guard let published = sourcePublishedOn(sourceText, in: catalog.sourcePublishedOn) else {
+                throw fail(.source, "\(String(reflecting: sourceText)) is not a defined source (define it with `headway apply`)")
             }
             source = sourceText
+            sourceDate = published
         }
 
         let publishedText = field(.publishedOn)
@@ -206,5 +193,18 @@ public struct ObservationValidator {
         } catch let error as DateParseError {
             throw InputError(file: fileName, line: line, column: column.rawValue, message: error.description)
         }
+    }
+}
+
+/// A dictionary lookup that remembers its last key: rows come in series, so a row's metric and
+/// source are nearly always the row before's, and comparing is cheaper than hashing.
+struct LastLookup<Value> {
+    private var last: (key: String, value: Value)?
+
+    mutating func callAsFunction(_ key: String, in table: [String: Value]) -> Value? {
+        if let last, last.key == key { return last.value }
+        guard let value = table[key] else { return nil }
+        last = (key, value)
+        return value
     }
 }
