@@ -59,7 +59,7 @@ public struct Migrator {
         } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
             throw HeadwayError(
                 "the database needs migrations this role may not apply (\(error.message)); "
-                    + "run `headway db migrate` as the database's owner")
+                    + "run `headway db migrate` as the database's owner, with the right to create roles")
         }
     }
 
