@@ -119,12 +119,14 @@ public final class PostgresConnection {
         }
     }
 
-    /// Streams rows into `COPY … FROM STDIN` (text format) and returns how many were copied.
+    /// Streams rows into `COPY … FROM STDIN` and returns how many were copied.
     ///
-    /// `body` writes rows through the `CopyWriter`; if it throws, the COPY is aborted and the
-    /// error rethrown. See https://www.postgresql.org/docs/current/libpq-copy.html.
+    /// `body` writes rows through the `CopyWriter`, in COPY's text format, or in its binary
+    /// format when `sql` says `(FORMAT binary)` and `format` is `.binary` (the header and trailer
+    /// are written here). If `body` throws, the COPY is aborted and the error rethrown.
+    /// See https://www.postgresql.org/docs/current/libpq-copy.html.
     @discardableResult
-    public func copyIn(_ sql: String, _ body: (inout CopyWriter) throws -> Void) throws -> Int {
+    public func copyIn(_ sql: String, format: CopyWriter.Format = .text, _ body: (inout CopyWriter) throws -> Void) throws -> Int {
         let start = PQexec(handle, sql)
         let startStatus = PQresultStatus(start)
         if startStatus != PGRES_COPY_IN {
@@ -132,10 +134,11 @@ public final class PostgresConnection {
             throw start.map { serverError($0, sql: sql) } ?? clientError(sql: sql)
         }
         PQclear(start)
-        var writer = CopyWriter(handle: handle)
+        var writer = CopyWriter(handle: handle, format: format)
         var bodyError: (any Error)?
         do {
             try body(&writer)
+            writer.finish()
             try writer.flush()
         } catch {
             bodyError = error
@@ -274,14 +277,19 @@ public final class PostgresConnection {
 
 /// Buffers COPY data and hands it to libpq in large chunks.
 public struct CopyWriter {
-    fileprivate let handle: OpaquePointer
-    private var buffer: [UInt8] = []
-    private var atRowStart = true
-    private static let chunkSize = 32 * 1024
+    public enum Format: Sendable { case text, binary }
 
-    fileprivate init(handle: OpaquePointer) {
+    fileprivate let handle: OpaquePointer
+    let format: Format
+    var buffer: [UInt8] = []
+    private var atRowStart = true
+    static let chunkSize = 32 * 1024
+
+    fileprivate init(handle: OpaquePointer, format: Format) {
         self.handle = handle
+        self.format = format
         buffer.reserveCapacity(Self.chunkSize + 4096)
+        if format == .binary { beginBinary() }
     }
 
     /// Appends one row, escaping each field for COPY's text format; nil is written as `\N`.

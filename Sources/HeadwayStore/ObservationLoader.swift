@@ -63,7 +63,7 @@ public struct ObservationLoader {
             // Loaders take turns (readers are not blocked), so concurrent loads of overlapping
             // files see each other's rows and number revisions without gaps or duplicates.
             try connection.execute("LOCK TABLE headway.observations IN SHARE ROW EXCLUSIVE MODE")
-            try connection.execute("SET LOCAL work_mem = '64MB'")
+            try connection.execute("SET LOCAL work_mem = '256MB'")
             var run = Run(catalog: try ObservationCatalog.load(connection), rejects: rejects)
             run.metricsWithData = Set(
                 try connection.query(
@@ -168,12 +168,15 @@ public struct ObservationLoader {
             run.staged = true
         }
         let columns = "metric, kind, period_start, period_end, value, qualifier, source, published_on, note"
+        // Straight into the table in COPY's binary format (the server need not parse dates and
+        // numbers); into staging as text, with each row's line for the merge's messages.
         let statement =
-            direct ? "COPY headway.observations (\(columns)) FROM STDIN" : "COPY pg_temp.headway_staging (line, \(columns)) FROM STDIN"
+            direct
+            ? "COPY headway.observations (\(columns)) FROM STDIN (FORMAT binary)" : "COPY pg_temp.headway_staging (line, \(columns)) FROM STDIN"
         var lastProgress = Date()
         var metricsSeen: Set<String> = []
         var lastMetric = ""  // rows come in series: check a metric when it changes
-        let copied = try connection.copyIn(statement) { copy in
+        let copied = try connection.copyIn(statement, format: direct ? .binary : .text) { copy in
             while true {
                 let record: CSVReader.Record
                 do {
@@ -193,7 +196,9 @@ public struct ObservationLoader {
                         metricsSeen.insert(row.metric)
                         lastMetric = row.metric
                     }
-                    if run.errors.isEmpty { try copy.write(row, withLine: !direct) }
+                    if run.errors.isEmpty {
+                        if direct { try copy.writeBinary(row) } else { try copy.writeStaged(row) }
+                    }
                 } catch let error as InputError {
                     try reject(error, fields: record.fields, &run)
                     if run.truncated { break }
@@ -258,8 +263,24 @@ public struct ObservationLoader {
 
 extension CopyWriter {
     /// Writes a row in the loader's COPY column order, led by its line number for the staging table.
-    mutating func write(_ row: ValidatedObservation, withLine: Bool) throws {
-        if withLine { writeField(String(row.line)) }
+    /// The row in COPY's binary format, in the column order of `stream`'s direct COPY.
+    mutating func writeBinary(_ row: ValidatedObservation) throws {
+        beginRow(fields: 9)
+        writeBinary(text: row.metric)
+        writeBinary(text: row.kind.rawValue)
+        writeBinary(daysSince1970: row.periodStart?.daysSinceEpoch)
+        writeBinary(daysSince1970: row.periodEnd.daysSinceEpoch)
+        try writeBinary(decimal: row.value)
+        writeBinary(text: row.qualifier.rawValue)
+        writeBinary(text: row.source)
+        writeBinary(daysSince1970: row.publishedOn.daysSinceEpoch)
+        writeBinary(text: row.note)
+        try endBinaryRow()
+    }
+
+    /// The row in COPY's text format, with its line, for the staging table.
+    mutating func writeStaged(_ row: ValidatedObservation) throws {
+        writeField(String(row.line))
         writeField(row.metric)
         writeField(row.kind.rawValue)
         writeField(row.periodStart?.description)

@@ -129,6 +129,53 @@ import Testing
         #expect(try connection.query("SELECT sum(amount) FROM items")[0].decode(Decimal.self, at: 0) == 50_010_000)
     }
 
+    /// Binary COPY stores exactly what the text form would: the same value and display scale
+    /// for every decimal, the same dates, text as it is.
+    @Test func binaryCopyMatchesTextForEveryDecimalAndDate() throws {
+        var decimals = [
+            "0", "-0", "0.000", "+7", "1", "-1", "9999", "10000", "10001", "12345678901234567890.0987654321", "0.0001", "0.00001",
+            "-0.5", ".5", "5.", "1.50", "3.5e2", "3.50e1", "1e-5", "-2.5E+3", "0e10", "00012.3400", "123456789e-12", "1e99", "-9.99e-99",
+        ]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let digits = String((0..<Int.random(in: 1...30, using: &random)).map { _ in "0123456789".randomElement(using: &random)! })
+            var text = Bool.random(using: &random) ? "-" : ""
+            let point = Int.random(in: 0...digits.count, using: &random)
+            text += digits.prefix(point) + (point < digits.count || Bool.random(using: &random) ? "." : "") + digits.dropFirst(point)
+            if Bool.random(using: &random) { text += "e\(Int.random(in: -40...40, using: &random))" }
+            decimals.append(text)
+        }
+        try connection.execute("CREATE TEMP TABLE binary_copy (source text, value numeric, days text, day date, name text)")
+        let copied = try connection.copyIn("COPY binary_copy FROM STDIN (FORMAT binary)", format: .binary) { writer in
+            for (index, decimal) in decimals.enumerated() {
+                let days = index % 3 == 0 ? nil : index * 97 - 80_000
+                writer.beginRow(fields: 5)
+                writer.writeBinary(text: decimal)
+                try writer.writeBinary(decimal: decimal)
+                writer.writeBinary(text: days.map(String.init))
+                writer.writeBinary(daysSince1970: days)
+                writer.writeBinary(text: index == 0 ? "tab\there ü 🙂" : nil)
+                try writer.endBinaryRow()
+            }
+        }
+        #expect(copied == decimals.count)
+        let differing = try connection.query(
+            """
+            SELECT source, value::text, source::numeric::text FROM binary_copy
+            WHERE value::text IS DISTINCT FROM source::numeric::text
+               OR day IS DISTINCT FROM date '1970-01-01' + days::integer
+            LIMIT 5
+            """)
+        #expect(differing.isEmpty, "\(differing.map(\.values))")
+        #expect(try connection.query("SELECT name FROM binary_copy WHERE source = '0'")[0].decode(String.self, at: 0) == "tab\there ü 🙂")
+        #expect(throws: PostgresError.self) {
+            try connection.copyIn("COPY binary_copy (value) FROM STDIN (FORMAT binary)", format: .binary) { writer in
+                writer.beginRow(fields: 1)
+                try writer.writeBinary(decimal: "12,5")
+            }
+        }
+    }
+
     @Test func copyReportsBadDataAndWritesNothing() throws {
         let error = #expect(throws: PostgresError.self) {
             try connection.copyIn("COPY items (id, name) FROM STDIN") { writer in

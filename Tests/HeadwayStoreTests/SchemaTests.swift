@@ -46,6 +46,14 @@ import Testing
         #expect(sqlState { try insertObservation("closures", "additive", "2022-04-01", "2024-03-31", qualifier: "over") } == .checkViolation)
         #expect(sqlState { try insertObservation("closures", "additive", "2022-04-01", "2024-03-31", value: "NaN") } == .checkViolation)
         #expect(sqlState { try insertObservation("nothing", "additive", "2022-04-01", "2024-03-31") } == .foreignKeyViolation)
+        let undefinedSource = #expect(throws: PostgresError.self) {
+            try db.execute(
+                """
+                INSERT INTO headway.observations (metric, kind, period_end, value, source, published_on)
+                VALUES ('officers', 'level', '2020-03-31', 1, 'answer', '2024-04-05'), ('officers', 'level', '2021-03-31', 1, 'rumour', '2024-04-05')
+                """)
+        }
+        #expect(undefinedSource?.sqlState == .foreignKeyViolation && undefinedSource?.message.contains("\"rumour\"") == true)
         // The same identity and revision twice is refused.
         #expect(sqlState { try insertObservation("officers", "level", nil, "2023-03-31", value: "726") } == .uniqueViolation)
     }
