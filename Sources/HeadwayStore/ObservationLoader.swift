@@ -60,8 +60,10 @@ public struct ObservationLoader {
         let started = Date()
         let rejects = try options.rejectsPath.map { try RejectsWriter(path: $0) }
         var run = try connection.transaction { connection -> Run in
-            // Loaders take turns (readers are not blocked), so concurrent loads of overlapping
-            // files see each other's rows and number revisions without gaps or duplicates.
+            // Loaders take turns (readers are not blocked, except by a first load into an empty
+            // table while it rebuilds the index), so concurrent loads of overlapping files see
+            // each other's rows and number revisions without gaps or duplicates. The work memory
+            // keeps the reference trigger's copy of a large load's rows off the disk.
             try connection.execute("LOCK TABLE headway.observations IN SHARE ROW EXCLUSIVE MODE")
             try connection.execute("SET LOCAL work_mem = '256MB'")
             var run = Run(catalog: try ObservationCatalog.load(connection), rejects: rejects)
@@ -262,7 +264,6 @@ public struct ObservationLoader {
 }
 
 extension CopyWriter {
-    /// Writes a row in the loader's COPY column order, led by its line number for the staging table.
     /// The row in COPY's binary format, in the column order of `stream`'s direct COPY.
     mutating func writeBinary(_ row: ValidatedObservation) throws {
         beginRow(fields: 9)
