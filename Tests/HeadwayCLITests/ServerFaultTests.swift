@@ -43,13 +43,13 @@ import Testing
         func count(_ sql: SQLQuery) throws -> Int { try PostgresConnection(url: url).query(sql)[0].decode(Int.self, at: 0) }
     }
 
-    /// Runs `arguments` once to time it, then again, stopping the server (fast shutdown, which
-    /// ends every session) halfway; returns what the interrupted run printed.
-    static func stopServerHalfway(through arguments: [String], on own: OwnCluster, undo: () throws -> Void) throws -> ChildProcess.Outcome {
+    /// Runs `arguments` once on `timingURL` to time it, then on `own`'s database, stopping the
+    /// server (fast shutdown, which ends every session) at 40% of that time; returns what the
+    /// interrupted run printed, with the server started again.
+    static func stopServerPartWay(through arguments: [String], on own: OwnCluster, timedOn timingURL: String) throws -> ChildProcess.Outcome {
         let started = Date()
-        #expect(try HeadwayBinary.run(arguments, url: own.url).succeeded)
+        #expect(try HeadwayBinary.run(arguments, url: timingURL).succeeded)
         let duration = Date().timeIntervalSince(started)
-        try undo()
         let process = try HeadwayBinary.start(arguments, url: own.url)
         usleep(UInt32(duration * 0.4 * 1_000_000))
         try own.home.cluster.stop()
@@ -74,19 +74,12 @@ import Testing
         #expect(try HeadwayBinary.run(["apply", try own.file("definitions.yaml", yaml)], url: own.url).succeeded)
         let figures = try own.file("figures.csv", CrashSafetyTests.figures(metrics: metrics, months: months))
 
-        // The load: the first run is undone by loading into a fresh database of the same cluster.
+        // The load, timed on a second database of the same cluster (so the first is still empty).
         let admin = try PostgresConnection(url: own.url)
         try admin.executeScript("CREATE DATABASE scratch")
         let scratchURL = own.url.replacingOccurrences(of: "/headway?", with: "/scratch?")
         #expect(try HeadwayBinary.run(["apply", try own.file("definitions.yaml", yaml)], url: scratchURL).succeeded)
-        let started = Date()
-        #expect(try HeadwayBinary.run(["load", figures], url: scratchURL).succeeded)
-        let duration = Date().timeIntervalSince(started)
-        let load = try HeadwayBinary.start(["load", figures], url: own.url)
-        usleep(UInt32(duration * 0.4 * 1_000_000))
-        try own.home.cluster.stop()
-        let loadMessage = Self.oneLine(try load.wait())
-        try own.home.cluster.start()
+        let loadMessage = Self.oneLine(try Self.stopServerPartWay(through: ["load", figures], on: own, timedOn: scratchURL))
         #expect(try own.count("SELECT count(*) FROM headway.observations") == 0, "\(loadMessage)")
         #expect(try HeadwayBinary.run(["load", figures], url: own.url).succeeded)
         #expect(try own.count("SELECT count(*) FROM headway.observations") == metrics * months)
@@ -95,8 +88,7 @@ import Testing
         #expect(try HeadwayBinary.run(["apply", try own.file("commitments.yaml", commitments)], url: own.url).succeeded)
         let before = try own.count("SELECT count(*) FROM headway.assessments")
         let output = own.directory.appendingPathComponent("report.json").path
-        let interrupted = try Self.stopServerHalfway(through: ["report", "--format", "json", "--output", output], on: own) {}
-        _ = Self.oneLine(interrupted)
+        _ = Self.oneLine(try Self.stopServerPartWay(through: ["report", "--format", "json", "--output", output], on: own, timedOn: own.url))
         let stored = try own.count("SELECT count(*) FROM headway.assessments") - before
         #expect(stored == 1_000 || stored == 2_000, "assessments stored: \(stored)")
         #expect(try HeadwayBinary.run(["report", "--format", "json", "--output", output], url: own.url).succeeded)
