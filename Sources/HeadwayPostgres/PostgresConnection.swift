@@ -165,13 +165,24 @@ public final class PostgresConnection {
     public func forEachRowInBatches(_ query: SQLQuery, batchSize: Int = 20_000, _ body: (PostgresRow) throws -> Void) throws {
         try transaction { connection in
             try connection.execute("DECLARE headway_rows NO SCROLL CURSOR FOR \(unsafeSQL: query.sql)", parameters: query.parameters)
+            let fetch: SQLQuery = "FETCH \(unsafeSQL: String(batchSize)) FROM headway_rows"
+            try connection.send(fetch)
             while true {
-                let result = try connection.run("FETCH \(unsafeSQL: String(batchSize)) FROM headway_rows")
+                let result = try connection.receive(fetch)
                 defer { PQclear(result) }
                 let count = PQntuples(result)
-                if count == 0 { break }
-                let columns = columnsOf(result)
-                for row in 0..<count { try body(rowOf(result, row: row, columns: columns)) }
+                // A full batch may have more behind it: ask for the next one before working
+                // through this one, so the server reads while we work.
+                let more = count == batchSize
+                if more { try connection.send(fetch) }
+                do {
+                    let columns = columnsOf(result)
+                    for row in 0..<count { try body(rowOf(result, row: row, columns: columns)) }
+                } catch {
+                    if more { _ = try? connection.receive(fetch) }  // the connection must be idle again
+                    throw error
+                }
+                if !more { break }
             }
             try connection.execute("CLOSE headway_rows")
         }
@@ -194,6 +205,11 @@ public final class PostgresConnection {
 
     private func run(_ query: SQLQuery) throws -> OpaquePointer {
         try send(query)
+        return try receive(query)
+    }
+
+    /// The result of the statement last sent (`query` is for error messages).
+    private func receive(_ query: SQLQuery) throws -> OpaquePointer {
         var kept: OpaquePointer?
         var failure: PostgresError?
         // Drain every result so the connection is ready for the next statement.

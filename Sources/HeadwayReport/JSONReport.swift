@@ -19,7 +19,7 @@ public enum JSONReport {
         output("[\n")
         for (index, assessment) in assessments.enumerated() {
             var piece = Array("    ".utf8)
-            value(assessment).write(to: &piece, indent: "    ", pretty: true)
+            value(assessment).write(to: &piece, indent: 4, pretty: true)
             piece.append(contentsOf: (index == assessments.count - 1 ? "\n" : ",\n").utf8)
             output(String(decoding: piece, as: UTF8.self))
         }

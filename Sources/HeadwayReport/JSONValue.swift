@@ -19,33 +19,34 @@ public enum JSONValue: Sendable, Equatable {
     static func date(_ value: CivilDate?) -> JSONValue { value.map { .string($0.description) } ?? .null }
     static func string(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
 
-    /// Pretty-printed with two-space indentation, nested under `indent`.
-    public func text(indent: String = "") -> String {
+    /// Pretty-printed with two-space indentation.
+    public func text() -> String {
         var output: [UInt8] = []
-        write(to: &output, indent: indent, pretty: true)
+        write(to: &output, indent: 0, pretty: true)
         return String(decoding: output, as: UTF8.self)
     }
 
     /// On one line, with no spaces (as stored in the database).
     public var compactText: String {
         var output: [UInt8] = []
-        write(to: &output, indent: "", pretty: false)
+        write(to: &output, indent: 0, pretty: false)
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// Appends the value's UTF-8 to `output`: one growing buffer, no copy per nesting level.
-    func write(to output: inout [UInt8], indent: String, pretty: Bool) {
+    /// Appends the value's UTF-8 to `output`: one growing buffer, no copy per nesting level, and
+    /// the indentation (`indent` spaces) written out rather than built as strings.
+    func write(to output: inout [UInt8], indent: Int, pretty: Bool) {
         switch self {
         case .null: Self.append("null", to: &output)
         case .bool(let value): Self.append(value ? "true" : "false", to: &output)
         case .number(let value): Self.append(value, to: &output)
         case .string(let value): Self.appendQuoted(value, to: &output)
         case .array(let values):
-            Self.writeContainer(values.count, brackets: ("[", "]"), to: &output, indent: indent, pretty: pretty) { index, output, inner in
+            Self.writeContainer(values.count, brackets: (UInt8(ascii: "["), UInt8(ascii: "]")), to: &output, indent: indent, pretty: pretty) { index, output, inner in
                 values[index].write(to: &output, indent: inner, pretty: pretty)
             }
         case .object(let pairs):
-            Self.writeContainer(pairs.count, brackets: ("{", "}"), to: &output, indent: indent, pretty: pretty) { index, output, inner in
+            Self.writeContainer(pairs.count, brackets: (UInt8(ascii: "{"), UInt8(ascii: "}")), to: &output, indent: indent, pretty: pretty) { index, output, inner in
                 Self.appendQuoted(pairs[index].0, to: &output)
                 Self.append(pretty ? ": " : ":", to: &output)
                 pairs[index].1.write(to: &output, indent: inner, pretty: pretty)
@@ -55,21 +56,28 @@ public enum JSONValue: Sendable, Equatable {
 
     /// Writes an array or object: brackets, separators and indentation around `count` elements.
     private static func writeContainer(
-        _ count: Int, brackets: (String, String), to output: inout [UInt8], indent: String, pretty: Bool,
-        element: (Int, inout [UInt8], String) -> Void
+        _ count: Int, brackets: (UInt8, UInt8), to output: inout [UInt8], indent: Int, pretty: Bool,
+        element: (Int, inout [UInt8], Int) -> Void
     ) {
+        output.append(brackets.0)
         guard count > 0 else {
-            append(brackets.0 + brackets.1, to: &output)
+            output.append(brackets.1)
             return
         }
-        let inner = pretty ? indent + "  " : ""
-        append(pretty ? brackets.0 + "\n" : brackets.0, to: &output)
+        let inner = pretty ? indent + 2 : 0
         for index in 0..<count {
-            if index > 0 { append(pretty ? ",\n" : ",", to: &output) }
-            append(inner, to: &output)
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            if pretty {
+                output.append(UInt8(ascii: "\n"))
+                output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: inner))
+            }
             element(index, &output, inner)
         }
-        append(pretty ? "\n" + indent + brackets.1 : brackets.1, to: &output)
+        if pretty {
+            output.append(UInt8(ascii: "\n"))
+            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+        }
+        output.append(brackets.1)
     }
 
     /// Appends a string's UTF-8 bytes in one copy.

@@ -208,6 +208,15 @@ import Testing
         #expect(throws: PostgresError.self) { try connection.forEachRowInBatches("SELECT 1/0") { _ in } }
         struct Stop: Error {}
         #expect(throws: Stop.self) { try connection.forEachRowInBatches("SELECT 1") { _ in throw Stop() } }
+        // Stopping in a full batch, while the next one is already asked for; and an exact multiple.
+        #expect(throws: Stop.self) {
+            try connection.forEachRowInBatches("SELECT g FROM generate_series(1, 100) g", batchSize: 10) { row in
+                if try row.decode(Int.self, at: 0) == 15 { throw Stop() }
+            }
+        }
+        var exact = 0
+        try connection.forEachRowInBatches("SELECT g FROM generate_series(1, 30) g", batchSize: 10) { _ in exact += 1 }
+        #expect(exact == 30)
         // The cursor is gone and the connection usable, after success and after failure.
         #expect(try connection.query("SELECT 1")[0].decode(Int.self, at: 0) == 1)
         var two = 0
