@@ -183,21 +183,15 @@ public struct AssessmentStore {
     /// FNV-1a over the series' values. Equal series hash equally; a collision between different
     /// ones is as likely as 1 in 2^64, and would leave one chart's series a report behind.
     static func fingerprint(_ series: [Assessment.SeriesPoint]) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
-        }
+        var hash = FNV1a()
         for point in series {
-            withUnsafeBytes(of: point.date.daysSinceEpoch) { mix($0) }
-            withUnsafeBytes(of: point.trajectory.bitPattern) { mix($0) }
-            mix((point.progress.map(DecimalText.format) ?? "-").utf8)
-            mix((point.qualifier?.rawValue ?? "-").utf8)
-            mix(CollectionOfOne(0))
+            withUnsafeBytes(of: point.date.daysSinceEpoch) { hash.mix($0) }
+            withUnsafeBytes(of: point.trajectory.bitPattern) { hash.mix($0) }
+            hash.mix((point.progress.map(DecimalText.format) ?? "-").utf8)
+            hash.mix((point.qualifier?.rawValue ?? "-").utf8)
+            hash.mix(CollectionOfOne(0))
         }
-        return Int64(bitPattern: hash)
+        return Int64(bitPattern: hash.value)
     }
 
     /// An arbitrary constant identifying the lock that serializes stores.

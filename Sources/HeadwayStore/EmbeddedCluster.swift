@@ -256,10 +256,7 @@ struct ServerAccount: Sendable {
 
 /// FNV-1a, 64-bit, hex: a short stable name for a path.
 private func fnv1a(_ text: String) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in text.utf8 {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x100_0000_01b3
-    }
-    return String(hash, radix: 16)
+    var hash = FNV1a()
+    hash.mix(text.utf8)
+    return String(hash.value, radix: 16)
 }
