@@ -31,9 +31,10 @@ struct DatabaseOptions: ParsableArguments {
 
     func connect() throws -> PostgresConnection { try PostgresConnection(url: try resolvedURL()) }
 
-    /// Connects and applies pending migrations, so every command sees the current schema.
-    func connectMigrated() throws -> PostgresConnection {
-        let connection = try connect()
+    /// Connects (to `url` when the caller has already resolved it) and applies pending
+    /// migrations, so every command sees the current schema.
+    func connectMigrated(url: String? = nil) throws -> PostgresConnection {
+        let connection = try PostgresConnection(url: try url ?? resolvedURL())
         try Migrator(directory: try ResourceLocator.sqlDirectory()).migrate(connection)
         return connection
     }

@@ -48,7 +48,7 @@ struct ReportCommand: ParsableCommand {
             handle = FileHandle.standardOutput
         }
         let url = try database.resolvedURL()
-        let assessed = try AssessmentStore(connection: try database.connectMigrated()).assessForStoring(keys: keys, asOf: date)
+        let assessed = try AssessmentStore(connection: try database.connectMigrated(url: url)).assessForStoring(keys: keys, asOf: date)
         let assessments = assessed.assessments
         // Stored over a second connection while this thread writes the report, so the server's
         // work and ours overlap.
