@@ -5,6 +5,8 @@ import HeadwayModel
 public struct Assessment: Sendable, Equatable {
     public enum Status: String, Sendable, CaseIterable {
         case achieved, achievedLate = "achieved_late", missed
+        /// The deadline has passed and no figure reaches it yet: the projection still says what to expect.
+        case awaitingData = "awaiting_data"
         case onTrack = "on_track", atRisk = "at_risk", offTrack = "off_track"
         case notStarted = "not_started", insufficientData = "insufficient_data"
     }
@@ -35,7 +37,7 @@ public struct Assessment: Sendable, Equatable {
     }
 
     /// The version of the methods in docs/METHODS.md that produced this assessment.
-    public static let methodVersion = "1"
+    public static let methodVersion = "2"
 
     public var key: String
     public var title: String
@@ -60,6 +62,9 @@ public struct Assessment: Sendable, Equatable {
     public var daysEarly: Int?
     public var pace: Pace
     public var projection: Projection
+    /// The probability, under the projection's model, that the target is met by the deadline;
+    /// nil where it cannot be said (no data, not started).
+    public var probabilityMet: Double?
     public var scheduleVarianceDays: Int?
     public var points: [ProgressPoint]
     public var series: [SeriesPoint]

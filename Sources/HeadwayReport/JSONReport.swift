@@ -67,6 +67,7 @@ public enum JSONReport {
                 ("completion_date_low", .date(projection.completionDateLow)),
                 ("completion_date_high", .date(projection.completionDateHigh)),
             ])),
+            ("probability_met", .double(assessment.probabilityMet)),
             ("schedule_variance_days", .int(assessment.scheduleVarianceDays)),
         ]
         if includeSeries {

@@ -8,7 +8,7 @@ enum ReportFields {
         "deadline", "latest_date", "latest_value", "latest_qualifier", "progress", "percent_complete", "percent_time_elapsed",
         "achieved_on", "days_early", "average_per_day", "recent_per_day", "required_per_day", "required_from_now_per_day",
         "projection_method", "value_at_deadline", "value_at_deadline_low", "value_at_deadline_high", "completion_date",
-        "completion_date_low", "completion_date_high", "schedule_variance_days",
+        "completion_date_low", "completion_date_high", "probability_met", "schedule_variance_days",
     ]
 
     static func values(_ a: Assessment) -> [String] {
@@ -22,7 +22,7 @@ enum ReportFields {
             n(a.pace.averagePerDay), n(a.pace.recentPerDay), n(a.pace.requiredPerDay), n(a.pace.requiredFromNowPerDay),
             Assessment.Projection.method, n(a.projection.valueAtDeadline), n(a.projection.valueAtDeadlineLow),
             n(a.projection.valueAtDeadlineHigh), date(a.projection.completionDate), date(a.projection.completionDateLow),
-            date(a.projection.completionDateHigh), a.scheduleVarianceDays.map(String.init) ?? "",
+            date(a.projection.completionDateHigh), n(a.probabilityMet), a.scheduleVarianceDays.map(String.init) ?? "",
         ]
     }
 }

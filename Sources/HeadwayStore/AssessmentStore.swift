@@ -136,16 +136,16 @@ public struct AssessmentStore {
                  latest_date, latest_value, latest_qualifier, progress, percent_complete, percent_time_elapsed, achieved_on, days_early,
                  average_per_day, recent_per_day, required_per_day, required_from_now_per_day,
                  projection_method, value_at_deadline, value_at_deadline_low, value_at_deadline_high,
-                 completion_date, completion_date_low, completion_date_high, schedule_variance_days)
+                 completion_date, completion_date_low, completion_date_high, schedule_variance_days, probability_met)
               = (s.id, s.commitment_version, s.method_version, s.assessed_at, s.as_of, s.status,
                  b.date, b.value, t.value, t.progress, t.comparison, r.deadline,
                  l2.date, l2.value, l2.qualifier, r.progress, r.percent_complete, r.percent_time_elapsed, r.achieved_on, r.days_early,
                  p.average_per_day, p.recent_per_day, p.required_per_day, p.required_from_now_per_day,
                  j.method, j.value_at_deadline, j.value_at_deadline_low, j.value_at_deadline_high,
-                 j.completion_date, j.completion_date_low, j.completion_date_high, r.schedule_variance_days)
+                 j.completion_date, j.completion_date_low, j.completion_date_high, r.schedule_variance_days, r.probability_met)
             FROM stored s,
                  jsonb_to_record(s.result) AS r(deadline date, progress numeric, percent_complete float8,
-                     percent_time_elapsed float8, achieved_on date, days_early integer, schedule_variance_days integer,
+                     percent_time_elapsed float8, achieved_on date, days_early integer, schedule_variance_days integer, probability_met float8,
                      baseline jsonb, target jsonb, latest jsonb, pace jsonb, projection jsonb),
                  jsonb_to_record(r.baseline) AS b(date date, value numeric),
                  jsonb_to_record(r.target) AS t(value numeric, progress numeric, comparison text),
