@@ -65,6 +65,9 @@ public struct Assessment: Sendable, Equatable {
     /// The probability, under the projection's model, that the target is met by the deadline;
     /// nil where it cannot be said (no data, not started).
     public var probabilityMet: Double?
+    /// Why the status is what it is, where the numbers alone do not say (e.g. a level baseline
+    /// that cannot be read: "no level known at or before 2019-04-01: give baseline.value").
+    public var reason: String?
     public var scheduleVarianceDays: Int?
     public var points: [ProgressPoint]
     public var series: [SeriesPoint]

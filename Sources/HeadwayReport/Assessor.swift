@@ -39,7 +39,7 @@ public enum Assessor {
             targetValue: targetProgress.map { $0 + (baselineValue ?? 0) } ?? Self.statedTarget(commitment.target),
             targetProgress: targetProgress ?? 0, comparison: comparison, deadline: deadline, latest: nil, percentComplete: nil,
             percentTimeElapsed: offset(asOf) / offset(deadline) * 100, achievedOn: nil, daysEarly: nil, pace: Assessment.Pace(),
-            projection: Assessment.Projection(), probabilityMet: nil, scheduleVarianceDays: nil, points: [], series: [])
+            projection: Assessment.Projection(), probabilityMet: nil, reason: nil, scheduleVarianceDays: nil, points: [], series: [])
 
         if baseline > asOf {
             assessment.status = .notStarted

@@ -68,6 +68,7 @@ public enum JSONReport {
                 ("completion_date_high", .date(projection.completionDateHigh)),
             ])),
             ("probability_met", .double(assessment.probabilityMet)),
+            ("reason", .string(assessment.reason)),
             ("schedule_variance_days", .int(assessment.scheduleVarianceDays)),
         ]
         if includeSeries {
