@@ -1,0 +1,107 @@
+-- The present stays present (docs/SQL.md, "What is current"): the views' latest state comes only
+-- from assessments of the present, kept whole by the database, and status_history holds changes.
+
+-- An assessment is of the present when its as-of date is the day (UTC) on which it read its
+-- figures: `headway report` without --as-of, and the re-assessments of `load` and `apply`.
+-- A report --as-of another date is history, never the current state.
+CREATE FUNCTION headway.is_present(as_of date, assessed_at timestamptz) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT as_of = (assessed_at AT TIME ZONE 'UTC')::date $$;
+
+-- Makes the given assessments the latest state of their commitments, each where it is of the
+-- present and did not read its figures earlier than the state it would replace. The one place
+-- where the JSON fields of `result` become the typed columns of commitment_state.
+CREATE FUNCTION headway.take_present_assessments(given headway.assessments[]) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE headway.commitment_state l
+    SET (assessment_id, commitment_version, method_version, assessed_at, as_of, status,
+         baseline_date, baseline_value, target_value, target_progress, comparison, deadline,
+         latest_date, latest_value, latest_qualifier, progress, percent_complete, percent_time_elapsed, achieved_on, days_early,
+         average_per_day, recent_per_day, required_per_day, required_from_now_per_day,
+         projection_method, value_at_deadline, value_at_deadline_low, value_at_deadline_high,
+         completion_date, completion_date_low, completion_date_high, schedule_variance_days, probability_met)
+      = (s.id, s.commitment_version, s.method_version, s.assessed_at, s.as_of, s.status,
+         b.date, b.value, t.value, t.progress, t.comparison, r.deadline,
+         n.date, n.value, n.qualifier, r.progress, r.percent_complete, r.percent_time_elapsed, r.achieved_on, r.days_early,
+         p.average_per_day, p.recent_per_day, p.required_per_day, p.required_from_now_per_day,
+         j.method, j.value_at_deadline, j.value_at_deadline_low, j.value_at_deadline_high,
+         j.completion_date, j.completion_date_low, j.completion_date_high, r.schedule_variance_days, r.probability_met)
+    FROM (SELECT DISTINCT ON (g.commitment_key) g.*
+          FROM unnest(given) AS g
+          WHERE headway.is_present(g.as_of, g.assessed_at)
+          ORDER BY g.commitment_key, g.assessed_at DESC, g.id DESC) AS s,
+         jsonb_to_record(s.result) AS r(deadline date, progress numeric, percent_complete float8,
+             percent_time_elapsed float8, achieved_on date, days_early integer, schedule_variance_days integer, probability_met float8,
+             baseline jsonb, target jsonb, latest jsonb, pace jsonb, projection jsonb),
+         jsonb_to_record(coalesce(r.baseline, '{}')) AS b(date date, value numeric),
+         jsonb_to_record(coalesce(r.target, '{}')) AS t(value numeric, progress numeric, comparison text),
+         jsonb_to_record(coalesce(r.latest, '{}')) AS n(date date, value numeric, qualifier text),
+         jsonb_to_record(coalesce(r.pace, '{}')) AS p(average_per_day float8, recent_per_day float8, required_per_day float8,
+             required_from_now_per_day float8),
+         jsonb_to_record(coalesce(r.projection, '{}')) AS j(method text, value_at_deadline float8, value_at_deadline_low float8,
+             value_at_deadline_high float8, completion_date date, completion_date_low date, completion_date_high date)
+    WHERE l.commitment_key = s.commitment_key
+      -- An assessment that read its figures earlier never replaces a later one.
+      AND (l.assessed_at IS NULL OR l.assessed_at <= s.assessed_at);
+END
+$$;
+
+CREATE FUNCTION headway.keep_present_state() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM headway.take_present_assessments(array(SELECT i::headway.assessments FROM inserted i));
+    RETURN NULL;
+END
+$$;
+
+-- Whoever inserts an assessment (headway, or a writer login with plain SQL) keeps the views right.
+CREATE TRIGGER assessments_state AFTER INSERT ON headway.assessments
+    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION headway.keep_present_state();
+
+-- Only the database writes commitment_state now: its triggers run as the owner, and the writer
+-- may no longer change the cache by hand.
+ALTER FUNCTION headway.keep_commitment_state() SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+REVOKE INSERT, UPDATE ON headway.commitment_state FROM headway_writer;
+REVOKE EXECUTE ON FUNCTION headway.take_present_assessments(headway.assessments[]), headway.keep_present_state() FROM PUBLIC;
+
+-- Rebuild the state from the present only: until now a report --as-of a past date could have
+-- replaced it. A series drawn by such a report is dropped; the next report draws it again.
+DELETE FROM headway.latest_series ls
+USING (SELECT DISTINCT ON (commitment_key) commitment_key, as_of, assessed_at FROM headway.assessments
+       ORDER BY commitment_key, assessed_at DESC, id DESC) AS last
+WHERE last.commitment_key = ls.commitment_key AND NOT headway.is_present(last.as_of, last.assessed_at);
+DELETE FROM headway.commitment_state;
+INSERT INTO headway.commitment_state (commitment_key, title, metric, tags, definition_version)
+SELECT key, title, metric, tags, version FROM headway.commitments;
+SELECT headway.take_present_assessments(array(
+    SELECT DISTINCT ON (a.commitment_key) a FROM headway.assessments a
+    WHERE headway.is_present(a.as_of, a.assessed_at)
+    ORDER BY a.commitment_key, a.assessed_at DESC, a.id DESC));
+
+-- The history of each commitment's status as changes along the as-of timeline: for each as-of
+-- date the latest assessment made for it (what is best known about that day), and of those only
+-- the ones whose status differs from the day before. Re-running a report adds no row; a report
+-- --as-of a past date takes its place in time; an as-of after the day it was made is not history.
+-- `time` is the as-of date (midnight UTC): "when did this go off track?" has one answer per change.
+CREATE OR REPLACE VIEW headway.status_history AS
+WITH per_day AS (
+    SELECT DISTINCT ON (a.commitment_key, a.as_of) a.*
+    FROM headway.assessments a
+    WHERE a.as_of <= (a.assessed_at AT TIME ZONE 'UTC')::date  -- not a forecast
+    ORDER BY a.commitment_key, a.as_of, a.assessed_at DESC, a.id DESC
+), marked AS (
+    SELECT d.*, lag(d.status) OVER (PARTITION BY d.commitment_key ORDER BY d.as_of) AS previous_status
+    FROM per_day d
+)
+SELECT (m.as_of::timestamp AT TIME ZONE 'UTC') AS "time", m.commitment_key, m.as_of, m.status, m.previous_status,
+       (m.result->>'progress')::numeric AS progress,
+       (m.result->>'percent_complete')::double precision AS percent_complete,
+       m.commitment_version, m.method_version, m.assessed_at
+FROM marked m
+WHERE m.status IS DISTINCT FROM m.previous_status;
+
+-- A tag is one line of plain text, as `headway apply` requires, whoever writes it (rows from
+-- before are not checked again: NOT VALID).
+ALTER TABLE headway.commitments ADD CONSTRAINT commitments_tags_plain
+    CHECK (array_position(tags, NULL) IS NULL AND array_to_string(tags, '') !~ '[[:cntrl:]]') NOT VALID;
