@@ -17,6 +17,7 @@ import Testing
     struct Seeded {
         let url: String
         let readerURL: String
+        let readerName: String
         let admin: PostgresConnection
 
         init() throws {
@@ -31,6 +32,7 @@ import Testing
             }
             admin = try PostgresConnection(url: url)
             readerURL = TestDatabase.url(url, user: reader)
+            readerName = reader
         }
 
         func run(_ arguments: [String]) throws { try Self.run(arguments, url: url) }
@@ -66,9 +68,7 @@ import Testing
             ]
         }
         attempts += [
-            "CREATE TABLE headway.x (a int)", "CREATE TABLE public.x (a int)", "CREATE TEMP TABLE x (a int)", "CREATE SCHEMA x",
-            "CREATE VIEW public.x AS SELECT 1", "CREATE FUNCTION public.x() RETURNS int LANGUAGE sql AS 'SELECT 1'",
-            "SELECT lo_create(0)", "SELECT lo_from_bytea(0, 'x')", "SELECT nextval('headway.assessments_id_seq')",
+            "CREATE TABLE headway.x (a int)", "CREATE SCHEMA x", "SELECT nextval('headway.assessments_id_seq')",
             "SELECT setval('headway.assessments_id_seq', 1)", "SET ROLE headway_writer", "SET ROLE headway",
             "CREATE ROLE x", "ALTER ROLE headway_reader LOGIN", "GRANT headway_writer TO CURRENT_USER",
             "COPY headway.observations FROM '/etc/passwd'", "COPY (SELECT 1) TO '/tmp/headway-reader-was-here'",
@@ -98,6 +98,16 @@ import Testing
         #expect(try publicGrants[0].decode(Int.self, at: 0) == 0)
         #expect(try TestDatabase.snapshot(seeded.admin) == before)
         #expect(!FileManager.default.fileExists(atPath: "/tmp/headway-reader-was-here"))
+        // Outside schema headway a reader may do what the database lets every role (PUBLIC) do,
+        // no more: Headway changes no one else's privileges (docs/SQL.md, "Shared databases").
+        let outside = try seeded.admin.query(
+            """
+            SELECT has_database_privilege(r, current_database(), 'TEMPORARY') = has_database_privilege('public', current_database(), 'TEMPORARY'),
+                   has_schema_privilege(r, 'public', 'CREATE') = has_schema_privilege('public', 'public', 'CREATE'),
+                   has_function_privilege(r, 'lo_create(oid)', 'EXECUTE') = has_function_privilege('public', 'lo_create(oid)', 'EXECUTE')
+            FROM (SELECT \(seeded.readerName)::text AS r) AS reader
+            """)[0].values
+        #expect(outside == ["t", "t", "t"])
         // Fresh sessions are read-only too, belt and braces.
         let fresh = try PostgresConnection(url: seeded.readerURL)
         #expect(try fresh.query("SHOW default_transaction_read_only")[0].decode(String.self, at: 0) == "on")

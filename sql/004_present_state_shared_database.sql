@@ -1,5 +1,6 @@
 -- The present stays present (docs/SQL.md, "What is current"): the views' latest state comes only
 -- from assessments of the present, kept whole by the database, and status_history holds changes.
+-- And Headway gives back what an earlier form of 002 took from other roles of a shared database.
 
 -- An assessment is of the present when its as-of date is the day (UTC) on which it read its
 -- figures: `headway report` without --as-of, and the re-assessments of `load` and `apply`.
@@ -105,3 +106,23 @@ WHERE m.status IS DISTINCT FROM m.previous_status;
 -- before are not checked again: NOT VALID).
 ALTER TABLE headway.commitments ADD CONSTRAINT commitments_tags_plain
     CHECK (array_position(tags, NULL) IS NULL AND array_to_string(tags, '') !~ '[[:cntrl:]]') NOT VALID;
+
+-- Shared databases (docs/SQL.md): the first form of 002 revoked TEMPORARY on the database, CREATE
+-- on schema public and EXECUTE on the large-object functions from PUBLIC, breaking other
+-- applications' users. Where that form was applied (its checksum is in the ledger; Migrator
+-- accepts it as an earlier form of 002), give back what PostgreSQL grants PUBLIC by default:
+-- TEMPORARY and the functions always, CREATE on public only before PostgreSQL 15, where it was
+-- the default (from 15 on, 002 took nothing there). Grants a non-owner cannot make are warnings.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM headway.schema_migrations
+               WHERE version = 2 AND checksum = 'cdf19a7ce7e9d0ac28beb30fa0b245e0401aaee62d7b050c8ca7cea6cedc9ee5') THEN
+        EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO PUBLIC', current_database());
+        GRANT EXECUTE ON FUNCTION lo_create(oid), lo_creat(integer), lo_from_bytea(oid, bytea), lo_import(text), lo_import(text, oid)
+            TO PUBLIC;
+        IF to_regnamespace('public') IS NOT NULL AND current_setting('server_version_num')::integer < 150000 THEN
+            GRANT CREATE ON SCHEMA public TO PUBLIC;
+        END IF;
+    END IF;
+END
+$$;
