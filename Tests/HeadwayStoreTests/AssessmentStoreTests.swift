@@ -128,4 +128,32 @@ import Testing
         #expect(throws: PostgresError.self) { try fixture.connection.execute("UPDATE headway.commitments SET tags = ARRAY[E'a\\x1fb']") }
         #expect(throws: PostgresError.self) { try fixture.connection.execute("UPDATE headway.commitments SET tags = ARRAY[NULL]::text[]") }
     }
+
+    /// Definitions, versions and figures are read from one snapshot, taken once the figures are
+    /// locked: a change committed while an assessment is under way is seen whole or not at all.
+    /// Here a definition changes while the assessment waits between its reads.
+    @Test func anAssessmentReadsFromOneSnapshot() async throws {
+        let fixture = try fixture()
+        try fixture.load(Self.header + "closures,2024-01,2024-06,50,,answer,2024-07-10,\n")
+        let other = try PostgresConnection(url: fixture.url)
+        try other.execute("BEGIN")
+        try other.execute("LOCK TABLE headway.metrics IN ACCESS EXCLUSIVE MODE")  // the assessment waits at its metrics
+        let url = fixture.url
+        let assessing = Task.detached { try AssessmentStore(connection: try PostgresConnection(url: url)).assessForStoring() }
+        var waited = 0
+        while try other.query("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'headway.metrics'::regclass")[0]
+            .decode(Int.self, at: 0) == 0
+        {
+            waited += 1
+            #expect(waited < 1_000, "the assessment never reached the metrics")
+            if waited >= 1_000 { break }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        try other.execute("UPDATE headway.metrics SET unit = 'closed lines' WHERE key = 'closures'")
+        try other.execute("UPDATE headway.commitments SET title = 'Renamed' WHERE key = 'closures-100'")
+        try other.execute("COMMIT")
+        let assessed = try await assessing.value
+        #expect(assessed.assessments.map(\.unit) == ["lines"])
+        #expect(assessed.assessments.map(\.title) == ["Close 100 lines in 2024"])
+    }
 }
