@@ -9,10 +9,11 @@ CREATE FUNCTION headway.is_present(as_of date, assessed_at timestamptz) RETURNS 
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$ SELECT as_of = (assessed_at AT TIME ZONE 'UTC')::date $$;
 
--- Makes the given assessments the latest state of their commitments, each where it is of the
--- present and did not read its figures earlier than the state it would replace. The one place
--- where the JSON fields of `result` become the typed columns of commitment_state.
-CREATE FUNCTION headway.take_present_assessments(given headway.assessments[]) RETURNS void
+-- Makes the given assessments (by key and id, at most one per commitment) the latest state of
+-- their commitments, each where it is of the present and did not read its figures earlier than
+-- the state it would replace. The one place where the JSON fields of `result` become the typed
+-- columns of commitment_state.
+CREATE FUNCTION headway.take_present_assessments(keys text[], ids bigint[]) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     UPDATE headway.commitment_state l
@@ -28,10 +29,8 @@ BEGIN
          p.average_per_day, p.recent_per_day, p.required_per_day, p.required_from_now_per_day,
          j.method, j.value_at_deadline, j.value_at_deadline_low, j.value_at_deadline_high,
          j.completion_date, j.completion_date_low, j.completion_date_high, r.schedule_variance_days, r.probability_met)
-    FROM (SELECT DISTINCT ON (g.commitment_key) g.*
-          FROM unnest(given) AS g
-          WHERE headway.is_present(g.as_of, g.assessed_at)
-          ORDER BY g.commitment_key, g.assessed_at DESC, g.id DESC) AS s,
+    FROM unnest(keys, ids) AS g(commitment_key, id)
+         JOIN headway.assessments s ON s.commitment_key = g.commitment_key AND s.id = g.id,
          jsonb_to_record(s.result) AS r(deadline date, progress numeric, percent_complete float8,
              percent_time_elapsed float8, achieved_on date, days_early integer, schedule_variance_days integer, probability_met float8,
              baseline jsonb, target jsonb, latest jsonb, pace jsonb, projection jsonb),
@@ -43,15 +42,22 @@ BEGIN
          jsonb_to_record(coalesce(r.projection, '{}')) AS j(method text, value_at_deadline float8, value_at_deadline_low float8,
              value_at_deadline_high float8, completion_date date, completion_date_low date, completion_date_high date)
     WHERE l.commitment_key = s.commitment_key
+      AND headway.is_present(s.as_of, s.assessed_at)
       -- An assessment that read its figures earlier never replaces a later one.
       AND (l.assessed_at IS NULL OR l.assessed_at <= s.assessed_at);
 END
 $$;
 
+-- Of the inserted assessments of the present, the latest of each commitment becomes its state.
 CREATE FUNCTION headway.keep_present_state() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    PERFORM headway.take_present_assessments(array(SELECT i::headway.assessments FROM inserted i));
+    PERFORM headway.take_present_assessments(array_agg(commitment_key), array_agg(id))
+    FROM (SELECT DISTINCT ON (i.commitment_key) i.commitment_key, i.id
+          FROM inserted i
+          WHERE headway.is_present(i.as_of, i.assessed_at)
+          ORDER BY i.commitment_key, i.assessed_at DESC, i.id DESC) AS latest
+    HAVING count(*) > 0;
     RETURN NULL;
 END
 $$;
@@ -64,7 +70,7 @@ CREATE TRIGGER assessments_state AFTER INSERT ON headway.assessments
 -- may no longer change the cache by hand.
 ALTER FUNCTION headway.keep_commitment_state() SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 REVOKE INSERT, UPDATE ON headway.commitment_state FROM headway_writer;
-REVOKE EXECUTE ON FUNCTION headway.take_present_assessments(headway.assessments[]), headway.keep_present_state() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION headway.take_present_assessments(text[], bigint[]), headway.keep_present_state() FROM PUBLIC;
 
 -- Rebuild the state from the present only: until now a report --as-of a past date could have
 -- replaced it. A series drawn by such a report is dropped; the next report draws it again.
@@ -75,10 +81,10 @@ WHERE last.commitment_key = ls.commitment_key AND NOT headway.is_present(last.as
 DELETE FROM headway.commitment_state;
 INSERT INTO headway.commitment_state (commitment_key, title, metric, tags, definition_version)
 SELECT key, title, metric, tags, version FROM headway.commitments;
-SELECT headway.take_present_assessments(array(
-    SELECT DISTINCT ON (a.commitment_key) a FROM headway.assessments a
-    WHERE headway.is_present(a.as_of, a.assessed_at)
-    ORDER BY a.commitment_key, a.assessed_at DESC, a.id DESC));
+SELECT headway.take_present_assessments(array_agg(commitment_key), array_agg(id))
+FROM (SELECT DISTINCT ON (a.commitment_key) a.commitment_key, a.id FROM headway.assessments a
+      WHERE headway.is_present(a.as_of, a.assessed_at)
+      ORDER BY a.commitment_key, a.assessed_at DESC, a.id DESC) AS latest;
 
 -- The history of each commitment's status as changes along the as-of timeline: for each as-of
 -- date the latest assessment made for it (what is best known about that day), and of those only

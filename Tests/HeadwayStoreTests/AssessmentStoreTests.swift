@@ -102,7 +102,8 @@ import Testing
         #expect(try state() == ["at_risk", today, "70", "70.5", "0.625", "about", "0.5", "110", "2024-12-01", "-3", "false"])
         // The cache itself is the database's to write.
         #expect(throws: PostgresError.self) { try writer.execute("UPDATE headway.commitment_state SET status = 'achieved'") }
-        #expect(throws: PostgresError.self) { try writer.execute("SELECT headway.take_present_assessments('{}')") }
+        let refused = #expect(throws: PostgresError.self) { try writer.execute("SELECT headway.take_present_assessments('{}', '{}')") }
+        #expect(refused?.sqlState == .insufficientPrivilege)
     }
 
     /// Tags and milestones written by any SQL client come back exactly, separators and all; a
