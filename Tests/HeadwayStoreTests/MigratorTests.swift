@@ -74,6 +74,33 @@ import Testing
         #expect(throws: HeadwayError.self) { try Migrator(directory: directory) }
     }
 
+    /// Before 004 a report --as-of a past date could replace the present state; migrating puts
+    /// the present back (and drops the series that historical report drew).
+    @Test func migrating004PutsThePresentBack() throws {
+        let admin = try TestDatabase.connect(migrated: false)
+        let all = try Migrator(directory: sqlDirectory).migrations
+        try Migrator(migrations: all.filter { $0.version < 4 }).migrate(admin)
+        try admin.executeScript(
+            """
+            INSERT INTO headway.metrics (key, name, unit, kind) VALUES ('m', 'M', 'u', 'additive');
+            INSERT INTO headway.commitments (key, title, metric, baseline_date, target_value, deadline)
+            VALUES ('c', 'C', 'm', '2024-01-01', 10, '2024-12-31'), ('d', 'D', 'm', '2024-01-01', 10, '2024-12-31');
+            INSERT INTO headway.assessments (commitment_key, commitment_version, as_of, assessed_at, method_version, status, result) VALUES
+                ('c', 1, (now() AT TIME ZONE 'UTC')::date, now() - interval '1 minute', '2', 'achieved', '{"progress": 12, "probability_met": 1}'),
+                ('c', 1, '2024-06-30', now(), '2', 'at_risk', '{"progress": 3}'),
+                ('d', 1, '2024-06-30', now(), '2', 'at_risk', '{"progress": 3}');
+            UPDATE headway.commitment_state SET assessment_id = (SELECT max(id) FROM headway.assessments), status = 'at_risk',
+                as_of = '2024-06-30', assessed_at = now(), progress = 3;
+            INSERT INTO headway.latest_series (commitment_key, dates, progress, qualifiers, trajectory, fingerprint)
+            VALUES ('c', '{2024-06-30}', '{3}', '{exact}', '{5}', 1);
+            """)
+        try Migrator(directory: sqlDirectory).migrate(admin)
+        let rows = try admin.query(
+            "SELECT key, status, as_of = (now() AT TIME ZONE 'UTC')::date, progress::text, probability_met::text FROM headway.commitment_status ORDER BY key")
+        #expect(rows.map(\.values) == [["c", "achieved", "t", "12", "1"], ["d", nil, nil, nil, nil]])
+        #expect(try admin.query("SELECT count(*) FROM headway.latest_series")[0].decode(Int.self, at: 0) == 0)
+    }
+
     /// What PUBLIC, and so every other role of a shared database, may do there outside Headway's schema.
     static let publicPrivileges = """
         SELECT has_database_privilege('public', current_database(), 'TEMPORARY'),
