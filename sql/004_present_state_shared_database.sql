@@ -117,15 +117,16 @@ ALTER TABLE headway.commitments ADD CONSTRAINT commitments_tags_plain
 -- on schema public and EXECUTE on the large-object functions from PUBLIC, breaking other
 -- applications' users. Where that form was applied (its checksum is in the ledger; Migrator
 -- accepts it as an earlier form of 002), give back what PostgreSQL grants PUBLIC by default:
--- TEMPORARY and the functions always, CREATE on public only before PostgreSQL 15, where it was
--- the default (from 15 on, 002 took nothing there). Grants a non-owner cannot make are warnings.
+-- TEMPORARY and the client-side large-object functions always (not lo_import, which reads the
+-- server's files and PostgreSQL never grants PUBLIC), CREATE on public only before PostgreSQL 15,
+-- where it was the default (from 15 on, 002 took nothing there). Grants a non-owner cannot make
+-- are warnings.
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM headway.schema_migrations
                WHERE version = 2 AND checksum = 'cdf19a7ce7e9d0ac28beb30fa0b245e0401aaee62d7b050c8ca7cea6cedc9ee5') THEN
         EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO PUBLIC', current_database());
-        GRANT EXECUTE ON FUNCTION lo_create(oid), lo_creat(integer), lo_from_bytea(oid, bytea), lo_import(text), lo_import(text, oid)
-            TO PUBLIC;
+        GRANT EXECUTE ON FUNCTION lo_create(oid), lo_creat(integer), lo_from_bytea(oid, bytea) TO PUBLIC;
         IF to_regnamespace('public') IS NOT NULL AND current_setting('server_version_num')::integer < 150000 THEN
             GRANT CREATE ON SCHEMA public TO PUBLIC;
         END IF;

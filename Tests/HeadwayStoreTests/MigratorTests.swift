@@ -108,6 +108,7 @@ import Testing
                has_schema_privilege('public', 'public', 'CREATE'), has_schema_privilege('public', 'public', 'USAGE'),
                has_function_privilege('public', 'lo_create(oid)', 'EXECUTE'),
                has_function_privilege('public', 'lo_from_bytea(oid, bytea)', 'EXECUTE'),
+               has_function_privilege('public', 'lo_import(text)', 'EXECUTE'), has_function_privilege('public', 'lo_import(text, oid)', 'EXECUTE'),
                (SELECT nspacl::text FROM pg_namespace WHERE nspname = 'public')
         """
 
