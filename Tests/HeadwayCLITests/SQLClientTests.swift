@@ -141,11 +141,28 @@ import Testing
         let csv = directory.appendingPathComponent("more.csv").path
         try "metric,period_start,period_end,value,qualifier,source,published_on,note\ncounty-lines-closures,2022-04,2024-09,3100,at_least,,2024-10-01,\n"
             .write(toFile: csv, atomically: true, encoding: .utf8)
-        for arguments in [["load", csv], ["report", "--format", "json", "--output", directory.appendingPathComponent("r.json").path]] {
+        // A changed title and a new commitment: the state behind the views is the database's to keep.
+        let definitions = directory.appendingPathComponent("more.yaml").path
+        try """
+            commitments:
+              - key: more-closures
+                title: More closures
+                metric: county-lines-closures
+                baseline: 2024-04
+                target: { change: 500 }
+                deadline: 2025-03
+            """.write(toFile: definitions, atomically: true, encoding: .utf8)
+        let renamed = try Self.renamedSeeds(in: directory)
+        for arguments in [
+            ["apply", definitions, renamed], ["load", csv], ["report", "--format", "json", "--output", directory.appendingPathComponent("r.json").path],
+        ] {
             var command = try HeadwayCommand.parseAsRoot(arguments + ["--database-url", writerURL])
             try command.run()
         }
+        let fresh = try seeded.admin.query("SELECT count(*) FROM headway.commitment_status WHERE NOT stale AND title <> ''")[0]
+        #expect(try fresh.decode(Int.self, at: 0) == 5)
         let writer = try PostgresConnection(url: writerURL)
+        #expect(throws: PostgresError.self) { try writer.execute("UPDATE headway.commitment_state SET status = 'achieved'") }
         #expect(throws: PostgresError.self) { try writer.execute("DELETE FROM headway.observations") }
         #expect(throws: PostgresError.self) { try writer.execute("UPDATE headway.assessments SET status = 'achieved'") }
         #expect(throws: PostgresError.self) { try writer.execute("CREATE TABLE headway.x (a int)") }
@@ -176,10 +193,7 @@ import Testing
         let csv = directory.appendingPathComponent("more.csv").path
         try "metric,period_start,period_end,value,qualifier,source,published_on,note\ncounty-lines-closures,2022-04,2024-09,3100,at_least,,2024-10-01,\n"
             .write(toFile: csv, atomically: true, encoding: .utf8)
-        let renamed = directory.appendingPathComponent("renamed.yaml").path
-        let seeds = ResourceLocator.sourceRoot.appendingPathComponent("seeds/written-answer-2024-04-05.yaml")
-        try String(contentsOf: seeds, encoding: .utf8).replacingOccurrences(of: "title: Close over", with: "title: Close more than")
-            .write(toFile: renamed, atomically: true, encoding: .utf8)
+        let renamed = try Self.renamedSeeds(in: directory)
         let reader = try PostgresConnection(url: seeded.readerURL)
         func history() throws -> [[String?]] {
             try reader.query("SELECT commitment_key, as_of::text, previous_status, status FROM headway.status_history ORDER BY 1, 2").map(\.values)
@@ -220,6 +234,15 @@ import Testing
             LEFT JOIN LATERAL (SELECT status FROM headway.status_history h WHERE h.commitment_key = s.key ORDER BY as_of DESC LIMIT 1) h ON true
             """)
         #expect(current.count == 4 && current.allSatisfy { $0[1] != nil && $0[1] == $0[2] })
+    }
+
+    /// The seed definitions with one commitment's title changed, written in `directory`; returns the path.
+    static func renamedSeeds(in directory: URL) throws -> String {
+        let path = directory.appendingPathComponent("renamed.yaml").path
+        let seeds = ResourceLocator.sourceRoot.appendingPathComponent("seeds/written-answer-2024-04-05.yaml")
+        try String(contentsOf: seeds, encoding: .utf8).replacingOccurrences(of: "title: Close over", with: "title: Close more than")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
     static func readReport(_ path: String) throws -> [String: Any] {
