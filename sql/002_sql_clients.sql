@@ -209,17 +209,13 @@ GRANT INSERT ON headway.sources, headway.metrics, headway.commitments, headway.o
 GRANT UPDATE ON headway.sources, headway.metrics, headway.commitments, headway.observations,
     headway.metric_activity, headway.commitment_state, headway.latest_series TO headway_writer;
 
--- Nobody else writes here: not temporary tables (the loader's staging needs them, so the writer
--- keeps them), not large objects, not tables in schema public (PostgreSQL 15 and later already
--- refuse that one by default).
+-- The writer keeps temporary tables (the loader's staging needs them) whatever the database
+-- grants to PUBLIC. Headway changes nothing else outside schema headway and its own roles: an
+-- earlier form of this file also took TEMPORARY, CREATE on schema public and the large-object
+-- functions from PUBLIC, that is from every role of a shared database. Migrator accepts that
+-- form's checksum, and 004 gives back what it took (docs/SQL.md, "Shared databases").
 DO $$
 BEGIN
-    EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
     EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO headway_writer', current_database());
-    IF to_regnamespace('public') IS NOT NULL THEN
-        REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-    END IF;
 END
 $$;
-REVOKE EXECUTE ON FUNCTION lo_create(oid), lo_creat(integer), lo_from_bytea(oid, bytea), lo_import(text), lo_import(text, oid)
-    FROM PUBLIC;

@@ -28,7 +28,7 @@ struct ApplyCommand: ParsableCommand {
         let changed = changes.filter { $0.action != .unchanged }
         var keys = Set(changed.filter { $0.kind == "commitment" }.map(\.key))
         keys.formUnion(try store.commitmentKeys(onMetrics: Set(changed.filter { $0.kind == "metric" }.map(\.key))))
-        try store.reassess(keys: keys.sorted(), asOf: ReportCommand.today())
+        try store.reassess(keys: keys.sorted())
     }
 
     static func describe(_ changes: [DefinitionApplier.Change], dryRun: Bool) -> String {

@@ -35,8 +35,9 @@ struct DemoCommand: ParsableCommand {
         print("Definitions (\(definitionFiles.joined(separator: ", "))): " + ApplyCommand.describe(changes, dryRun: false).split(separator: "\n").last!)
         let summary = try ObservationLoader(connection: connection).load(observationFiles.map { seeds.appendingPathComponent($0).path })
         print("Observations (\(observationFiles.joined(separator: ", "))): " + LoadCommand.describe(summary))
-        let today = ReportCommand.today()
-        let assessments = try store.assessAndStore(asOf: today)
+        let assessed = try store.assessForStoring()
+        try store.store(assessed)
+        let assessments = assessed.assessments, today = assessed.asOf
         print("")
         print(ReportCommand.render(assessments, asOf: today, format: .text, colour: isatty(1) == 1), terminator: "")
         let page = htmlOutput.map { URL(fileURLWithPath: $0) } ?? EmbeddedCluster.defaultHome().appendingPathComponent("headway-report.html")

@@ -37,7 +37,7 @@ struct LoadCommand: ParsableCommand {
         // SQL clients see current numbers: re-assess the commitments whose figures changed.
         if summary.inserted + summary.revised > 0 {
             let store = AssessmentStore(connection: connection)
-            try store.reassess(keys: try store.commitmentKeys(onMetrics: summary.touchedMetrics), asOf: ReportCommand.today())
+            try store.reassess(keys: try store.commitmentKeys(onMetrics: summary.touchedMetrics))
         }
         if isatty(2) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         print(Self.describe(summary))

@@ -39,7 +39,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let date = try asOf.map { try DatePeriod(parsing: $0).last } ?? Self.today()
+        let requested = try asOf.map { try DatePeriod(parsing: $0).last }  // nil: the present
         let colour = output == nil && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let handle: FileHandle
         if let output {
@@ -48,8 +48,8 @@ struct ReportCommand: ParsableCommand {
             handle = FileHandle.standardOutput
         }
         let url = try database.resolvedURL()
-        let assessed = try AssessmentStore(connection: try database.connectMigrated(url: url)).assessForStoring(keys: keys, asOf: date)
-        let assessments = assessed.assessments
+        let assessed = try AssessmentStore(connection: try database.connectMigrated(url: url)).assessForStoring(keys: keys, asOf: requested)
+        let assessments = assessed.assessments, date = assessed.asOf
         // Stored over a second connection while this thread writes the report, so the server's
         // work and ours overlap.
         let storing = Background { try AssessmentStore(connection: try PostgresConnection(url: url)).store(assessed) }

@@ -266,7 +266,14 @@ private struct NodeReader {
 
         var tags: [String] = []
         if let tagsNode = fields["tags"] {
-            tags = try list(tagsNode, "tags").map { try text($0, "tags") }
+            tags = try list(tagsNode, "tags").map { item in
+                let tag = try text(item, "tags")
+                // A tag is a label in a list, a chart legend, a status_counts row: one line, no controls.
+                if tag.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                    throw fail(item, "tags", "a tag must not contain control characters")
+                }
+                return tag
+            }
         }
 
         let commitment = Commitment(

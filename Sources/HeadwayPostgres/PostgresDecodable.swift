@@ -93,6 +93,20 @@ extension Decimal {
     }
 }
 
+/// A `json` or `jsonb` column read as `Value`: how arrays of rows and text arrays arrive whole
+/// and typed, never split on a separator that the data itself may hold.
+public struct PostgresJSON<Value: Decodable>: PostgresDecodable {
+    public let value: Value
+
+    public init(postgresText text: String) throws {
+        do {
+            value = try JSONDecoder().decode(Value.self, from: Data(text.utf8))
+        } catch {
+            throw decodingError(text, Value.self)
+        }
+    }
+}
+
 extension Date: PostgresDecodable {
     /// Reads `timestamptz` in ISO DateStyle (`2024-04-05 10:30:00.123456+00`), and `date`
     /// (`2024-04-05`, as midnight UTC).

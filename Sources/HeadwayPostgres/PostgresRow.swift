@@ -30,6 +30,34 @@ public struct PostgresRow: Sendable {
     public func decode<T: PostgresDecodable>(_ type: T?.Type, column name: String) throws -> T? {
         try decode(type, at: columns.index(of: name))
     }
+
+    /// Decodes column `index` as one of an enumeration's values; throws for a value it does not
+    /// name (a value written by a newer Headway or by hand is an error, never a default).
+    public func decode<T: RawRepresentable>(_ type: T.Type = T.self, at index: Int) throws -> T where T.RawValue: PostgresDecodable {
+        try Self.known(T.self, try decode(T.RawValue.self, at: index), column: columns.names[index])
+    }
+
+    /// Decodes column `index` as one of an enumeration's values, with NULL as nil.
+    public func decode<T: RawRepresentable>(_ type: T?.Type, at index: Int) throws -> T? where T.RawValue: PostgresDecodable {
+        try decode(T.RawValue?.self, at: index).map { try Self.known(T.self, $0, column: columns.names[index]) }
+    }
+
+    /// Decodes the column named `name` as one of an enumeration's values.
+    public func decode<T: RawRepresentable>(_ type: T.Type = T.self, column name: String) throws -> T where T.RawValue: PostgresDecodable {
+        try decode(type, at: columns.index(of: name))
+    }
+
+    /// Decodes the column named `name` as one of an enumeration's values, with NULL as nil.
+    public func decode<T: RawRepresentable>(_ type: T?.Type, column name: String) throws -> T? where T.RawValue: PostgresDecodable {
+        try decode(type, at: columns.index(of: name))
+    }
+
+    private static func known<T: RawRepresentable>(_ type: T.Type, _ raw: T.RawValue, column: String) throws -> T {
+        guard let value = T(rawValue: raw) else {
+            throw PostgresError(kind: .decoding, message: "column \(column) holds \(String(reflecting: raw)), which is not a known \(T.self)")
+        }
+        return value
+    }
 }
 
 /// The column names of a result, shared by its rows.

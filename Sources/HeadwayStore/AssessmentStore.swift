@@ -41,46 +41,58 @@ public struct AssessmentStore {
     /// Assessments as read, with what storing them needs.
     public struct Assessed: Sendable {
         public let assessments: [Assessment]
+        /// The as-of date used: the one asked for, or the present's.
+        public let asOf: CivilDate
         /// The server's clock once the figures were locked for reading.
         let readAt: String
         /// Each assessed commitment's definition version, read with the figures.
         let versions: [String: Int]
     }
 
-    /// Assesses the commitments named by `keys` (all when empty) as of `asOf`, ready to store.
+    /// Assesses the commitments named by `keys` (all when empty) as of `asOf`, ready to store;
+    /// a nil `asOf` is the present: the day (UTC) of the server's clock when the figures are read.
+    /// Only an assessment of the present becomes the current state of the views (sql/004).
     ///
     /// Loads wait while the figures are read (a SHARE lock on observations), and the clock is read
     /// once the lock is held: figures recorded after that time are ones this assessment did not
-    /// see, which is what makes a row of `headway.commitment_status` stale.
-    public func assessForStoring(keys: [String] = [], asOf: CivilDate) throws -> Assessed {
+    /// see, which is what makes a row of `headway.commitment_status` stale. Definitions, versions
+    /// and figures are read from one snapshot, so an `apply` meanwhile is seen whole or not at all.
+    public func assessForStoring(keys: [String] = [], asOf: CivilDate? = nil) throws -> Assessed {
         try connection.retryingTransaction { connection in
+            try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             try connection.execute("LOCK TABLE headway.observations IN SHARE MODE")
-            let readAt = try connection.query("SELECT clock_timestamp()::text")[0].decode(String.self, at: 0)
+            // The snapshot is taken here, after the lock: LOCK and SET take none.
+            let clock = try connection.query(
+                "SELECT now::text AS read_at, (now AT TIME ZONE 'UTC')::date AS today FROM clock_timestamp() AS now")[0]
+            let date = try asOf ?? clock.decode(CivilDate.self, column: "today")
             var versions: [String: Int] = [:]
             for row in try connection.query("SELECT key, version FROM headway.commitments") {
-                versions[try row.decode(String.self, at: 0)] = try row.decode(Int.self, at: 1)
+                versions[try row.decode(String.self, column: "key")] = try row.decode(Int.self, column: "version")
             }
-            return Assessed(assessments: try assess(keys: keys, asOf: asOf), readAt: readAt, versions: versions)
+            return Assessed(
+                assessments: try assess(keys: keys, asOf: date), asOf: date, readAt: try clock.decode(String.self, column: "read_at"),
+                versions: versions)
         }
     }
 
     /// Assesses and stores (see `assessForStoring` and `store`); returns the assessments.
     @discardableResult
-    public func assessAndStore(keys: [String] = [], asOf: CivilDate) throws -> [Assessment] {
+    public func assessAndStore(keys: [String] = [], asOf: CivilDate? = nil) throws -> [Assessment] {
         let assessed = try assessForStoring(keys: keys, asOf: asOf)
         try store(assessed)
         return assessed.assessments
     }
 
-    /// Re-assesses the given commitments (none when empty) as of `asOf` and stores the results.
-    public func reassess(keys: [String], asOf: CivilDate) throws {
+    /// Re-assesses the given commitments (none when empty) as of the present and stores the results.
+    public func reassess(keys: [String]) throws {
         guard !keys.isEmpty else { return }
-        try assessAndStore(keys: keys, asOf: asOf)
+        try assessAndStore(keys: keys)
     }
 
     /// Appends the assessments to `headway.assessments`, with the method version and each
-    /// commitment's version, and makes them the latest in `headway.commitment_state`, whose
-    /// typed columns are read from the very JSON stored, so both say the same. One transaction.
+    /// commitment's version. The database's trigger makes those of the present the latest state
+    /// in `headway.commitment_state`, read from the very JSON stored, so both say the same
+    /// (sql/004). One transaction.
     public func store(_ assessed: Assessed) throws {
         guard !assessed.assessments.isEmpty else { return }
         try connection.retryingTransaction { _ in try insert(assessed) }
@@ -120,41 +132,12 @@ public struct AssessmentStore {
         }
         try connection.execute(
             """
-            WITH stored AS (
-                INSERT INTO headway.assessments (commitment_key, commitment_version, as_of, assessed_at, method_version, status, result)
-                SELECT a.key, a.version, a.as_of, \(assessed.readAt)::timestamptz, \(Assessment.methodVersion), a.status, a.result
-                FROM pg_temp.headway_assessed a
-                ORDER BY a.key
-                RETURNING commitment_key, id, commitment_version, method_version, assessed_at, as_of, status, result
-            )
-            UPDATE headway.commitment_state l
-            SET (assessment_id, commitment_version, method_version, assessed_at, as_of, status,
-                 baseline_date, baseline_value, target_value, target_progress, comparison, deadline,
-                 latest_date, latest_value, latest_qualifier, progress, percent_complete, percent_time_elapsed, achieved_on, days_early,
-                 average_per_day, recent_per_day, required_per_day, required_from_now_per_day,
-                 projection_method, value_at_deadline, value_at_deadline_low, value_at_deadline_high,
-                 completion_date, completion_date_low, completion_date_high, schedule_variance_days, probability_met)
-              = (s.id, s.commitment_version, s.method_version, s.assessed_at, s.as_of, s.status,
-                 b.date, b.value, t.value, t.progress, t.comparison, r.deadline,
-                 l2.date, l2.value, l2.qualifier, r.progress, r.percent_complete, r.percent_time_elapsed, r.achieved_on, r.days_early,
-                 p.average_per_day, p.recent_per_day, p.required_per_day, p.required_from_now_per_day,
-                 j.method, j.value_at_deadline, j.value_at_deadline_low, j.value_at_deadline_high,
-                 j.completion_date, j.completion_date_low, j.completion_date_high, r.schedule_variance_days, r.probability_met)
-            FROM stored s,
-                 jsonb_to_record(s.result) AS r(deadline date, progress numeric, percent_complete float8,
-                     percent_time_elapsed float8, achieved_on date, days_early integer, schedule_variance_days integer, probability_met float8,
-                     baseline jsonb, target jsonb, latest jsonb, pace jsonb, projection jsonb),
-                 jsonb_to_record(r.baseline) AS b(date date, value numeric),
-                 jsonb_to_record(r.target) AS t(value numeric, progress numeric, comparison text),
-                 jsonb_to_record(coalesce(r.latest, '{}')) AS l2(date date, value numeric, qualifier text),
-                 jsonb_to_record(r.pace) AS p(average_per_day float8, recent_per_day float8, required_per_day float8,
-                     required_from_now_per_day float8),
-                 jsonb_to_record(r.projection) AS j(method text, value_at_deadline float8, value_at_deadline_low float8,
-                     value_at_deadline_high float8, completion_date date, completion_date_low date, completion_date_high date)
-            WHERE l.commitment_key = s.commitment_key
-              -- An assessment that read its figures earlier never replaces a later one.
-              AND (l.assessed_at IS NULL OR l.assessed_at <= s.assessed_at)
+            INSERT INTO headway.assessments (commitment_key, commitment_version, as_of, assessed_at, method_version, status, result)
+            SELECT a.key, a.version, a.as_of, \(assessed.readAt)::timestamptz, \(Assessment.methodVersion), a.status, a.result
+            FROM pg_temp.headway_assessed a
+            ORDER BY a.key
             """)
+        // The series goes with the state: only where this store's assessment became the latest.
         // Series that did not change are left alone: most of a report's bulk, most of the time.
         try connection.execute(
             """
@@ -220,41 +203,48 @@ public struct AssessmentStore {
         return commitments
     }
 
-    private func loadCommitments(keys: [String]) throws -> [Commitment] {
+    /// The commitments, every field decoded by name and type: milestones and tags arrive as typed
+    /// JSON arrays, so no separator in the data can split or merge them, and a value Headway does
+    /// not know (a precision, a comparison) is an error rather than a default.
+    public func loadCommitments(keys: [String]) throws -> [Commitment] {
         let rows = try connection.query(
             """
             SELECT c.key, c.title, c.metric, c.made_by, c.made_on, c.source, c.baseline_date, c.baseline_value,
                    c.target_value, c.target_change, c.target_change_percent, c.comparison, c.deadline, c.deadline_precision,
-                   (SELECT string_agg((m->>'date') || '=' || (m->>'value'), ';' ORDER BY ord)
-                    FROM jsonb_array_elements(c.milestones) WITH ORDINALITY e(m, ord)),
-                   c.extends, array_to_string(c.tags, chr(31))
+                   (SELECT coalesce(jsonb_agg(jsonb_build_array((e.m->>'date')::date, (e.m->>'value')::numeric::text) ORDER BY e.ord), '[]')
+                    FROM jsonb_array_elements(c.milestones) WITH ORDINALITY e(m, ord)) AS milestones,
+                   c.extends, to_jsonb(c.tags) AS tags
             FROM headway.commitments c
             WHERE cardinality(\(PostgresTextArray(keys))::text[]) = 0 OR c.key = ANY(\(PostgresTextArray(keys))::text[])
             ORDER BY c.key
             """)
         return try rows.map { row in
             let target: Commitment.Target
-            if let value = try row.decode(Decimal?.self, at: 8) {
+            if let value = try row.decode(Decimal?.self, column: "target_value") {
                 target = .value(value)
-            } else if let change = try row.decode(Decimal?.self, at: 9) {
+            } else if let change = try row.decode(Decimal?.self, column: "target_change") {
                 target = .change(change)
             } else {
-                target = .percentChange(try row.decode(Decimal.self, at: 10))
+                target = .percentChange(try row.decode(Decimal.self, column: "target_change_percent"))
             }
-            let milestones = try (row[14] ?? "").split(separator: ";").map { pair -> Commitment.Milestone in
-                let parts = pair.split(separator: "=")
-                return Commitment.Milestone(date: try CivilDate(parsing: String(parts[0])), value: try Decimal(postgresText: String(parts[1])))
+            let key = try row.decode(String.self, column: "key")
+            let milestones = try row.decode(PostgresJSON<[[String?]]>.self, column: "milestones").value.map { pair in
+                guard pair.count == 2, let date = pair[0], let value = pair[1] else {
+                    throw HeadwayError("commitment \(key): a milestone without a date or a value")
+                }
+                return Commitment.Milestone(date: try CivilDate(parsing: date), value: try Decimal(postgresText: value))
             }
-            let precision = DatePeriod.Precision(rawValue: try row.decode(String.self, at: 13)) ?? .day
             return Commitment(
-                    key: try row.decode(at: 0), title: try row.decode(at: 1), metric: try row.decode(at: 2),
-                    madeBy: try row.decode(String?.self, at: 3), madeOn: try row.decode(CivilDate?.self, at: 4),
-                    source: try row.decode(String?.self, at: 5),
-                    baseline: Commitment.Baseline(date: try row.decode(at: 6), value: try row.decode(Decimal?.self, at: 7)),
-                    target: target, comparison: try row.decode(String?.self, at: 11).flatMap(Commitment.Comparison.init(rawValue:)),
-                    deadline: DatePeriod(last: try row.decode(at: 12), precision: precision), milestones: milestones,
-                    extends: try row.decode(String?.self, at: 15),
-                    tags: (row[16] ?? "").split(separator: "\u{1F}").map(String.init))
+                key: key, title: try row.decode(column: "title"), metric: try row.decode(column: "metric"),
+                madeBy: try row.decode(String?.self, column: "made_by"), madeOn: try row.decode(CivilDate?.self, column: "made_on"),
+                source: try row.decode(String?.self, column: "source"),
+                baseline: Commitment.Baseline(
+                    date: try row.decode(column: "baseline_date"), value: try row.decode(Decimal?.self, column: "baseline_value")),
+                target: target, comparison: try row.decode(Commitment.Comparison?.self, column: "comparison"),
+                deadline: DatePeriod(
+                    last: try row.decode(column: "deadline"), precision: try row.decode(DatePeriod.Precision.self, column: "deadline_precision")),
+                milestones: milestones, extends: try row.decode(String?.self, column: "extends"),
+                tags: try row.decode(PostgresJSON<[String]>.self, column: "tags").value)
         }
     }
 
@@ -262,8 +252,8 @@ public struct AssessmentStore {
         var metrics: [String: Metric] = [:]
         for row in try connection.query("SELECT key, name, unit, kind FROM headway.metrics") {
             let metric = Metric(
-                key: try row.decode(at: 0), name: try row.decode(at: 1), unit: try row.decode(at: 2),
-                kind: Metric.Kind(rawValue: try row.decode(String.self, at: 3)) ?? .additive)
+                key: try row.decode(column: "key"), name: try row.decode(column: "name"), unit: try row.decode(column: "unit"),
+                kind: try row.decode(Metric.Kind.self, column: "kind"))
             metrics[metric.key] = metric
         }
         return metrics
@@ -305,7 +295,7 @@ public struct AssessmentStore {
             figures.append(
                 ObservedFigure(
                     periodStart: try row.decode(CivilDate?.self, at: 1), periodEnd: try row.decode(at: 2), value: try row.decode(at: 3),
-                    qualifier: try Qualifier(decoding: try row.decode(String.self, at: 4)), revision: try row.decode(at: 5),
+                    qualifier: try row.decode(Qualifier.self, at: 4), revision: try row.decode(at: 5),
                     publishedOn: try row.decode(at: 6)))
         }
         try finish()

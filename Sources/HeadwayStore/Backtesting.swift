@@ -36,11 +36,3 @@ extension AssessmentStore {
         ) { metric, figures in try body(metric, FigureHistory(sortedRevisions: figures)) }
     }
 }
-
-extension Qualifier {
-    /// A qualifier read back from the database; an unknown one is an error, never a default.
-    init(decoding text: String) throws {
-        guard let qualifier = Qualifier(rawValue: text) else { throw HeadwayError("unknown qualifier \(String(reflecting: text)) in the database") }
-        self = qualifier
-    }
-}

@@ -16,7 +16,7 @@ public struct Migration: Sendable, Equatable {
 
 /// Applies `sql/` migrations in order, each in its own transaction, recording each with a
 /// checksum; refuses to go on if an applied file was edited since (shipped migrations are
-/// never edited: add a new file). Forward only.
+/// never edited: add a new file; the one exception is `acceptedEarlierChecksums`). Forward only.
 public struct Migrator {
     public let migrations: [Migration]
 
@@ -123,7 +123,7 @@ public struct Migrator {
                     "the database has migration \(record.version) (\(record.name)), which this version of Headway does not know; use a newer headway")
             }
             let current = checksums[migration.version] ?? ""
-            guard current == record.checksum else {
+            guard current == record.checksum || Self.acceptedEarlierChecksums[record.version]?.contains(record.checksum) == true else {
                 throw HeadwayError(
                     "migration \(String(format: "%03d", record.version))_\(record.name).sql was edited after it was applied "
                         + "(checksum \(current.prefix(12)) ≠ recorded \(record.checksum.prefix(12))); "
@@ -151,6 +151,14 @@ public struct Migrator {
                 """)
         }
     }
+
+    /// Earlier forms of shipped migrations that a later Headway corrected, by version: the
+    /// checksums they were recorded with, still accepted. A correction is rare and comes with a
+    /// migration that mends what the earlier form did: 002 once took privileges from PUBLIC on a
+    /// whole shared database; the corrected 002 does not, and 004 gives them back where it did.
+    static let acceptedEarlierChecksums: [Int: Set<String>] = [
+        2: ["cdf19a7ce7e9d0ac28beb30fa0b245e0401aaee62d7b050c8ca7cea6cedc9ee5"]
+    ]
 
     /// An arbitrary constant identifying Headway's migration lock.
     private static let lockKey = 7_303_445_219

@@ -58,7 +58,7 @@ import Testing
             "commitments": indices.map {
                 [
                     "key": key($0), "title": text($0), "metric": key($0), "source": key($0), "made_by": text($0),
-                    "baseline": ["date": "2024-01"], "target": ["value": "50"], "deadline": "2024-12", "tags": [text($0)],
+                    "baseline": ["date": "2024-01"], "target": ["value": "50"], "deadline": "2024-12", "tags": [key($0)],
                 ] as [String: Any]
             },
         ]
@@ -128,7 +128,7 @@ import Testing
         let connection = try PostgresConnection(url: TestDatabase.url(fixture.url, user: reader))
         for index in Self.textValues.indices {
             let status = try connection.query("SELECT title, unit, tags[1], status FROM headway.commitment_status WHERE key = \(Self.key(index))")
-            #expect(status.first?.values == [Self.text(index), Self.text(index), Self.text(index), "achieved"], "\(index)")
+            #expect(status.first?.values == [Self.text(index), Self.text(index), Self.key(index), "achieved"], "\(index)")
             let observation = try connection.query(
                 "SELECT note, source, source_title, source_publisher, source_url FROM headway.observation_current WHERE metric = \(Self.key(index))")
             #expect(observation.first?.values == [Self.text(index), Self.key(index), Self.text(index), Self.text(index), Self.text(index)])

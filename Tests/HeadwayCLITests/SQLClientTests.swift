@@ -17,6 +17,7 @@ import Testing
     struct Seeded {
         let url: String
         let readerURL: String
+        let readerName: String
         let admin: PostgresConnection
 
         init() throws {
@@ -31,6 +32,7 @@ import Testing
             }
             admin = try PostgresConnection(url: url)
             readerURL = TestDatabase.url(url, user: reader)
+            readerName = reader
         }
 
         func run(_ arguments: [String]) throws { try Self.run(arguments, url: url) }
@@ -66,9 +68,7 @@ import Testing
             ]
         }
         attempts += [
-            "CREATE TABLE headway.x (a int)", "CREATE TABLE public.x (a int)", "CREATE TEMP TABLE x (a int)", "CREATE SCHEMA x",
-            "CREATE VIEW public.x AS SELECT 1", "CREATE FUNCTION public.x() RETURNS int LANGUAGE sql AS 'SELECT 1'",
-            "SELECT lo_create(0)", "SELECT lo_from_bytea(0, 'x')", "SELECT nextval('headway.assessments_id_seq')",
+            "CREATE TABLE headway.x (a int)", "CREATE SCHEMA x", "SELECT nextval('headway.assessments_id_seq')",
             "SELECT setval('headway.assessments_id_seq', 1)", "SET ROLE headway_writer", "SET ROLE headway",
             "CREATE ROLE x", "ALTER ROLE headway_reader LOGIN", "GRANT headway_writer TO CURRENT_USER",
             "COPY headway.observations FROM '/etc/passwd'", "COPY (SELECT 1) TO '/tmp/headway-reader-was-here'",
@@ -98,6 +98,16 @@ import Testing
         #expect(try publicGrants[0].decode(Int.self, at: 0) == 0)
         #expect(try TestDatabase.snapshot(seeded.admin) == before)
         #expect(!FileManager.default.fileExists(atPath: "/tmp/headway-reader-was-here"))
+        // Outside schema headway a reader may do what the database lets every role (PUBLIC) do,
+        // no more: Headway changes no one else's privileges (docs/SQL.md, "Shared databases").
+        let outside = try seeded.admin.query(
+            """
+            SELECT has_database_privilege(r, current_database(), 'TEMPORARY') = has_database_privilege('public', current_database(), 'TEMPORARY'),
+                   has_schema_privilege(r, 'public', 'CREATE') = has_schema_privilege('public', 'public', 'CREATE'),
+                   has_function_privilege(r, 'lo_create(oid)', 'EXECUTE') = has_function_privilege('public', 'lo_create(oid)', 'EXECUTE')
+            FROM (SELECT \(seeded.readerName)::text AS r) AS reader
+            """)[0].values
+        #expect(outside == ["t", "t", "t"])
         // Fresh sessions are read-only too, belt and braces.
         let fresh = try PostgresConnection(url: seeded.readerURL)
         #expect(try fresh.query("SHOW default_transaction_read_only")[0].decode(String.self, at: 0) == "on")
@@ -131,11 +141,28 @@ import Testing
         let csv = directory.appendingPathComponent("more.csv").path
         try "metric,period_start,period_end,value,qualifier,source,published_on,note\ncounty-lines-closures,2022-04,2024-09,3100,at_least,,2024-10-01,\n"
             .write(toFile: csv, atomically: true, encoding: .utf8)
-        for arguments in [["load", csv], ["report", "--format", "json", "--output", directory.appendingPathComponent("r.json").path]] {
+        // A changed title and a new commitment: the state behind the views is the database's to keep.
+        let definitions = directory.appendingPathComponent("more.yaml").path
+        try """
+            commitments:
+              - key: more-closures
+                title: More closures
+                metric: county-lines-closures
+                baseline: 2024-04
+                target: { change: 500 }
+                deadline: 2025-03
+            """.write(toFile: definitions, atomically: true, encoding: .utf8)
+        let renamed = try Self.renamedSeeds(in: directory)
+        for arguments in [
+            ["apply", definitions, renamed], ["load", csv], ["report", "--format", "json", "--output", directory.appendingPathComponent("r.json").path],
+        ] {
             var command = try HeadwayCommand.parseAsRoot(arguments + ["--database-url", writerURL])
             try command.run()
         }
+        let fresh = try seeded.admin.query("SELECT count(*) FROM headway.commitment_status WHERE NOT stale AND title <> ''")[0]
+        #expect(try fresh.decode(Int.self, at: 0) == 5)
         let writer = try PostgresConnection(url: writerURL)
+        #expect(throws: PostgresError.self) { try writer.execute("UPDATE headway.commitment_state SET status = 'achieved'") }
         #expect(throws: PostgresError.self) { try writer.execute("DELETE FROM headway.observations") }
         #expect(throws: PostgresError.self) { try writer.execute("UPDATE headway.assessments SET status = 'achieved'") }
         #expect(throws: PostgresError.self) { try writer.execute("CREATE TABLE headway.x (a int)") }
@@ -149,33 +176,108 @@ import Testing
         let link = output + ".link"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: output)
         defer { for path in [output, link] { try? FileManager.default.removeItem(atPath: path) } }
-        try seeded.run(["report", "--format", "json", "--as-of", "2024-06-30", "--output", link])
+        try seeded.run(["report", "--format", "json", "--output", link])
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == output)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
-        let commitments = try #require(report["commitments"] as? [[String: Any]])
+        let compared = try Self.expectViewsHold(try Self.readReport(output), reader: try PostgresConnection(url: seeded.readerURL))
+        #expect(compared == 4 * Self.statusFields.count)
+    }
+
+    /// The present stays present: reports --as-of past dates, loads and applies in any order,
+    /// and every view still says what today's JSON report says; re-running adds no history.
+    @Test func historicalReportsNeverReplaceThePresent() throws {
+        let seeded = try Seeded()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("present-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let today = directory.appendingPathComponent("today.json").path, past = directory.appendingPathComponent("past.json").path
+        let csv = directory.appendingPathComponent("more.csv").path
+        try "metric,period_start,period_end,value,qualifier,source,published_on,note\ncounty-lines-closures,2022-04,2024-09,3100,at_least,,2024-10-01,\n"
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let renamed = try Self.renamedSeeds(in: directory)
         let reader = try PostgresConnection(url: seeded.readerURL)
-        let fields: [(column: String, path: [String])] = [
-            ("status", ["status"]), ("as_of", ["as_of"]), ("kind", ["kind"]), ("unit", ["unit"]), ("metric", ["metric"]),
-            ("baseline_date", ["baseline", "date"]), ("baseline_value", ["baseline", "value"]),
-            ("target_value", ["target", "value"]), ("target_progress", ["target", "progress"]), ("comparison", ["target", "comparison"]),
-            ("deadline", ["deadline"]), ("latest_date", ["latest", "date"]), ("latest_value", ["latest", "value"]),
-            ("latest_qualifier", ["latest", "qualifier"]), ("progress", ["progress"]), ("percent_complete", ["percent_complete"]),
-            ("percent_time_elapsed", ["percent_time_elapsed"]), ("achieved_on", ["achieved_on"]), ("days_early", ["days_early"]),
-            ("average_per_day", ["pace", "average_per_day"]), ("recent_per_day", ["pace", "recent_per_day"]),
-            ("required_per_day", ["pace", "required_per_day"]), ("required_from_now_per_day", ["pace", "required_from_now_per_day"]),
-            ("projection_method", ["projection", "method"]), ("value_at_deadline", ["projection", "value_at_deadline"]),
-            ("value_at_deadline_low", ["projection", "value_at_deadline_low"]),
-            ("value_at_deadline_high", ["projection", "value_at_deadline_high"]),
-            ("completion_date", ["projection", "completion_date"]), ("completion_date_low", ["projection", "completion_date_low"]),
-            ("completion_date_high", ["projection", "completion_date_high"]), ("schedule_variance_days", ["schedule_variance_days"]),
+        func history() throws -> [[String?]] {
+            try reader.query("SELECT commitment_key, as_of::text, previous_status, status FROM headway.status_history ORDER BY 1, 2").map(\.values)
+        }
+        let pastReport = ["report", "--format", "json", "--output", past, "--as-of"]
+        let steps: [[[String]]] = [
+            [pastReport + ["2021-06-01"]],
+            [pastReport + ["2024-06-30"], ["load", csv], pastReport + ["2021-06-01"]],
+            [["apply", renamed], pastReport + ["2023-01-31"]],
+            [pastReport + ["2024-04-30"], pastReport + ["2022-12-31"]],
         ]
-        let columns = fields.map { "\($0.column)::text" }.joined(separator: ", ")
+        var compared = 0
+        for (index, mix) in steps.enumerated() {
+            // Today's report first (the last writer of the present), then the mix after it...
+            try seeded.run(["report", "--format", "json", "--output", today])
+            for arguments in mix { try seeded.run(arguments) }
+            // ...which loads and applies re-assess as of today, so today's report is run again where they did.
+            if mix.contains(where: { $0[0] != "report" }) {
+                try seeded.run(["report", "--format", "json", "--output", today])
+                try seeded.run(pastReport + ["2021-06-01"])
+            }
+            compared += try Self.expectViewsHold(try Self.readReport(today), reader: reader, "step \(index)")
+            // Re-running today's report and an old one changes no history.
+            let before = try history()
+            try seeded.run(["report", "--format", "json", "--output", today])
+            try seeded.run(pastReport + ["2021-06-01"])
+            #expect(try history() == before, "step \(index)")
+        }
+        #expect(compared == steps.count * 4 * Self.statusFields.count)
+        // The history is changes only, in as-of order, ending at today's status.
+        let rows = try history()
+        #expect(rows.allSatisfy { $0[2] != $0[3] })
+        let firsts = Dictionary(grouping: rows, by: { $0[0]! }).mapValues { $0.first! }
+        #expect(firsts.values.allSatisfy { $0[2] == nil })
+        let current = try reader.query(
+            """
+            SELECT s.key, s.status, h.status FROM headway.commitment_status s
+            LEFT JOIN LATERAL (SELECT status FROM headway.status_history h WHERE h.commitment_key = s.key ORDER BY as_of DESC LIMIT 1) h ON true
+            """)
+        #expect(current.count == 4 && current.allSatisfy { $0[1] != nil && $0[1] == $0[2] })
+    }
+
+    /// The seed definitions with one commitment's title changed, written in `directory`; returns the path.
+    static func renamedSeeds(in directory: URL) throws -> String {
+        let path = directory.appendingPathComponent("renamed.yaml").path
+        let seeds = ResourceLocator.sourceRoot.appendingPathComponent("seeds/written-answer-2024-04-05.yaml")
+        try String(contentsOf: seeds, encoding: .utf8).replacingOccurrences(of: "title: Close over", with: "title: Close more than")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func readReport(_ path: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    }
+
+    static let statusFields: [(column: String, path: [String])] = [
+        ("status", ["status"]), ("as_of", ["as_of"]), ("kind", ["kind"]), ("unit", ["unit"]), ("metric", ["metric"]), ("title", ["title"]),
+        ("baseline_date", ["baseline", "date"]), ("baseline_value", ["baseline", "value"]),
+        ("target_value", ["target", "value"]), ("target_progress", ["target", "progress"]), ("comparison", ["target", "comparison"]),
+        ("deadline", ["deadline"]), ("latest_date", ["latest", "date"]), ("latest_value", ["latest", "value"]),
+        ("latest_qualifier", ["latest", "qualifier"]), ("progress", ["progress"]), ("percent_complete", ["percent_complete"]),
+        ("percent_time_elapsed", ["percent_time_elapsed"]), ("achieved_on", ["achieved_on"]), ("days_early", ["days_early"]),
+        ("average_per_day", ["pace", "average_per_day"]), ("recent_per_day", ["pace", "recent_per_day"]),
+        ("required_per_day", ["pace", "required_per_day"]), ("required_from_now_per_day", ["pace", "required_from_now_per_day"]),
+        ("projection_method", ["projection", "method"]), ("value_at_deadline", ["projection", "value_at_deadline"]),
+        ("value_at_deadline_low", ["projection", "value_at_deadline_low"]),
+        ("value_at_deadline_high", ["projection", "value_at_deadline_high"]),
+        ("completion_date", ["projection", "completion_date"]), ("completion_date_low", ["projection", "completion_date_low"]),
+        ("completion_date_high", ["projection", "completion_date_high"]), ("schedule_variance_days", ["schedule_variance_days"]),
+        ("probability_met", ["probability_met"]),
+    ]
+
+    /// Checks commitment_status (field by field, fresh), commitment_series (point by point) and
+    /// status_counts against a JSON report; returns how many status fields were compared.
+    @discardableResult
+    static func expectViewsHold(_ report: [String: Any], reader: PostgresConnection, _ context: String = "") throws -> Int {
+        let commitments = try #require(report["commitments"] as? [[String: Any]])
+        let columns = statusFields.map { "\($0.column)::text" }.joined(separator: ", ")
         var compared = 0
         for commitment in commitments {
             let key = try #require(commitment["key"] as? String)
             let row = try reader.query("SELECT stale, \(unsafeSQL: columns) FROM headway.commitment_status WHERE key = \(key)")[0]
-            #expect(row[0] == "f", "\(key) is stale")
-            for (index, field) in fields.enumerated() {
+            #expect(row[0] == "f", "\(context): \(key) is stale")
+            for (index, field) in statusFields.enumerated() {
                 var value: Any? = commitment
                 for step in field.path { value = (value as? [String: Any])?[step] }
                 let expected: String? = switch value {
@@ -183,21 +285,25 @@ import Testing
                 case let text as String: text
                 default: nil
                 }
-                #expect(row[index + 1].map(Self.canonical) == expected, "\(key).\(field.column)")
+                #expect(row[index + 1].map(Self.canonical) == expected, "\(context): \(key).\(field.column)")
                 compared += 1
             }
             // The series view has the report's series, point for point.
             let series = try #require(commitment["series"] as? [[String: Any]])
             let rows = try reader.query(
                 "SELECT \"time\"::date::text, progress::text, trajectory::text FROM headway.commitment_series WHERE commitment_key = \(key) ORDER BY \"time\"")
-            #expect(rows.count == series.count, "\(key) series")
+            #expect(rows.count == series.count, "\(context): \(key) series")
             for (point, row) in zip(series, rows) {
-                #expect(row[0] == point["date"] as? String)
-                #expect(row[1].map(Self.canonical) == (point["progress"] as? NSNumber).map { Self.canonical($0.stringValue) })
-                #expect(row[2].map(Self.canonical) == (point["trajectory"] as? NSNumber).map { Self.canonical($0.stringValue) })
+                #expect(row[0] == point["date"] as? String, "\(context): \(key) series")
+                #expect(row[1].map(Self.canonical) == (point["progress"] as? NSNumber).map { Self.canonical($0.stringValue) }, "\(context): \(key)")
+                #expect(row[2].map(Self.canonical) == (point["trajectory"] as? NSNumber).map { Self.canonical($0.stringValue) }, "\(context): \(key)")
             }
         }
-        #expect(compared == commitments.count * fields.count && commitments.count == 4)
+        // The counts are the report's statuses counted.
+        let counts = try reader.query("SELECT status, commitments::text FROM headway.status_counts WHERE tag IS NULL ORDER BY status").map(\.values)
+        let statuses = Dictionary(grouping: commitments.compactMap { $0["status"] as? String }, by: { $0 })
+        #expect(counts == statuses.keys.sorted().map { [$0, String(statuses[$0]!.count)] }, "\(context): status_counts")
+        return compared
     }
 
     /// "2500.0", "2500" and "2.5e3" are the same number; other text stays as it is.

@@ -105,4 +105,20 @@ import Testing
         #expect(definitions.commitments[0].value.deadline.precision == .financialYear)
         #expect(definitions.commitments[1].value.target == .change(20000))
     }
+
+    /// A tag is one line of plain text: control characters are refused at the line that holds them
+    /// (a U+001F once split a tag in two on the way back from the database); separators are kept.
+    @Test func tagsRefuseControlCharactersAndKeepSeparators() throws {
+        let commitment = """
+            {"commitments": [
+              {"key": "c", "title": "T", "metric": "m", "baseline": "2022-04", "target": {"value": 1}, "deadline": "2025-04",
+               "tags": ["a;b", "k=v", "", "x,y", "TAG"]}
+            ]}
+            """
+        #expect(try read(commitment).commitments[0].value.tags == ["a;b", "k=v", "", "x,y", "TAG"])
+        for control in ["\\u001f", "\\n", "\\t", "\\u007f", "\\u0085", "\\u001b[31m"] {
+            let text = commitment.replacingOccurrences(of: "\"x,y\"", with: "\"x\(control)y\"")
+            #expect(message(text) == "d.yaml:3: column tags: a tag must not contain control characters", "\(control)")
+        }
+    }
 }

@@ -55,6 +55,27 @@ import Testing
         #expect(throws: PostgresError.self) { try row.decode(Int.self, column: "three") }
     }
 
+    /// A value an enumeration does not name is an error that names the column, never a default.
+    @Test func enumerationsDecodeStrictly() throws {
+        enum Precision: String { case day, month }
+        let row = try #require(try connection.query("SELECT 'month' AS known, 'weekly' AS unknown, NULL::text AS missing").first)
+        #expect(try row.decode(Precision.self, column: "known") == .month)
+        #expect(try row.decode(Precision?.self, column: "missing") == nil)
+        #expect(try row.decode(Precision.self, at: 0) == .month)
+        let error = #expect(throws: PostgresError.self) { try row.decode(Precision.self, column: "unknown") }
+        #expect(error?.message == "column unknown holds \"weekly\", which is not a known Precision")
+        #expect(throws: PostgresError.self) { try row.decode(Precision?.self, at: 1) }
+        #expect(throws: PostgresError.self) { try row.decode(Precision.self, column: "missing") }
+    }
+
+    /// JSON columns arrive typed: arrays of text keep every separator and refuse NULL elements.
+    @Test func jsonColumnsDecodeTyped() throws {
+        let row = try #require(
+            try connection.query("SELECT to_jsonb(ARRAY['a;b', E'x\\x1fy', '', 'k=v']) AS tags, to_jsonb(ARRAY['a', NULL]) AS holed").first)
+        #expect(try row.decode(PostgresJSON<[String]>.self, column: "tags").value == ["a;b", "x\u{1F}y", "", "k=v"])
+        #expect(throws: PostgresError.self) { try row.decode(PostgresJSON<[String]>.self, column: "holed") }
+    }
+
     @Test func encodesParametersOfEveryType() throws {
         let amount = Decimal(string: "-1234.5678")!
         try connection.execute("INSERT INTO items VALUES (\(1), \("a\tb\n\"c\\"), \(amount), \("2024-02-29"))")

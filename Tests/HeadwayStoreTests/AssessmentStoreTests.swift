@@ -4,6 +4,7 @@ import HeadwayModel
 import HeadwayPostgres
 import HeadwayReport
 import HeadwayStore
+import TestSupport
 import Testing
 
 @Suite struct AssessmentStoreTests {
@@ -48,7 +49,112 @@ import Testing
         try store.assessAndStore(asOf: try CivilDate(parsing: "2025-01-31"))
         let rows = try fixture.connection.query(
             "SELECT as_of::text, status, method_version, commitment_version, result->>'progress' FROM headway.assessments ORDER BY id")
-        #expect(rows.map(\.values) == [["2024-07-31", "on_track", "2", "1", "50"], ["2025-01-31", "awaiting_data", "2", "1", "50"]])
+        let method = Assessment.methodVersion
+        #expect(rows.map(\.values) == [["2024-07-31", "on_track", method, "1", "50"], ["2025-01-31", "awaiting_data", method, "1", "50"]])
         #expect(throws: HeadwayError.self) { try store.assess(keys: ["nope"], asOf: try CivilDate(parsing: "2024-07-31")) }
+    }
+
+    /// The state behind the views is kept by the database: an assessment a writer login inserts
+    /// with plain SQL shows in commitment_status when it is of the present (as of the day it was
+    /// made), with every flattened field; one as of another day, or one that read its figures
+    /// before the state's, leaves it alone.
+    @Test func anyWriterKeepsThePresentStateWhole() throws {
+        let fixture = try fixture()
+        try fixture.load(Self.header + "closures,2024-01,2024-06,50,,answer,2024-07-10,\n")
+        let store = AssessmentStore(connection: fixture.connection)
+        try store.assessAndStore()
+        let writerName = "writer_" + UUID().uuidString.prefix(8).lowercased()
+        try LoginGrants(connection: fixture.connection).grant(.writer, to: writerName, password: nil)
+        let writer = try PostgresConnection(url: TestDatabase.url(fixture.url, user: writerName))
+        let result = """
+            {"deadline": "2024-12-31", "progress": 70, "percent_complete": 70.5, "percent_time_elapsed": 50, "probability_met": 0.625,
+             "schedule_variance_days": -3, "baseline": {"date": "2024-01-01", "value": null},
+             "target": {"value": 100, "progress": 100, "comparison": "at_least"}, "latest": {"date": "2024-09-30", "value": 70, "qualifier": "about"},
+             "pace": {"average_per_day": 0.25, "recent_per_day": 0.5, "required_per_day": 0.3, "required_from_now_per_day": 0.4},
+             "projection": {"method": "m", "value_at_deadline": 95.5, "value_at_deadline_low": 80, "value_at_deadline_high": 110,
+                            "completion_date": "2025-01-15", "completion_date_low": "2024-12-01", "completion_date_high": "2025-03-01"}}
+            """
+        /// `asOf` nil: today (UTC); `assessedAt` nil: now.
+        func insert(asOf: String?, assessedAt: String?, status: String) throws {
+            try writer.execute(
+                """
+                INSERT INTO headway.assessments (commitment_key, commitment_version, as_of, assessed_at, method_version, status, result)
+                VALUES ('closures-100', 1, coalesce(\(asOf)::date, (now() AT TIME ZONE 'UTC')::date), coalesce(\(assessedAt)::timestamptz, now()),
+                        '2', \(status), \(result)::jsonb)
+                """)
+        }
+        let columns = """
+            status, as_of::text, progress::text, percent_complete::text, probability_met::text, latest_qualifier, recent_per_day::text,
+            value_at_deadline_high::text, completion_date_low::text, schedule_variance_days::text, stale::text
+            """
+        func state() throws -> [String?] {
+            try fixture.connection.query("SELECT \(unsafeSQL: columns) FROM headway.commitment_status")[0].values
+        }
+        let present = try state()
+        #expect(present[0] != nil && present[0] != "at_risk" && present[10] == "false")
+        // As of another day, or made before the present state read its figures: history only.
+        try insert(asOf: "2024-10-01", assessedAt: nil, status: "at_risk")
+        try insert(asOf: "2000-01-01", assessedAt: "2000-01-01 12:00+00", status: "at_risk")
+        #expect(try state() == present)
+        // Of the present, made later: the views say what it says, field by field.
+        try insert(asOf: nil, assessedAt: nil, status: "at_risk")
+        let today = try fixture.connection.query("SELECT ((now() AT TIME ZONE 'UTC')::date)::text")[0][0]
+        #expect(try state() == ["at_risk", today, "70", "70.5", "0.625", "about", "0.5", "110", "2024-12-01", "-3", "false"])
+        // The cache itself is the database's to write.
+        #expect(throws: PostgresError.self) { try writer.execute("UPDATE headway.commitment_state SET status = 'achieved'") }
+        let refused = #expect(throws: PostgresError.self) { try writer.execute("SELECT headway.take_present_assessments('{}', '{}')") }
+        #expect(refused?.sqlState == .insufficientPrivilege)
+    }
+
+    /// Tags and milestones written by any SQL client come back exactly, separators and all; a
+    /// milestone that is not a date and a number is an error, not a crash.
+    @Test func tagsAndMilestonesReadBackAsWritten() throws {
+        let fixture = try fixture()
+        let store = AssessmentStore(connection: fixture.connection)
+        let tags = ["a;b", "k=v", "", "NULL", "{x,y}", "\"q\"", "back\\slash", "ünï 🙂"]
+        try fixture.connection.execute(
+            """
+            UPDATE headway.commitments SET tags = \(PostgresTextArray(tags))::text[],
+                milestones = '[{"date": "2024-06-30", "value": "40.5"}, {"date": "2024-09-30", "value": 70}]'
+            """)
+        let commitment = try #require(try store.loadCommitments(keys: []).first)
+        #expect(commitment.tags == tags)
+        #expect(commitment.milestones.map(\.value) == [Decimal(string: "40.5")!, 70])
+        #expect(commitment.milestones.map(\.date.description) == ["2024-06-30", "2024-09-30"])
+        try fixture.connection.execute("""
+            UPDATE headway.commitments SET milestones = '[{"date": "2024-06-30", "value": "1;2=3"}]'
+            """)
+        #expect(throws: PostgresError.self) { try store.assess(asOf: try CivilDate(parsing: "2024-07-31")) }
+        // The database refuses what `apply` refuses.
+        #expect(throws: PostgresError.self) { try fixture.connection.execute("UPDATE headway.commitments SET tags = ARRAY[E'a\\x1fb']") }
+        #expect(throws: PostgresError.self) { try fixture.connection.execute("UPDATE headway.commitments SET tags = ARRAY[NULL]::text[]") }
+    }
+
+    /// Definitions, versions and figures are read from one snapshot, taken once the figures are
+    /// locked: a change committed while an assessment is under way is seen whole or not at all.
+    /// Here a definition changes while the assessment waits between its reads.
+    @Test func anAssessmentReadsFromOneSnapshot() async throws {
+        let fixture = try fixture()
+        try fixture.load(Self.header + "closures,2024-01,2024-06,50,,answer,2024-07-10,\n")
+        let other = try PostgresConnection(url: fixture.url)
+        try other.execute("BEGIN")
+        try other.execute("LOCK TABLE headway.metrics IN ACCESS EXCLUSIVE MODE")  // the assessment waits at its metrics
+        let url = fixture.url
+        let assessing = Task.detached { try AssessmentStore(connection: try PostgresConnection(url: url)).assessForStoring() }
+        var waited = 0
+        while try other.query("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'headway.metrics'::regclass")[0]
+            .decode(Int.self, at: 0) == 0
+        {
+            waited += 1
+            #expect(waited < 1_000, "the assessment never reached the metrics")
+            if waited >= 1_000 { break }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        try other.execute("UPDATE headway.metrics SET unit = 'closed lines' WHERE key = 'closures'")
+        try other.execute("UPDATE headway.commitments SET title = 'Renamed' WHERE key = 'closures-100'")
+        try other.execute("COMMIT")
+        let assessed = try await assessing.value
+        #expect(assessed.assessments.map(\.unit) == ["lines"])
+        #expect(assessed.assessments.map(\.title) == ["Close 100 lines in 2024"])
     }
 }
