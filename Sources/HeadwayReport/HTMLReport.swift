@@ -123,9 +123,9 @@ public enum HTMLReport {
         // Progress is a change since the baseline: the baseline level (0 for amounts) makes it the figure.
         let base = a.baselineValue?.double ?? 0
         let plan = a.baselineValue == nil ? [] : a.series.map { (date: $0.date, value: $0.trajectory + base) }
-        let observed = a.series.compactMap { point in point.progress.map { (point: point, value: $0.double + base) } }
+        let observed = a.series.compactMap { point in point.progress.map { (point: point, figure: $0 + (a.baselineValue ?? 0)) } }
         let projection = [a.projection.valueAtDeadlineLow, a.projection.valueAtDeadlineHigh, a.projection.valueAtDeadline].compactMap { $0 }
-        let values = plan.map(\.value) + observed.map(\.value) + projection + [a.targetValue.double, base]
+        let values = plan.map(\.value) + observed.map(\.figure.double) + projection + [a.targetValue.double, base]
         let low = values.min() ?? 0, high = max(values.max() ?? 1, (values.min() ?? 0) + 1)
         let span = Double(max(1, start.days(until: end)))
         func x(_ date: CivilDate) -> Double { left + (width - left - right) * Double(start.days(until: date)) / span }
@@ -153,25 +153,35 @@ public enum HTMLReport {
             let apex = point(latest.date, latest.value.double)
             if let lowValue = a.projection.valueAtDeadlineLow, let highValue = a.projection.valueAtDeadlineHigh, lowValue != highValue {
                 svg += "<polygon points=\"\(apex) \(point(a.deadline, highValue)) \(point(a.deadline, lowValue))\" fill=\"#0969da\" fill-opacity=\"0.15\">"
-                svg += "<title>90% range at the deadline: \(escape(axisLabel(lowValue)))…\(escape(axisLabel(highValue))) \(escape(a.unit))</title></polygon>\n"
+                svg += "<title>90% range at the deadline: \(number(lowValue))…\(number(highValue)) \(escape(a.unit))</title></polygon>\n"
             }
             svg += "<polyline points=\"\(apex) \(point(a.deadline, central))\" fill=\"none\" stroke=\"#0969da\" stroke-dasharray=\"6 4\"><title>projection at the recent pace</title></polyline>\n"
         }
         // Published figures only: a line through them, filled markers for exact figures, open ones otherwise.
         if !observed.isEmpty {
-            svg += "<polyline points=\"\(observed.map { point($0.point.date, $0.value) }.joined(separator: " "))\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\"/>\n"
+            svg += "<polyline points=\"\(observed.map { point($0.point.date, $0.figure.double) }.joined(separator: " "))\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\"/>\n"
         }
-        for (figure, value) in observed {
-            let qualifier = figure.qualifier ?? .exact
+        for (published, figure) in observed {
+            let qualifier = published.qualifier ?? .exact
             let fill = qualifier == .exact ? "#0969da" : "#ffffff"
-            let label = "\(figure.date): \(qualifier == .exact ? "" : qualifier.rawValue.replacingOccurrences(of: "_", with: " ") + " ")\(axisLabel(value)) \(a.unit)"
-            svg += "<circle cx=\"\(f(x(figure.date)))\" cy=\"\(f(y(value)))\" r=\"4\" fill=\"\(fill)\" stroke=\"#0969da\" stroke-width=\"2\"><title>\(escape(label))</title></circle>\n"
+            let words = qualifier == .exact ? "" : qualifier.rawValue.replacingOccurrences(of: "_", with: " ") + " "
+            svg += "<circle cx=\"\(f(x(published.date)))\" cy=\"\(f(y(figure.double)))\" r=\"4\" fill=\"\(fill)\" stroke=\"#0969da\" stroke-width=\"2\">"
+            svg += "<title>\(escape("\(published.date): \(words)\(Display.amount(figure, unit: a.unit))"))</title></circle>\n"
         }
         return svg + "</svg>\n"
     }
 
-    static func axisLabel(_ value: Double) -> String {
+    /// A number as a reader writes it: whole above 100, else to two decimals.
+    static func number(_ value: Double) -> String {
         Display.grouped(abs(value) >= 100 ? String(format: "%.0f", value) : NumberText.format((value * 100).rounded() / 100) ?? "")
+    }
+
+    /// An axis label short enough for a phone's chart: millions and billions abbreviated.
+    static func axisLabel(_ value: Double) -> String {
+        for (scale, suffix) in [(1e9, "bn"), (1e6, "m")] where abs(value) >= scale {
+            return number((value / scale * 10).rounded() / 10) + suffix
+        }
+        return number(value)
     }
 
     /// Escapes text for HTML element content and attribute values; control characters (not
