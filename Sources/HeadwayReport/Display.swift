@@ -147,7 +147,7 @@ enum Display {
     /// What the status says of this commitment: its meaning, and when the target was met.
     static func statusInWords(_ a: Assessment) -> String {
         guard let achievedOn = a.achievedOn, let days = a.daysEarly else { return meaning(a.status) }
-        let when = days == 0 ? "the deadline" : "\(abs(days)) day\(abs(days) == 1 ? "" : "s") \(days > 0 ? "early" : "late")"
+        let when = days == 0 ? "the deadline day" : "\(abs(days)) day\(abs(days) == 1 ? "" : "s") \(days > 0 ? "early" : "late")"
         return meaning(a.status) + " (on \(achievedOn), \(when))"
     }
 
