@@ -67,7 +67,7 @@ public enum HTMLReport {
             if let words = Display.chanceInWords(a) {
                 html += "<p class=\"chance\">\(escape(words.prefix(1).uppercased() + words.dropFirst())) (\(Display.probability(a.probabilityMet))).</p>\n"
             }
-            if let reason = a.reason { html += "<p class=\"reason\">\(escape(reason))</p>\n" }
+            if let reason = a.reason { html += "<p class=\"reason\">Why: \(escape(reason))</p>\n" }
             html += "<figure>\n" + chart(a, .wide) + chart(a, .narrow)
             html += "<figcaption class=\"legend\"><span style=\"color:#0969da\">● published figure (○ over, under or about)</span><span>— plan</span>"
             html += "<span style=\"color:#0969da\">- - projection at the recent pace; shaded: its range</span><span style=\"color:#8250df\">··· target</span></figcaption>\n</figure>\n"

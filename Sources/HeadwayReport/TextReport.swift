@@ -35,7 +35,8 @@ public enum TextReport {
     private static func code(_ status: Assessment.Status) -> String {
         switch status {
         case .achieved, .onTrack: "32"
-        case .achievedLate, .atRisk, .awaitingData: "33"
+        case .achievedLate, .atRisk: "33"
+        case .awaitingData: "3;36"
         case .missed, .offTrack: "31"
         case .notStarted, .insufficientData: "2"
         }

@@ -133,6 +133,22 @@ import Testing
         #expect(!html.contains(">-50</text>") && !html.contains(">0</text>"))
     }
 
+    /// "Halve inflation": a level that must fall, read as the rate, not as its change.
+    @Test func aFallingLevelReadsAsTheLevel() throws {
+        let cpi = Metric(key: "cpi", name: "CPI 12-month rate", unit: "percent", kind: .level)
+        let pledge = AssessorTests.commitment(
+            baseline: "2022-12", target: .value(5.25), deadline: "2023-12", baselineValue: 10.5, comparison: .atMost, metric: cpi)
+        let a = Assessor.assess(
+            pledge, metric: cpi, figures: [AssessorTests.level("2023-03", 10.1), AssessorTests.level("2023-05", 8.7)],
+            asOf: AssessorTests.date("2023-06-30"))
+        let row = try Self.textRow(a)
+        #expect(row["LATEST"] == "8.7 percent (-1.8)")
+        #expect(row["TARGET"] == "≤ 5.25 percent (-5.25)")
+        #expect(row["NEEDED"]?.hasPrefix("-") == true)
+        let html = HTMLReport.chart(a, .wide)
+        #expect(html.contains("<title>2023-05-31: 8.7 percent</title>") && html.contains(">10.5</text>"))
+    }
+
     @Test func neededOnlyBeforeTheDeadlineAndWhileTheTargetIsUnmet() throws {
         // Achieved: nothing is needed (not the -39.0/mo of "2,000 less 2,500").
         #expect(try Self.textRow(Self.achievedPledge(asOf: "2024-04-05"))["NEEDED"] == "–")
@@ -219,6 +235,7 @@ import Testing
         let mark = "<span class=\"status awaiting_data\" title=\"deadline passed, no figure to the deadline yet\"><span aria-hidden=\"true\">◔</span> awaiting data</span>"
         #expect(html.components(separatedBy: mark).count == 3)
         #expect(html.contains("<p class=\"chance\">About a 1 in 3 chance of meeting the target (35%).</p>"))
+        #expect(html.contains("<p class=\"reason\">Why: no level known at or before 2019-04-01: give baseline.value</p>"))
         // An unknown probability is blank, and no words are made up for it.
         a.probabilityMet = nil
         #expect(try Self.textRow(a)["CHANCE"] == "–")
