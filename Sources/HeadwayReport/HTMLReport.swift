@@ -16,11 +16,12 @@ public enum HTMLReport {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Headway report as of \(asOf)</title>
             <style>
-            body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 62rem; padding: 1rem; color: #1b1f24; overflow-wrap: anywhere; }
+            body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 62rem; padding: 1rem; color: #1b1f24; overflow-wrap: break-word; }
             table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
             th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
             th { white-space: nowrap; }
-            td.n { text-align: right; } td.n, td.d { white-space: nowrap; }
+            td.n { text-align: right; } td.d { white-space: nowrap; }
+            table.summary td:first-child, dd { overflow-wrap: anywhere; } .range { white-space: nowrap; display: block; }
             .legend { font-size: 0.8rem; color: #57606a; margin: 0.2rem 0 1rem; }
             .legend span { margin-right: 1rem; display: inline-block; }
             .status { font-weight: 600; white-space: nowrap; }
@@ -35,12 +36,15 @@ public enum HTMLReport {
             dt { color: #57606a; } dd { margin: 0; }
             @media (max-width: 40rem) {
               svg.wide { display: none; } svg.narrow { display: block; }
-              table.summary, table.summary tr, table.summary td { display: block; }
+              dl { grid-template-columns: 1fr; gap: 0; } dd { margin-bottom: 0.3rem; }
+            }
+            @media (max-width: 60rem) {
+              table.summary, table.summary tbody, table.summary tr { display: block; }
               table.summary tr.head { display: none; }
               table.summary tr { border-bottom: 1px solid #d0d7de; padding: 0.4rem 0; }
-              table.summary td { border: 0; padding: 0.1rem 0; text-align: left; white-space: normal; }
+              table.summary td { display: inline-block; border: 0; padding: 0.1rem 1.2rem 0.1rem 0; text-align: left; white-space: normal; }
+              table.summary td:first-child { display: block; }
               table.summary td[data-label]::before { content: attr(data-label) ": "; color: #57606a; font-weight: normal; font-style: normal; }
-              dl { grid-template-columns: 1fr; gap: 0; } dd { margin-bottom: 0.3rem; }
             }
             @media print { body { max-width: none; } a { color: inherit; text-decoration: none; } }
             </style>
@@ -58,7 +62,7 @@ public enum HTMLReport {
             html += "<td class=\"n\" data-label=\"Target\">\(escape(Display.target(a)))</td>"
             html += "<td class=\"d\" data-label=\"Deadline\">\(a.deadline)</td><td class=\"n\" data-label=\"Done\">\(Display.percent(a.percentComplete))</td>"
             html += "<td class=\"n\" data-label=\"Chance\">\(escape(Display.probability(a.probabilityMet)))</td>"
-            html += "<td class=\"d\" data-label=\"Completion\">\(escape(Display.completion(a)))</td></tr>\n"
+            html += "<td data-label=\"Completion\">\(completion(a))</td></tr>\n"
         }
         html += "</table>\n"
         for a in assessments {
@@ -85,6 +89,13 @@ public enum HTMLReport {
             html += "</dl>\n</section>\n"
         }
         return html + "</body>\n</html>\n"
+    }
+
+    /// The completion date, its range kept whole (not broken at a date's hyphens).
+    static func completion(_ a: Assessment) -> String {
+        let text = Display.completion(a)
+        guard let open = text.firstIndex(of: "(") else { return escape(text) }
+        return escape(String(text[..<open])) + "<span class=\"range\">" + escape(String(text[open...])) + "</span>"
     }
 
     /// A status in words with a mark of its own, so it does not rest on colour alone.

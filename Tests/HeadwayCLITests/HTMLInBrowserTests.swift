@@ -44,13 +44,20 @@ import Testing
                 pledge("invest-145m", String(repeating: "Invest up to £145,000,000 in the programme ", count: 4), closures, baseline: "2024-06", target: 145_000_000, deadline: "FY2026-27"),
                 metric: closures, figures: [], asOf: asOf),
         ]
+        // A projection with a wide range, as the summary and the chart's fan show it.
+        list[2].projection.valueAtDeadline = 22_400
+        list[2].projection.valueAtDeadlineLow = 20_990
+        list[2].projection.valueAtDeadlineHigh = 25_100
+        list[2].projection.completionDate = date("2029-09-02")
+        list[2].projection.completionDateLow = date("2027-01-15")
+        list[2].projection.completionDateHigh = date("2034-11-30")
         list[1].status = .awaitingData
         list[1].probabilityMet = 0.35
         list[1].reason = "no figure reaches the deadline of 2024-08-31 yet: the latest covers to 2024-03-31"
         return list
     }
 
-    @Test(arguments: [1280, 390]) func theReportFitsAndStaysLegible(width: Int) throws {
+    @Test(arguments: [1280, 1000, 900, 660, 390]) func theReportFitsAndStaysLegible(width: Int) throws {
         let html = HTMLReport.render(Self.assessments(), asOf: try DatePeriod(parsing: "2024-04-05").last)
         let layout = try Browser.measure(html, width: width)
         #expect(layout.problems == [], "at \(width) px")
