@@ -5,8 +5,11 @@ import HeadwayModel
 public enum Assessor {
     /// Recent pace looks back this far from the latest point.
     public static let recentWindowDays = 365
-    /// The projection's range is the recent pace ± this many standard errors (a 90% interval).
-    public static let rangeZ = 1.645
+    /// The projection's range is a prediction interval of this level.
+    public static let projectionLevel = 0.9
+    /// `on_track` from this probability of meeting the target, `at_risk` from the next, below it `off_track`.
+    public static let onTrackProbability = 0.5
+    public static let atRiskProbability = 0.05
 
     /// - Parameters:
     ///   - figures: the metric's figures as known at `asOf`: each the revision current then.
@@ -46,7 +49,14 @@ public enum Assessor {
             assessment.series = plan.series(points: [], origin: origin, deadline: deadline, offset: offset)
             return assessment
         }
-        guard let baselineValue, let targetProgress else { return assessment }
+        guard let baselineValue, let targetProgress else {
+            if baselineValue == nil {
+                assessment.reason = "no level known at or before \(baseline): give baseline.value"
+            } else {
+                assessment.reason = "a percentage change needs a level metric"
+            }
+            return assessment
+        }
         let points: [ProgressPoint]
         if metric.kind == .additive {
             points = derivations?.additive(baseline: baseline, figures: known) ?? ProgressDeriver.additive(baseline: baseline, figures: known)
@@ -70,47 +80,60 @@ public enum Assessor {
             assessment.daysEarly = first.date.days(until: deadline)
         }
 
-        // Pace.
+        // Pace, and the forecast from the increments between points (docs/METHODS.md, section 6).
         let latestOffset = offset(latest.date)
         let deadlineOffset = offset(deadline)
-        let fit = RecentPace.fit(points: points, latest: latest.date, windowDays: recentWindowDays, offset: offset)
+        let requiredPace = target / deadlineOffset
+        let path = [(x: 0.0, y: 0.0)] + points.map { (x: offset($0.date), y: $0.progress.double) }.filter { $0.x > 0 }
+        let forecast = Forecast(points: path, windowDays: Double(recentWindowDays), requiredPace: requiredPace)
         assessment.pace = Assessment.Pace(
-            averagePerDay: latestOffset > 0 ? progress / latestOffset : nil, recentPerDay: fit.slope,
-            requiredPerDay: target / deadlineOffset,
+            averagePerDay: latestOffset > 0 ? progress / latestOffset : nil, recentPerDay: forecast?.drift,
+            requiredPerDay: requiredPace,
             requiredFromNowPerDay: asOf < deadline ? (target - progress) / Double(asOf.days(until: deadline)) : nil)
 
-        // Projection at the recent pace, with a range from the scatter of the recent points.
-        if asOf <= deadline {
-            let remaining = max(0, deadlineOffset - latestOffset)
-            let spread = rangeZ * (fit.standardError ?? 0)
-            let central = progress + fit.slope * remaining
-            let low = progress + (fit.slope - spread) * remaining
-            let high = progress + (fit.slope + spread) * remaining
+        // The projection from the latest point to the deadline, while the deadline lies ahead of it.
+        let remaining = deadlineOffset - latestOffset
+        if let forecast, remaining > 0 {
             let base = baselineValue.double
+            let range = forecast.interval(from: progress, days: remaining, level: projectionLevel)
             var projection = Assessment.Projection(
-                valueAtDeadline: central + base, valueAtDeadlineLow: low + base, valueAtDeadlineHigh: high + base)
-            if let achievedOn = assessment.achievedOn {
-                projection.completionDate = achievedOn
-                projection.completionDateLow = achievedOn
-                projection.completionDateHigh = achievedOn
-            } else {
+                valueAtDeadline: progress + forecast.drift * remaining + base, valueAtDeadlineLow: range.low + base,
+                valueAtDeadlineHigh: range.high + base)
+            if assessment.achievedOn == nil {
                 let gap = target - progress
-                let toward = gap >= 0 ? 1.0 : -1.0
-                projection.completionDate = completion(latest.date, gap: gap, pace: fit.slope)
-                projection.completionDateLow = completion(latest.date, gap: gap, pace: fit.slope + toward * spread)
-                projection.completionDateHigh = completion(latest.date, gap: gap, pace: fit.slope - toward * spread)
+                let tail = (1 - projectionLevel) / 2
+                projection.completionDate = completion(latest.date, gap: gap, pace: forecast.drift)
+                projection.completionDateLow = forecast.daysUntil(gap: gap, quantile: 1 - tail).map { latest.date.adding(days: Int($0)) }
+                projection.completionDateHigh = forecast.daysUntil(gap: gap, quantile: tail).map { latest.date.adding(days: Int($0)) }
             }
             assessment.projection = projection
-
-            if assessment.achievedOn == nil {
-                let favourable = comparison == .atLeast ? high : low
-                assessment.status = meets(central) ? .onTrack : meets(favourable) ? .atRisk : .offTrack
-            }
+            assessment.probabilityMet = forecast.probability(from: progress, days: remaining, reaching: target, above: comparison == .atLeast)
         }
+
+        if let achievedOn = assessment.achievedOn {
+            assessment.projection.completionDate = achievedOn
+            assessment.projection.completionDateLow = achievedOn
+            assessment.projection.completionDateHigh = achievedOn
+        }
+
+        // Status. A figure covering the deadline (or later) is the evidence a verdict needs.
+        let evidence = points.first { $0.date >= deadline }
         if let achievedOn = assessment.achievedOn {
             assessment.status = achievedOn <= deadline ? .achieved : .achievedLate
-        } else if asOf > deadline {
+            assessment.probabilityMet = achievedOn <= deadline ? 1 : 0
+        } else if let evidence, provesUnmet(evidence, target: targetProgress, comparison: comparison) {
             assessment.status = .missed
+            assessment.probabilityMet = 0
+        } else if asOf > deadline || evidence != nil {
+            assessment.status = .awaitingData
+            if let evidence {
+                assessment.reason = "the figure for \(evidence.date) (\(evidence.qualifier.rawValue)) neither proves the target met nor missed"
+            }
+        } else if let probability = assessment.probabilityMet {
+            assessment.status = probability >= onTrackProbability ? .onTrack : probability >= atRiskProbability ? .atRisk : .offTrack
+        } else {
+            // The latest point lies at the deadline: what it shows is the outcome.
+            assessment.status = meets(progress) ? .onTrack : .offTrack
         }
         assessment.scheduleVarianceDays = plan.offsetReaching(progress).map { Int(($0 - latestOffset).rounded()) }
         return assessment
@@ -138,6 +161,15 @@ public enum Assessor {
         switch comparison {
         case .atLeast: point.progress >= target && (point.qualifier == .exact || point.qualifier == .atLeast)
         case .atMost: point.progress <= target && (point.qualifier == .exact || point.qualifier == .atMost)
+        }
+    }
+
+    /// Whether a point's figure proves the target unmet: short of it, and not a bound that could
+    /// still reach it ("under 1,900" and "about 1,900" show a target of 2,000 unmet; "over 1,900" does not).
+    static func provesUnmet(_ point: ProgressPoint, target: Decimal, comparison: Commitment.Comparison) -> Bool {
+        switch comparison {
+        case .atLeast: point.progress < target && point.qualifier != .atLeast
+        case .atMost: point.progress > target && point.qualifier != .atMost
         }
     }
 

@@ -10,13 +10,10 @@ public struct AssessmentStore {
     public init(connection: PostgresConnection) { self.connection = connection }
 
     /// Assesses the commitments named by `keys` (all when empty) with what was published by `asOf`,
-    /// each figure in the revision current then. Ordered by key.
+    /// each figure in the revision current then. Ordered by key. Commitments made after `asOf`
+    /// did not exist then and are left out (see `countMadeAfter`).
     public func assess(keys: [String] = [], asOf: CivilDate) throws -> [Assessment] {
-        let commitments = try loadCommitments(keys: keys)
-        if !keys.isEmpty {
-            let missing = Set(keys).subtracting(commitments.map(\.key))
-            if !missing.isEmpty { throw HeadwayError("no commitment with key \(missing.sorted().map { String(reflecting: $0) }.joined(separator: ", "))") }
-        }
+        let commitments = try loadNamedCommitments(keys: keys).filter { $0.madeOn.map { $0 <= asOf } ?? true }
         let metrics = try loadMetrics()
         let byMetric = Dictionary(grouping: commitments, by: \.metric)
         var assessments: [Assessment] = []
@@ -202,6 +199,27 @@ public struct AssessmentStore {
         "{" + elements.map { $0 ?? "NULL" }.joined(separator: ",") + "}"
     }
 
+    /// How many of the commitments named by `keys` (all when empty) were made after `asOf`: the
+    /// ones a report as of that date leaves out.
+    public func countMadeAfter(_ asOf: CivilDate, keys: [String] = []) throws -> Int {
+        try connection.query(
+            """
+            SELECT count(*) FROM headway.commitments
+            WHERE made_on > \(asOf)
+              AND (cardinality(\(PostgresTextArray(keys))::text[]) = 0 OR key = ANY(\(PostgresTextArray(keys))::text[]))
+            """)[0].decode(Int.self, at: 0)
+    }
+
+    /// The commitments named by `keys` (all when empty), ordered by key; a key that names none is an error.
+    func loadNamedCommitments(keys: [String]) throws -> [Commitment] {
+        let commitments = try loadCommitments(keys: keys)
+        if !keys.isEmpty {
+            let missing = Set(keys).subtracting(commitments.map(\.key))
+            if !missing.isEmpty { throw HeadwayError("no commitment with key \(missing.sorted().map { String(reflecting: $0) }.joined(separator: ", "))") }
+        }
+        return commitments
+    }
+
     private func loadCommitments(keys: [String]) throws -> [Commitment] {
         let rows = try connection.query(
             """
@@ -240,7 +258,7 @@ public struct AssessmentStore {
         }
     }
 
-    private func loadMetrics() throws -> [String: Metric] {
+    func loadMetrics() throws -> [String: Metric] {
         var metrics: [String: Metric] = [:]
         for row in try connection.query("SELECT key, name, unit, kind FROM headway.metrics") {
             let metric = Metric(
@@ -254,6 +272,21 @@ public struct AssessmentStore {
     /// Hands over each metric's figures as known at `asOf` (published by then, in the revision
     /// current then), one metric at a time; metrics without figures get an empty list.
     private func forEachMetricsFigures(metrics: [String], asOf: CivilDate, _ body: (String, [ObservedFigure]) throws -> Void) throws {
+        try forEachMetric(
+            metrics: metrics,
+            figures: """
+                SELECT DISTINCT ON (metric, period_start, period_end)
+                       metric, period_start, period_end, value, qualifier, revision, published_on
+                FROM headway.observations
+                WHERE metric = ANY(\(PostgresTextArray(metrics))::text[]) AND published_on <= \(asOf)
+                ORDER BY metric, period_start, period_end, published_on DESC, revision DESC
+                """, body)
+    }
+
+    /// Streams `query` (metric, period_start, period_end, value, qualifier, revision, published_on,
+    /// ordered by metric) and hands over each metric's figures in turn, then an empty list for
+    /// each of `metrics` that had none: memory holds one metric's figures at a time.
+    func forEachMetric(metrics: [String], figures query: SQLQuery, _ body: (String, [ObservedFigure]) throws -> Void) throws {
         var current: String?
         var figures: [ObservedFigure] = []
         var done: Set<String> = []
@@ -263,15 +296,7 @@ public struct AssessmentStore {
             done.insert(current)
             figures.removeAll(keepingCapacity: true)
         }
-        try connection.forEachRowInBatches(
-            """
-            SELECT DISTINCT ON (metric, period_start, period_end)
-                   metric, period_start, period_end, value, qualifier, revision, published_on
-            FROM headway.observations
-            WHERE metric = ANY(\(PostgresTextArray(metrics))::text[]) AND published_on <= \(asOf)
-            ORDER BY metric, period_start, period_end, published_on DESC, revision DESC
-            """
-        ) { row in
+        try connection.forEachRowInBatches(query) { row in
             let metric = try row.decode(String.self, at: 0)
             if metric != current {
                 try finish()
@@ -280,7 +305,7 @@ public struct AssessmentStore {
             figures.append(
                 ObservedFigure(
                     periodStart: try row.decode(CivilDate?.self, at: 1), periodEnd: try row.decode(at: 2), value: try row.decode(at: 3),
-                    qualifier: Qualifier(rawValue: try row.decode(String.self, at: 4)) ?? .exact, revision: try row.decode(at: 5),
+                    qualifier: try Qualifier(decoding: try row.decode(String.self, at: 4)), revision: try row.decode(at: 5),
                     publishedOn: try row.decode(at: 6)))
         }
         try finish()

@@ -53,9 +53,47 @@ import Testing
         close(a.percentComplete, 125)
         close(a.percentTimeElapsed, 736.0 / 1126 * 100)
         close(a.projection.valueAtDeadline, 2500 + 2500.0 / 731 * 395)
-        #expect(a.projection.valueAtDeadlineLow == a.projection.valueAtDeadline)  // no scatter from one point
+        // One interval: the prior's dispersion (10% a year at 3.42 a day), t with 1 degree of freedom.
+        close(a.projection.valueAtDeadlineLow, 2833.3161)
+        close(a.projection.valueAtDeadlineHigh, 4868.4623)
+        #expect(a.probabilityMet == 1)  // achieved
         #expect(a.scheduleVarianceDays == 677)  // the plan reaches 2,500 at day 1,407.5; we did at day 731
         #expect(a.latest?.qualifier == .atLeast)
+    }
+
+    /// METHODS.md section 8: the further pledge of over 3,000 by August 2024, as of 5 April 2024 and after it.
+    @Test func workedExampleTheFurtherPledge() {
+        let pledge = Self.commitment(baseline: "2022-04", target: .value(3000), deadline: "2024-08")
+        let figures = [Self.amount("2022-04", "2024-03", 2500, .atLeast, published: "2024-04-05")]
+        let a = Assessor.assess(pledge, metric: Self.closures, figures: figures, asOf: Self.date("2024-04-05"))
+        close(a.projection.valueAtDeadline, 3023.2558)
+        close(a.projection.valueAtDeadlineLow, 2462.1178)
+        close(a.projection.valueAtDeadlineHigh, 3584.3939)
+        close(a.probabilityMet, 0.5815)
+        #expect(a.status == .onTrack)
+        let later = Assessor.assess(pledge, metric: Self.closures, figures: figures, asOf: Self.date("2026-11-30"))
+        #expect(later.status == .awaitingData)  // no figure reaches August 2024: not `missed`
+        close(later.probabilityMet, 0.5815)
+    }
+
+    /// METHODS.md section 8: "halve inflation", UK CPI, as of 30 June 2023 (at_risk, not off_track).
+    @Test func workedExampleHalvingInflation() {
+        let cpi = Metric(key: "cpi", name: "CPI annual rate", unit: "percent", kind: .level)
+        let pledge = Self.commitment(baseline: "2022-12-31", target: .value(5.25), deadline: "2023-12", comparison: .atMost, metric: cpi)
+        let published: [(String, Decimal, String)] = [
+            ("2022-12-31", 10.5, "2023-01-18"), ("2023-01-31", 10.1, "2023-02-15"), ("2023-02-28", 10.4, "2023-03-22"),
+            ("2023-03-31", 10.1, "2023-04-19"), ("2023-04-30", 8.7, "2023-05-24"), ("2023-05-31", 8.7, "2023-06-21"),
+            ("2023-06-30", 7.9, "2023-07-19"),
+        ]
+        let figures = published.map { ObservedFigure(periodStart: nil, periodEnd: Self.date($0.0), value: $0.1, qualifier: .exact, publishedOn: Self.date($0.2)) }
+        let a = Assessor.assess(pledge, metric: cpi, figures: figures, asOf: Self.date("2023-06-30"))
+        #expect(a.baselineValue == 10.5 && a.latest?.value == 8.7)
+        close(a.pace.recentPerDay, -1.8 / 151)
+        close(a.projection.valueAtDeadline, 6.1490)
+        close(a.projection.valueAtDeadlineLow, 1.3027)
+        close(a.projection.valueAtDeadlineHigh, 10.9953)
+        close(a.probabilityMet, 0.3619)
+        #expect(a.status == .atRisk)
     }
 
     @Test func monthlyCountsChainFromTheBaseline() {
@@ -66,16 +104,18 @@ import Testing
         #expect(a.points.map(\.progress) == [10, 20, 30, 40, 50, 60])
         #expect(a.latest?.derivedFrom.count == 6)
         close(a.pace.averagePerDay, 60.0 / 182)
-        close(a.pace.recentPerDay, 0.329786)
+        close(a.pace.recentPerDay, 60.0 / 182)  // the change over the window over its length
         close(a.pace.requiredPerDay, 120.0 / 366)
         close(a.pace.requiredFromNowPerDay, 60.0 / 169)
         close(a.percentTimeElapsed, 53.825137)
-        close(a.projection.valueAtDeadline, 120.6805)
-        close(a.projection.valueAtDeadlineLow, 120.3878)
-        close(a.projection.valueAtDeadlineHigh, 120.9733)
+        close(a.projection.valueAtDeadline, 120.6593)
+        // Equal months have no scatter of their own: the prior alone (weight 1 of 6 degrees of freedom).
+        close(a.projection.valueAtDeadlineLow, 110.9022)
+        close(a.projection.valueAtDeadlineHigh, 130.4165)
+        close(a.probabilityMet, 0.5501)
         #expect(a.projection.completionDate == Self.date("2024-12-29"))
-        #expect(a.projection.completionDateLow == Self.date("2024-12-29"))
-        #expect(a.projection.completionDateHigh == Self.date("2024-12-30"))
+        #expect(a.projection.completionDateLow == Self.date("2024-12-03"))
+        #expect(a.projection.completionDateHigh == Self.date("2025-02-01"))
         #expect(a.scheduleVarianceDays == 1)
         #expect(a.status == .onTrack)
     }
@@ -86,14 +126,21 @@ import Testing
         let atRisk = Assessor.assess(
             Self.commitment(baseline: "2024-01", target: .value(120), deadline: "2024-12"), metric: Self.closures, figures: figures,
             asOf: Self.date("2024-07-15"))
-        close(atRisk.pace.recentPerDay, 0.32528)
-        close(atRisk.projection.valueAtDeadline, 117.8515)
-        close(atRisk.projection.valueAtDeadlineLow, 113.1138)
-        close(atRisk.projection.valueAtDeadlineHigh, 122.5892)
+        close(atRisk.pace.recentPerDay, 58.0 / 182)
+        close(atRisk.projection.valueAtDeadline, 116.6374)
+        close(atRisk.projection.valueAtDeadlineLow, 87.6823)
+        close(atRisk.projection.valueAtDeadlineHigh, 145.5924)
+        close(atRisk.probabilityMet, 0.4145)
         #expect(atRisk.status == .atRisk)
-        let offTrack = Assessor.assess(
+        let longShot = Assessor.assess(
             Self.commitment(baseline: "2024-01", target: .value(130), deadline: "2024-12"), metric: Self.closures, figures: figures,
             asOf: Self.date("2024-07-15"))
+        close(longShot.probabilityMet, 0.2043)  // the prior scales with the required pace, 130/366 a day
+        #expect(longShot.status == .atRisk)
+        let offTrack = Assessor.assess(
+            Self.commitment(baseline: "2024-01", target: .value(200), deadline: "2024-12"), metric: Self.closures, figures: figures,
+            asOf: Self.date("2024-07-15"))
+        close(offTrack.probabilityMet, 0.00109, 0.00001)  // the prior now scales with the required pace, 200/366 a day
         #expect(offTrack.status == .offTrack)
     }
 
@@ -136,7 +183,70 @@ import Testing
         let late = assess([Self.amount("2024-01", "2024-06", 80), Self.amount("2024-01", "2024-08", 101)], asOf: "2024-09-15")
         #expect(late.status == .achievedLate && late.daysEarly == -62 && late.achievedOn == Self.date("2024-08-31"))
         let missed = assess([Self.amount("2024-01", "2024-06", 80)], asOf: "2024-07-15")
-        #expect(missed.status == .missed && missed.achievedOn == nil)
+        #expect(missed.status == .missed && missed.achievedOn == nil && missed.probabilityMet == 0)
+    }
+
+    /// `missed` needs a figure that reaches the deadline and shows the target unmet; without one
+    /// the status is `awaiting_data`, and the projection and probability still say what to expect.
+    @Test func missedNeedsEvidenceOtherwiseAwaitingData() {
+        let pledge = Self.commitment(baseline: "2024-01", target: .value(100), deadline: "2024-06")
+        func assess(_ figures: [ObservedFigure], asOf: String) -> Assessment {
+            Assessor.assess(pledge, metric: Self.closures, figures: figures, asOf: Self.date(asOf))
+        }
+        let onPace = [Self.amount("2024-01", "2024-02", 40), Self.amount("2024-03", "2024-04", 35)]
+        let waiting = assess(onPace, asOf: "2024-09-01")
+        #expect(waiting.status == .awaitingData)
+        #expect(waiting.projection.valueAtDeadline != nil)
+        #expect((waiting.probabilityMet ?? 0) > 0.5)  // 75 by April, on pace for 100 by June
+        let afterwards = assess(onPace + [Self.amount("2024-05", "2024-07", 10)], asOf: "2024-09-01")
+        #expect(afterwards.status == .missed)  // 85 by July: short at the deadline too
+        let bound = assess([Self.amount("2024-01", "2024-06", 90, .atLeast)], asOf: "2024-09-01")
+        #expect(bound.status == .awaitingData)  // "over 90" could still be 100
+        #expect(bound.reason?.contains("neither proves") == true)
+        let under = assess([Self.amount("2024-01", "2024-06", 120, .atMost)], asOf: "2024-09-01")
+        #expect(under.status == .awaitingData)  // "under 120" could be under 100, or not
+        let short = assess([Self.amount("2024-01", "2024-06", 99, .atMost)], asOf: "2024-09-01")
+        #expect(short.status == .missed)  // "under 99" is short of 100
+        let none = assess([], asOf: "2024-09-01")
+        #expect(none.status == .insufficientData)
+    }
+
+    /// The range widens, never narrows, as data thins: the same pace from fewer points is less certain.
+    @Test func fewerPointsGiveAWiderRange() {
+        let pledge = Self.commitment(baseline: "2024-01", target: .value(240), deadline: "2025-12")
+        let months = (1...12).map { String(format: "2024-%02d", $0) }
+        let figures = zip(months, [10, 12, 8, 11, 9, 10, 13, 7, 10, 11, 9, 10] as [Decimal]).map { Self.amount($0, $0, $1) }
+        var widths: [Double] = []
+        for count in [12, 6, 3, 2, 1] {
+            let a = Assessor.assess(pledge, metric: Self.closures, figures: Array(figures.prefix(count)), asOf: Self.date(months[count - 1]))
+            let width = (a.projection.valueAtDeadlineHigh ?? 0) - (a.projection.valueAtDeadlineLow ?? 0)
+            widths.append(width / Double(24 - count))  // per remaining month: later as-of dates have less time left
+        }
+        #expect(widths.allSatisfy { $0 > 0 })
+        #expect(widths == widths.sorted(), "range per remaining month by 12, 6, 3, 2, 1 points: \(widths)")
+    }
+
+    /// Status follows the probability: on track from 0.5, at risk from 0.05, off track below.
+    @Test func statusFollowsTheProbability() {
+        let months = (1...6).map { String(format: "2024-%02d", $0) }
+        let figures = zip(months, [10, 4, 16, 6, 14, 8] as [Decimal]).map { Self.amount($0, $0, $1) }
+        for target in stride(from: 60, through: 260, by: 10) {
+            let a = Assessor.assess(
+                Self.commitment(baseline: "2024-01", target: .value(Decimal(target)), deadline: "2024-12"), metric: Self.closures,
+                figures: figures, asOf: Self.date("2024-07-15"))
+            guard let p = a.probabilityMet, a.achievedOn == nil else { continue }
+            let expected: Assessment.Status = p >= 0.5 ? .onTrack : p >= 0.05 ? .atRisk : .offTrack
+            #expect(a.status == expected, "target \(target): p \(p), \(a.status)")
+            #expect((a.projection.valueAtDeadline! >= Double(target)) == (p >= 0.5))  // the central projection decides on track
+        }
+    }
+
+    /// A level baseline that cannot be read says why.
+    @Test func anUnreadableLevelBaselineSaysWhy() {
+        let pledge = Self.commitment(baseline: "FY2019-20", target: .value(30000), deadline: "2025", metric: Self.waitingList)
+        let a = Assessor.assess(pledge, metric: Self.waitingList, figures: [Self.level("2020-03-31", 20000)], asOf: Self.date("2024-01-01"))
+        #expect(a.status == .insufficientData)
+        #expect(a.reason == "no level known at or before 2019-04-01: give baseline.value")
     }
 
     @Test func qualifiersAtTheTargetBoundary() {
@@ -173,6 +283,7 @@ import Testing
             asOf: Self.date("2024-04-02"))
         #expect(a.baselineValue == 100)
         #expect(a.progress == -5)
+        close(a.probabilityMet, 0.02764)
         #expect(a.status == .offTrack)
         #expect(a.projection.completionDate == nil)  // moving away from the target
         #expect((a.scheduleVarianceDays ?? 0) < 0)
@@ -184,6 +295,7 @@ import Testing
             pledge, metric: Self.closures, figures: ["2024-01", "2024-02", "2024-03"].map { Self.amount($0, $0, 0) }, asOf: Self.date("2024-04-01"))
         close(a.pace.recentPerDay, 0)
         #expect(a.projection.completionDate == nil && a.projection.completionDateHigh == nil)
+        close(a.probabilityMet, 0.00107)
         #expect(a.status == .offTrack)
     }
 

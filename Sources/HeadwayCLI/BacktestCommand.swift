@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import HeadwayReport
+import HeadwayStore
+
+/// `headway backtest`: replays past assessments of commitments whose outcome is known.
+struct BacktestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Replay past assessments of commitments whose outcome is known, to judge the method.",
+        discussion: """
+            For each commitment achieved, achieved late or missed, assesses it again at the end of every month
+            (or quarter) from when it was made, with only what had been published by then, and reports how its
+            status and chance of meeting the target evolved and how early the status was right. Across them:
+            how often the 90% range held the value reached at the deadline, the Brier score of the
+            probabilities, and a reliability table. Nothing is stored.
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Replay at the end of every month or quarter.") var every: Backtest.Every = .month
+    @Option(help: "text, json or csv.") var format: Format = .text
+    @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var output: String?
+    @Argument(help: "Commitment keys (default: all with a known outcome).") var keys: [String] = []
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, csv
+    }
+
+    func run() throws {
+        let today = ReportCommand.today()
+        let store = AssessmentStore(connection: try database.connectMigrated())
+        let replays = try store.backtest(keys: keys, today: today, every: every)
+        let text: String
+        switch format {
+        case .text: text = BacktestReport.text(replays, today: today, every: every)
+        case .json: text = BacktestReport.json(replays, today: today, every: every)
+        case .csv: text = BacktestReport.csv(replays)
+        }
+        if let output {
+            let handle = try OutputFile.open(output)
+            handle.write(Data(text.utf8))
+            try handle.close()
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
+
+extension Backtest.Every: ExpressibleByArgument {}
