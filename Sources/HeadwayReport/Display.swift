@@ -96,9 +96,11 @@ enum Display {
         return "\(abs(days)) day\(abs(days) == 1 ? "" : "s") \(days > 0 ? "ahead" : "behind")"
     }
 
-    /// The probability of meeting the target as a percentage ("<1%" and ">99%" at the ends).
+    /// The probability of meeting the target as a percentage: "<1%" and ">99%" near the ends,
+    /// 0% and 100% only where the outcome is known.
     static func probability(_ value: Double?) -> String {
         guard let value, value.isFinite else { return blank }
+        if value == 0 || value == 1 { return String(format: "%.0f%%", value * 100) }
         if value < 0.005 { return "<1%" }
         if value > 0.995 { return ">99%" }
         return String(format: "%.0f%%", value * 100)
@@ -136,9 +138,9 @@ enum Display {
         case .achievedLate: "the target was met, after the deadline"
         case .missed: "a figure to the deadline shows the target unmet"
         case .awaitingData: "deadline passed, no figure to the deadline yet"
-        case .onTrack: "the projection meets the target"
-        case .atRisk: "the projection falls short, but the target is within its range"
-        case .offTrack: "the target is beyond the projection's range"
+        case .onTrack: "at least an even chance of meeting the target"
+        case .atRisk: "between a 1 in 20 and an even chance of meeting the target"
+        case .offTrack: "less than a 1 in 20 chance of meeting the target"
         case .notStarted: "the baseline date is still to come"
         case .insufficientData: "no figure since the baseline to judge by"
         }
