@@ -70,7 +70,6 @@ public enum Assessor {
 
         let target = targetProgress.double
         let progress = latest.progress.double
-        func meets(_ value: Double) -> Bool { comparison == .atLeast ? value >= target : value <= target }
         if target != 0 { assessment.percentComplete = progress / target * 100 }
 
         // Achieved: the first point whose figure proves the target met ("over 2,100" proves
@@ -132,8 +131,9 @@ public enum Assessor {
         } else if let probability = assessment.probabilityMet {
             assessment.status = probability >= onTrackProbability ? .onTrack : probability >= atRiskProbability ? .atRisk : .offTrack
         } else {
-            // The latest point lies at the deadline: what it shows is the outcome.
-            assessment.status = meets(progress) ? .onTrack : .offTrack
+            // Only a figure at the baseline itself: no change to measure a pace from yet.
+            assessment.status = .insufficientData
+            assessment.reason = "no figure after the baseline yet"
         }
         assessment.scheduleVarianceDays = plan.offsetReaching(progress).map { Int(($0 - latestOffset).rounded()) }
         return assessment

@@ -79,7 +79,11 @@ public enum Backtest {
     public static func replay(
         _ commitment: Commitment, metric: Metric, history: FigureHistory, today: CivilDate, every: Every
     ) -> Replay? {
-        let final = Assessor.assess(commitment, metric: metric, figures: history.known(at: today), asOf: today)
+        func assess(at date: CivilDate) -> Assessment {
+            let known = history.known(at: date)
+            return Assessor.assess(commitment, metric: metric, figures: known.figures, asOf: date, derivations: known.derivations)
+        }
+        let final = assess(at: today)
         guard Step.settled.contains(final.status) else { return nil }
         let met = final.status == .achieved
         let reached = valueAt(final.deadline, points: final.points).map { $0 + (final.baselineValue?.double ?? 0) }
@@ -88,7 +92,7 @@ public enum Backtest {
             key: commitment.key, title: commitment.title, outcome: final.status, deadline: final.deadline, valueAtDeadline: reached,
             settledOn: nil, steps: [])
         for date in steps(from: start, through: today, every: every) {
-            let a = Assessor.assess(commitment, metric: metric, figures: history.known(at: date), asOf: date)
+            let a = assess(at: date)
             var step = Step(
                 date: date, status: a.status, probabilityMet: a.probabilityMet, valueAtDeadline: a.projection.valueAtDeadline,
                 valueAtDeadlineLow: a.projection.valueAtDeadlineLow, valueAtDeadlineHigh: a.projection.valueAtDeadlineHigh,
@@ -165,10 +169,13 @@ public enum Backtest {
     }
 }
 
-/// Every revision of one metric's figures, to give the figures as known at any date.
-public struct FigureHistory: Sendable {
+/// Every revision of one metric's figures, to give the figures as known at any date. The
+/// commitments on a metric are replayed at the same month ends, so what was known at each date
+/// (and the series derived from it) is worked out once and kept while the metric is replayed.
+public final class FigureHistory {
     /// Per identity (period), its revisions by publication date.
     private var revisions: [[ObservedFigure]] = []
+    private var known: [CivilDate: (figures: [ObservedFigure], derivations: DerivationCache)] = [:]
 
     /// - Parameter figures: sorted by period, then publication date and revision.
     public init(sortedRevisions figures: [ObservedFigure]) {
@@ -181,12 +188,15 @@ public struct FigureHistory: Sendable {
         }
     }
 
-    /// The figures published by `date` whose period had ended by then, each in the revision current then.
-    public func known(at date: CivilDate) -> [ObservedFigure] {
-        var known: [ObservedFigure] = []
+    /// The figures published by `date` whose period had ended by then, each in the revision
+    /// current then, with a cache for the series derived from them.
+    public func known(at date: CivilDate) -> (figures: [ObservedFigure], derivations: DerivationCache) {
+        if let cached = known[date] { return cached }
+        var figures: [ObservedFigure] = []
         for period in revisions where period[0].periodEnd <= date {
-            if let current = period.last(where: { $0.publishedOn <= date }) { known.append(current) }
+            if let current = period.last(where: { $0.publishedOn <= date }) { figures.append(current) }
         }
-        return known
+        known[date] = (figures, DerivationCache())
+        return (figures, known[date]!.derivations)
     }
 }

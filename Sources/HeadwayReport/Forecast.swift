@@ -123,7 +123,7 @@ struct Forecast: Equatable {
 }
 
 /// Student's t distribution: its CDF through the regularized incomplete beta function, and its
-/// quantile by bisection on the CDF.
+/// quantile by Newton's method on the CDF, kept within a bracket (bisecting when a step leaves it).
 enum StudentT {
     static func cdf(_ t: Double, degreesOfFreedom nu: Double) -> Double {
         guard t.isFinite else { return t > 0 ? 1 : 0 }
@@ -132,16 +132,26 @@ enum StudentT {
         return t >= 0 ? 1 - tail : tail
     }
 
+    static func density(_ t: Double, degreesOfFreedom nu: Double) -> Double {
+        let logScale: Double = lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(nu * Double.pi)
+        return exp(logScale - (nu + 1) / 2 * log(1 + t * t / nu))
+    }
+
     static func quantile(_ p: Double, degreesOfFreedom nu: Double) -> Double {
         guard p != 0.5 else { return 0 }
         if p < 0.5 { return -quantile(1 - p, degreesOfFreedom: nu) }
         var (low, high) = (0.0, 1.0)
-        while cdf(high, degreesOfFreedom: nu) < p { high *= 2 }
-        for _ in 0..<100 where high - low > 1e-10 {
-            let mid = (low + high) / 2
-            if cdf(mid, degreesOfFreedom: nu) < p { low = mid } else { high = mid }
+        while cdf(high, degreesOfFreedom: nu) < p { (low, high) = (high, high * 2) }
+        var t = (low + high) / 2
+        for _ in 0..<100 {
+            let error = cdf(t, degreesOfFreedom: nu) - p
+            if abs(error) < 1e-13 { break }
+            if error < 0 { low = t } else { high = t }
+            let step = t - error / density(t, degreesOfFreedom: nu)
+            t = step > low && step < high ? step : (low + high) / 2
+            if high - low < 1e-12 { break }
         }
-        return (low + high) / 2
+        return t
     }
 }
 

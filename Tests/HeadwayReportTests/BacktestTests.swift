@@ -23,9 +23,9 @@ import Testing
             ObservedFigure(periodStart: Self.date("2024-01-01"), periodEnd: Self.date("2024-01"), value: 12, qualifier: .exact, revision: 2, publishedOn: Self.date("2024-04-05")),
             ObservedFigure(periodStart: Self.date("2024-02-01"), periodEnd: Self.date("2024-02"), value: 9, qualifier: .exact, revision: 1, publishedOn: Self.date("2024-03-05")),
         ])
-        #expect(history.known(at: Self.date("2024-02-04")).isEmpty)
-        #expect(history.known(at: Self.date("2024-03-31")).map(\.value) == [10, 9])
-        #expect(history.known(at: Self.date("2024-04-30")).map(\.value) == [12, 9])
+        #expect(history.known(at: Self.date("2024-02-04")).figures.isEmpty)
+        #expect(history.known(at: Self.date("2024-03-31")).figures.map(\.value) == [10, 9])
+        #expect(history.known(at: Self.date("2024-04-30")).figures.map(\.value) == [12, 9])
     }
 
     /// Ten a month from January: 100 by December is met in October; 150 is missed.
@@ -81,5 +81,24 @@ import Testing
         #expect(summary.bins[8].count == 1 && summary.bins[8].observedRate == 1)
         #expect(summary.bins[3].count == 1 && summary.bins[3].meanPredicted == 0.35)
         #expect(summary.bins[0].count == 1 && summary.bins[0].observedRate == 0)
+    }
+}
+
+/// Student's t against published table values (quantiles) and closed forms (CDF).
+@Suite struct StudentTTests {
+    @Test func quantilesMatchTheTables() {
+        let table: [(Double, Double)] = [(1, 6.3138), (2, 2.9200), (3, 2.3534), (5, 2.0150), (10, 1.8125), (30, 1.6973), (1000, 1.6464)]
+        for (nu, expected) in table {
+            #expect(abs(StudentT.quantile(0.95, degreesOfFreedom: nu) - expected) < 0.0001, "ν = \(nu)")
+            #expect(abs(StudentT.quantile(0.05, degreesOfFreedom: nu) + expected) < 0.0001, "ν = \(nu)")
+        }
+        #expect(abs(StudentT.quantile(0.975, degreesOfFreedom: 4) - 2.7764) < 0.0001)
+    }
+
+    @Test func cdfMatchesClosedForms() {
+        for t in [-3.0, -0.5, 0, 0.2617, 1, 4] {
+            #expect(abs(StudentT.cdf(t, degreesOfFreedom: 1) - (0.5 + atan(t) / .pi)) < 1e-12)  // Cauchy
+            #expect(abs(StudentT.cdf(t, degreesOfFreedom: 2) - (0.5 + t / (2 * (2 + t * t).squareRoot()))) < 1e-12)
+        }
     }
 }
