@@ -144,7 +144,8 @@ public enum HTMLReport {
         func f(_ value: Double) -> String { String(format: "%.1f", value) }
         func point(_ date: CivilDate, _ value: Double) -> String { "\(f(x(date))),\(f(y(value)))" }
 
-        var svg = "<svg class=\"\(layout.name)\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(a.title)): progress against plan\">\n"
+        let label = "\(a.title): progress against plan" + (Display.chanceInWords(a).map { "; \($0)" } ?? "")
+        var svg = "<svg class=\"\(layout.name)\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(label))\">\n"
         let target = y(a.targetValue.double)
         svg += "<line x1=\"\(f(left))\" y1=\"\(f(target))\" x2=\"\(f(width - right))\" y2=\"\(f(target))\" stroke=\"#8250df\" stroke-dasharray=\"2 3\"/>\n"
         svg += "<text x=\"\(f(left))\" y=\"\(f(target - 3))\" \(font) fill=\"#8250df\">target \(escape(Display.target(a)))</text>\n"
