@@ -32,8 +32,11 @@ enum Display {
     /// The target as stated: an amount since the baseline, or a level (with, for a level whose
     /// baseline is known, the change it asks for in brackets).
     static func target(_ a: Assessment) -> String {
-        let stated = (a.comparison == .atLeast ? "≥ " : "≤ ") + amount(a.targetValue, unit: a.unit)
-        return a.kind == .level && a.baselineValue != nil ? "\(stated) (\(signed(a.targetProgress)))" : stated
+        a.kind == .level && a.baselineValue != nil ? "\(stated(a)) (\(signed(a.targetProgress)))" : stated(a)
+    }
+
+    private static func stated(_ a: Assessment) -> String {
+        (a.comparison == .atLeast ? "≥ " : "≤ ") + amount(a.targetValue, unit: a.unit)
     }
 
     /// The latest figure in a sentence, for the per-commitment details.
@@ -46,9 +49,9 @@ enum Display {
 
     /// The target in a sentence, for the per-commitment details.
     static func targetInWords(_ a: Assessment) -> String {
-        let stated = (a.comparison == .atLeast ? "≥ " : "≤ ") + amount(a.targetValue, unit: a.unit) + " by \(a.deadline)"
-        guard a.kind == .level, a.baselineValue != nil else { return stated }
-        return "\(stated): a change of \(signed(a.targetProgress)) \(a.unit)"
+        let byDeadline = "\(stated(a)) by \(a.deadline)"
+        guard a.kind == .level, a.baselineValue != nil else { return byDeadline }
+        return "\(byDeadline): a change of \(signed(a.targetProgress)) \(a.unit)"
     }
 
     static func percent(_ value: Double?) -> String {
@@ -75,8 +78,6 @@ enum Display {
         guard a.asOf < a.deadline, a.achievedOn == nil, let perDay = a.pace.requiredFromNowPerDay else { return blank }
         return perMonth(perDay * a.targetProgress.double < 0 ? 0 : perDay)
     }
-
-    static func date(_ value: CivilDate?) -> String { value?.description ?? blank }
 
     /// When the target was met, or, while it is not, when the recent pace reaches it (with the
     /// range): the same in every format.
