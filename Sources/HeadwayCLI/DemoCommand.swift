@@ -12,7 +12,7 @@ import HeadwayStore
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Load the seed data (seeds/) into the database and print the report.",
+        abstract: "Load the seed data (seeds/) into the database and report it as of its own date and as of today.",
         discussion: "Uses the embedded database unless a database URL is configured. Running it again changes nothing."
     )
 
@@ -35,16 +35,27 @@ struct DemoCommand: ParsableCommand {
         print("Definitions (\(definitionFiles.joined(separator: ", "))): " + ApplyCommand.describe(changes, dryRun: false).split(separator: "\n").last!)
         let summary = try ObservationLoader(connection: connection).load(observationFiles.map { seeds.appendingPathComponent($0).path })
         print("Observations (\(observationFiles.joined(separator: ", "))): " + LoadCommand.describe(summary))
-        let assessed = try store.assessForStoring()
+        // First as the seed document saw it (its own date), then today, when every deadline it
+        // names may have passed with no newer figure loaded.
+        let assessed = try store.assessForStoring()  // the present, by the server's clock
+        let today = assessed.asOf
+        let colour = isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        if let answer = definitions.sources.filter({ $0.value.publishedOn != nil }).max(by: { $0.value.publishedOn! < $1.value.publishedOn! })?.value,
+            let answeredOn = answer.publishedOn, answeredOn < today
+        {
+            print("\nAs of \(answeredOn), the date of the seed document (\"\(answer.title)\"): each commitment as it stood then.\n")
+            let then = try store.assess(asOf: answeredOn)
+            print(ReportCommand.render(then, asOf: answeredOn, format: .text, colour: colour, leftOut: try store.countMadeAfter(answeredOn)), terminator: "")
+        }
         try store.store(assessed)
-        let assessments = assessed.assessments, today = assessed.asOf
-        print("")
-        print(ReportCommand.render(assessments, asOf: today, format: .text, colour: isatty(1) == 1), terminator: "")
+        let assessments = assessed.assessments
+        print("\nAs of today, \(today), on every figure in the database: the same commitments now.\n")
+        print(ReportCommand.render(assessments, asOf: today, format: .text, colour: colour), terminator: "")
         let page = htmlOutput.map { URL(fileURLWithPath: $0) } ?? EmbeddedCluster.defaultHome().appendingPathComponent("headway-report.html")
         try FileManager.default.createDirectory(at: page.deletingLastPathComponent(), withIntermediateDirectories: true)
         let html = try OutputFile.open(page.path)
         try html.write(contentsOf: Data(ReportCommand.render(assessments, asOf: today, format: .html).utf8))
         try html.close()
-        print("\nThe same report as a web page, with a chart per commitment: \(page.path)")
+        print("\nToday's report as a web page, with a chart per commitment: \(page.path)")
     }
 }

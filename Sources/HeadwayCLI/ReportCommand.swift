@@ -64,20 +64,20 @@ struct ReportCommand: ParsableCommand {
         if format == .json {
             JSONReport.write(assessments, asOf: date, to: emit)
         } else {
-            emit(Self.render(assessments, asOf: date, format: format, colour: colour))
+            emit(Self.render(assessments, asOf: date, format: format, colour: colour, leftOut: assessed.leftOut))
         }
         handle.write(Data(buffer.utf8))
         if output != nil { try handle.close() }
         try storing.wait()
     }
 
-    static func render(_ assessments: [Assessment], asOf: CivilDate, format: Format, colour: Bool = false) -> String {
+    static func render(_ assessments: [Assessment], asOf: CivilDate, format: Format, colour: Bool = false, leftOut: Int = 0) -> String {
         switch format {
-        case .text: TextReport.render(assessments, asOf: asOf, colour: colour)
-        case .markdown: MarkdownReport.render(assessments, asOf: asOf)
+        case .text: TextReport.render(assessments, asOf: asOf, colour: colour, leftOut: leftOut)
+        case .markdown: MarkdownReport.render(assessments, asOf: asOf, leftOut: leftOut)
         case .json: JSONReport.render(assessments, asOf: asOf)
         case .csv: CSVReport.render(assessments)
-        case .html: HTMLReport.render(assessments, asOf: asOf)
+        case .html: HTMLReport.render(assessments, asOf: asOf, leftOut: leftOut)
         }
     }
 

@@ -5,6 +5,8 @@ import HeadwayModel
 struct Trajectory {
     /// (offset in days, planned progress), increasing offsets.
     let knots: [(x: Double, y: Double)]
+    /// Additive plans start counting at the end of the day before the baseline (offset 0).
+    private let kind: Metric.Kind
 
     init(commitment: Commitment, origin offset: (CivilDate) -> Double, baselineValue: Decimal, target: Decimal, kind: Metric.Kind) {
         var knots: [(Double, Double)] = [(0, 0)]
@@ -15,6 +17,7 @@ struct Trajectory {
         }
         knots.append((offset(commitment.deadline.last), target.double))
         self.knots = knots
+        self.kind = kind
     }
 
     /// Planned progress at offset `x`, extended beyond the ends along the end segments.
@@ -51,14 +54,16 @@ struct Trajectory {
     }
 
     /// The report's series: the baseline, every progress point, the milestones and the deadline.
+    /// Progress only where a figure gives it: the plan starts from nothing at the baseline, but
+    /// that is the plan's origin, not a published figure.
     func series(points: [ProgressPoint], origin: CivilDate, deadline: CivilDate, offset: (CivilDate) -> Double) -> [Assessment.SeriesPoint] {
+        let baseline = kind == .additive ? origin.adding(days: 1) : origin
         var byDate: [CivilDate: Assessment.SeriesPoint] = [:]
-        for knot in knots {
+        for knot in knots.dropFirst() {
             let date = origin.adding(days: Int(knot.x))
             byDate[date] = Assessment.SeriesPoint(date: date, progress: nil, qualifier: nil, trajectory: knot.y)
         }
-        // At the origin progress is zero by definition.
-        byDate[origin] = Assessment.SeriesPoint(date: origin, progress: 0, qualifier: .exact, trajectory: 0)
+        byDate[baseline] = Assessment.SeriesPoint(date: baseline, progress: nil, qualifier: nil, trajectory: knots[0].y)
         for point in points {
             byDate[point.date] = Assessment.SeriesPoint(
                 date: point.date, progress: point.progress, qualifier: point.qualifier, trajectory: planned(at: offset(point.date)))

@@ -43,6 +43,8 @@ public struct AssessmentStore {
         public let assessments: [Assessment]
         /// The as-of date used: the one asked for, or the present's.
         public let asOf: CivilDate
+        /// How many of the commitments asked for were made after `asOf`, and so left out.
+        public let leftOut: Int
         /// The server's clock once the figures were locked for reading.
         let readAt: String
         /// Each assessed commitment's definition version, read with the figures.
@@ -70,7 +72,7 @@ public struct AssessmentStore {
                 versions[try row.decode(String.self, column: "key")] = try row.decode(Int.self, column: "version")
             }
             return Assessed(
-                assessments: try assess(keys: keys, asOf: date), asOf: date, readAt: try clock.decode(String.self, column: "read_at"),
+                assessments: try assess(keys: keys, asOf: date), asOf: date, leftOut: try countMadeAfter(date, keys: keys), readAt: try clock.decode(String.self, column: "read_at"),
                 versions: versions)
         }
     }

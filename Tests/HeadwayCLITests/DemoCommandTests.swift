@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeadwayPostgres
+import HeadwayReport
 import TestSupport
 import Testing
 
@@ -36,5 +37,27 @@ import Testing
             WHERE metric = 'county-lines-closures' ORDER BY period_start
             """)
         #expect(closures.map(\.values) == [["2019-01-01", "2024-03-31", "5600"], ["2022-04-01", "2024-03-31", "2500"]])
+    }
+
+    /// A newcomer first sees the seed's commitments as the written answer left them (5 April
+    /// 2024), then as of today, each under a heading that says which it is.
+    @Test func reportsAsOfTheSeedDocumentThenToday() throws {
+        let url = try TestDatabase.create()
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("headway-home-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let outcome = try HeadwayBinary.run(["demo"], url: url, environment: ["HEADWAY_HOME": home.path])
+        #expect(outcome.succeeded, "\(outcome.errors)")
+        let today = try #require(outcome.output.firstMatch(of: #/As of today, ([0-9-]+), on every figure in the database/#)).output.1
+        let headings = outcome.output.split(separator: "\n").filter { $0.hasPrefix("As of ") || $0.hasPrefix("Headway report as of ") }
+        #expect(
+            headings == [
+                "As of 2024-04-05, the date of the seed document (\"Organised Crime: Cross Border Cooperation\"): each commitment as it stood then.",
+                "Headway report as of 2024-04-05 (methods version \(Assessment.methodVersion))",
+                "As of today, \(today), on every figure in the database: the same commitments now.",
+                "Headway report as of \(today) (methods version \(Assessment.methodVersion))",
+            ])
+        // Only today's assessments are stored: the dated one is shown, not kept as the present.
+        let stored = try PostgresConnection(url: url).query("SELECT DISTINCT as_of::text FROM headway.assessments")
+        #expect(stored.map(\.values) == [[String(today)]])
     }
 }

@@ -70,4 +70,28 @@ import Yams
         #expect(readme.contains("scripts/test"))
         #expect(try read(".ci/run").contains("scripts/test"))
     }
+
+    /// A clone has no folder beside it: nothing in the repository may point outside it
+    /// (the seed document is cited by title and date instead).
+    @Test func nothingPointsOutsideTheRepository() throws {
+        let tracked = ["README.md", "seeds", "docs", "scripts", "Sources", "sql", "Dockerfile", "docker-compose.yml"]
+        var files: [String] = []
+        for path in tracked {
+            let url = root.appendingPathComponent(path)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+            if !isDirectory.boolValue {
+                files.append(path)
+                continue
+            }
+            let names = FileManager.default.enumerator(atPath: url.path)?.allObjects as? [String] ?? []
+            files += names.map { "\(path)/\($0)" }
+        }
+        #expect(files.count > 30)
+        for file in files {
+            guard let text = try? read(file) else { continue }
+            #expect(!text.contains("../shared"), "\(file) refers to ../shared")
+        }
+        #expect(try read("seeds/README.md").contains("\"Organised Crime: Cross Border Cooperation\""))
+    }
 }

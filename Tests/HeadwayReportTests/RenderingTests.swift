@@ -1,6 +1,6 @@
 import Foundation
 import HeadwayModel
-import HeadwayReport
+@testable import HeadwayReport
 import Testing
 
 @Suite struct RenderingTests {
@@ -64,5 +64,236 @@ import Testing
         let markdown = MarkdownReport.render([Self.assessment()], asOf: AssessorTests.date("2024-04-01"))
         #expect(markdown.contains("\\|"))
         #expect(!markdown.contains("<script>"))
+    }
+}
+
+/// What each column of the text, Markdown and HTML reports shows (README, "Reading a report").
+@Suite struct ReportColumnTests {
+    static let woodland = Metric(key: "woodland", name: "Woodland created", unit: "hectares", kind: .level)
+    static let asOf = AssessorTests.date("2024-04-05")
+
+    /// Tree planting as a level: 13,460 ha at the baseline, 30,000 ha by March 2025.
+    static func woodlandPledge(asOf: CivilDate = asOf) -> Assessment {
+        let pledge = AssessorTests.commitment(
+            baseline: "2019-04-01", target: .value(30000), deadline: "2025-03-31", baselineValue: 13460, metric: woodland)
+        let figures = [
+            AssessorTests.level("2020-03-31", 14200), AssessorTests.level("2022-03-31", 17650), AssessorTests.level("2024-03-31", 20980),
+        ]
+        return Assessor.assess(pledge, metric: woodland, figures: figures, asOf: asOf)
+    }
+
+    /// The seed's pledge: over 2,500 closures by March 2024 against over 2,000 by April 2025.
+    static func achievedPledge(asOf: String) -> Assessment {
+        Assessor.assess(
+            AssessorTests.commitment(baseline: "2022-04", target: .value(2000), deadline: "2025-04"), metric: AssessorTests.closures,
+            figures: [AssessorTests.amount("2022-04", "2024-03", 2500, .atLeast, published: "2024-04-05")], asOf: AssessorTests.date(asOf))
+    }
+
+    static func allFormats(_ a: Assessment) -> [String] {
+        [
+            TextReport.render([a], asOf: a.asOf), MarkdownReport.render([a], asOf: a.asOf), HTMLReport.render([a], asOf: a.asOf),
+        ]
+    }
+
+    /// The row of the text report's table for the only commitment, cut into its columns.
+    static func textRow(_ a: Assessment) throws -> [String: String] {
+        let lines = TextReport.render([a], asOf: a.asOf).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = try #require(lines.first { $0.hasPrefix("COMMITMENT") })
+        let row = try #require(lines.first { $0.hasPrefix(a.key + " ") })
+        let names = ["STATUS", "LATEST", "TARGET", "DEADLINE", "DONE", "TIME", "PACE", "NEEDED", "COMPLETION", "VS PLAN", "CHANCE", "TREND"]
+        var starts = try names.map { try #require(header.range(of: $0)).lowerBound.utf16Offset(in: header) }
+        starts.append(Int.max)
+        let characters = Array(row.utf16)
+        var cells: [String: String] = [:]
+        for (index, name) in names.enumerated() {
+            let from = min(starts[index], characters.count), to = min(starts[index + 1], characters.count)
+            cells[name] = String(decoding: characters[from..<to], as: UTF16.self).trimmingCharacters(in: .whitespaces)
+        }
+        return cells
+    }
+
+    @Test func levelsReadAsLevelsWithTheChangeBeside() throws {
+        let a = Self.woodlandPledge()
+        for report in Self.allFormats(a) {
+            #expect(report.contains("20,980 hectares (+7,520)"))
+            #expect(report.contains("≥ 30,000 hectares (+16,540)"))
+            #expect(!report.contains("≥ 16,540") && !report.contains(" 7,520 hectares"))
+        }
+        let row = try Self.textRow(a)
+        #expect(row["LATEST"] == "20,980 hectares (+7,520)")
+        #expect(row["TARGET"] == "≥ 30,000 hectares (+16,540)")
+        let markdown = MarkdownReport.render([a], asOf: Self.asOf)
+        #expect(markdown.contains("- Latest: 20,980 hectares at 2024-03-31: +7,520 hectares since the baseline level of 13,460 hectares"))
+        #expect(markdown.contains("target ≥ 30,000 hectares by 2025-03-31: a change of +16,540 hectares"))
+        // The chart plots levels: its lowest label is the baseline level, every figure is a level.
+        let html = HTMLReport.render([a], asOf: Self.asOf)
+        #expect(html.contains(">13,460</text>"))
+        #expect(html.contains("<title>2024-03-31: 20,980 hectares</title>"))
+        #expect(html.contains("<title>2020-03-31: 14,200 hectares</title>"))
+        #expect(!html.contains(">-50</text>") && !html.contains(">0</text>"))
+    }
+
+    /// "Halve inflation": a level that must fall, read as the rate, not as its change.
+    @Test func aFallingLevelReadsAsTheLevel() throws {
+        let cpi = Metric(key: "cpi", name: "CPI 12-month rate", unit: "percent", kind: .level)
+        let pledge = AssessorTests.commitment(
+            baseline: "2022-12", target: .value(5.25), deadline: "2023-12", baselineValue: 10.5, comparison: .atMost, metric: cpi)
+        let a = Assessor.assess(
+            pledge, metric: cpi, figures: [AssessorTests.level("2023-03", 10.1), AssessorTests.level("2023-05", 8.7)],
+            asOf: AssessorTests.date("2023-06-30"))
+        let row = try Self.textRow(a)
+        #expect(row["LATEST"] == "8.7 percent (-1.8)")
+        #expect(row["TARGET"] == "≤ 5.25 percent (-5.25)")
+        #expect(row["NEEDED"]?.hasPrefix("-") == true)
+        // Charted as the rate: its axis labels are rates (the changes would be negative).
+        let svg = HTMLReport.chart(a, .wide)
+        #expect(svg.contains("<title>2023-05-31: 8.7 percent</title>"))
+        let labels = svg.matches(of: #/>(-?[0-9][0-9.,]*)</text>/#).map { Double($0.output.1.replacingOccurrences(of: ",", with: ""))! }
+        #expect(labels.count == 2 && labels.allSatisfy { $0 > 0 }, "\(labels)")
+    }
+
+    @Test func neededOnlyBeforeTheDeadlineAndWhileTheTargetIsUnmet() throws {
+        // Achieved: nothing is needed (not the -39.0/mo of "2,000 less 2,500").
+        #expect(try Self.textRow(Self.achievedPledge(asOf: "2024-04-05"))["NEEDED"] == "–")
+        #expect(try Self.textRow(Self.achievedPledge(asOf: "2025-06-01"))["NEEDED"] == "–")
+        // "About 2,010" of 2,000 does not prove the target met, but nothing more is needed.
+        let about = Assessor.assess(
+            AssessorTests.commitment(baseline: "2022-04", target: .value(2000), deadline: "2025-04"), metric: AssessorTests.closures,
+            figures: [AssessorTests.amount("2022-04", "2024-03", 2010, .about)], asOf: AssessorTests.date("2024-04-05"))
+        #expect(about.achievedOn == nil)
+        #expect(try Self.textRow(about)["NEEDED"] == "0.0/mo")
+        // Short of the target before the deadline: the pace from now, 1,000 in 12 months.
+        let short = Assessor.assess(
+            AssessorTests.commitment(baseline: "2024-01", target: .value(2000), deadline: "2025-03"), metric: AssessorTests.closures,
+            figures: [AssessorTests.amount("2024-01", "2024-03", 1000)], asOf: AssessorTests.date("2024-03-31"))
+        #expect(try Self.textRow(short)["NEEDED"] == "83.4/mo")
+        // After the deadline there is no pace left to keep.
+        var late = short
+        late.asOf = AssessorTests.date("2025-06-01")
+        #expect(try Self.textRow(late)["NEEDED"] == "–")
+    }
+
+    @Test func completionIsTheAchievementDateInEveryFormatBeforeAndAfterTheDeadline() throws {
+        for asOf in ["2024-04-05", "2025-06-01"] {
+            let a = Self.achievedPledge(asOf: asOf)
+            #expect(try Self.textRow(a)["COMPLETION"] == "2024-03-31")
+            #expect(MarkdownReport.render([a], asOf: a.asOf).contains("| 2024-03-31 | 677 days ahead |"))
+            #expect(HTMLReport.render([a], asOf: a.asOf).contains("data-label=\"Completion\">2024-03-31</td>"))
+        }
+    }
+
+    @Test func scheduleVarianceSaysWhichWay() {
+        var a = Self.achievedPledge(asOf: "2024-04-05")
+        let cases: [(Int?, String)] = [(6, "6 days ahead"), (-830, "830 days behind"), (0, "on plan"), (-1, "1 day behind"), (nil, "–")]
+        for (days, words) in cases {
+            a.scheduleVarianceDays = days
+            #expect(Display.scheduleVariance(a) == words)
+        }
+    }
+
+    @Test func timeElapsedIsBlankBeforeTheBaselineAndAtMostAllOfIt() throws {
+        let before = Assessor.assess(
+            AssessorTests.commitment(baseline: "2024-06", target: .value(100), deadline: "2024-12"), metric: AssessorTests.closures,
+            figures: [], asOf: AssessorTests.date("2024-04-01"))
+        #expect(before.percentTimeElapsed < 0)
+        #expect(try Self.textRow(before)["TIME"] == "–")
+        #expect(try Self.textRow(Self.achievedPledge(asOf: "2026-01-01"))["TIME"] == "100%")
+        #expect(try Self.textRow(Self.woodlandPledge())["TIME"] == "84%")
+    }
+
+    @Test func probabilityInWords() {
+        let cases: [(Double, String)] = [
+            (0.001, "less than a 1 in 20 chance"), (0.049, "less than a 1 in 20 chance"), (0.05, "about a 1 in 20 chance"),
+            (0.11, "about a 1 in 10 chance"), (0.2, "about a 1 in 5 chance"), (0.35, "about a 1 in 3 chance"),
+            (0.45, "about an even chance"), (0.5, "about an even chance"), (0.7, "about a 2 in 3 chance"), (0.76, "about a 3 in 4 chance"),
+            (0.9, "about a 9 in 10 chance"), (0.95, "about a 19 in 20 chance"), (0.97, "better than a 19 in 20 chance"),
+        ]
+        for (probability, words) in cases {
+            #expect(Display.chance(probability) == words + " of meeting the target", "\(probability)")
+        }
+        #expect(Display.chance(0.995) == "almost certain to meet the target")
+        #expect(Display.chance(1) == "almost certain to meet the target")
+        #expect([0, 0.004, 0.35, 0.996, 1].map(Display.probability) == ["0%", "<1%", "35%", ">99%", "100%"])
+        #expect(Display.probability(nil) == "–")
+    }
+
+    @Test func probabilityAwaitingDataAndReasonInEveryFormat() throws {
+        var a = Self.achievedPledge(asOf: "2024-04-05")
+        a.status = .awaitingData
+        a.achievedOn = nil
+        a.daysEarly = nil
+        a.probabilityMet = 0.35
+        a.reason = "no level known at or before 2019-04-01: give baseline.value"
+        for report in Self.allFormats(a) {
+            #expect(report.contains("35%"))
+            #expect(report.lowercased().contains("about a 1 in 3 chance of meeting the target"))
+            #expect(report.contains("deadline passed, no figure to the deadline yet"))
+            #expect(report.contains("no level known at or before 2019-04-01: give baseline.value"))
+        }
+        #expect(try Self.textRow(a)["STATUS"] == "awaiting_data")
+        #expect(try Self.textRow(a)["CHANCE"] == "35%")
+        #expect(MarkdownReport.render([a], asOf: a.asOf).contains("| `awaiting_data` |"))
+        // Its own mark besides its colour, in the summary and the section.
+        let html = HTMLReport.render([a], asOf: a.asOf)
+        let mark = "<span class=\"status awaiting_data\" title=\"deadline passed, no figure to the deadline yet\"><span aria-hidden=\"true\">◔</span> awaiting data</span>"
+        #expect(html.components(separatedBy: mark).count == 3)
+        #expect(html.contains("<p class=\"chance\">About a 1 in 3 chance of meeting the target (35%).</p>"))
+        #expect(html.contains("aria-label=\"A pledge: progress against plan; about a 1 in 3 chance of meeting the target\""))
+        #expect(html.contains("<p class=\"reason\">Why: no level known at or before 2019-04-01: give baseline.value</p>"))
+        // An unknown probability is blank, and no words are made up for it.
+        a.probabilityMet = nil
+        #expect(try Self.textRow(a)["CHANCE"] == "–")
+        for report in Self.allFormats(a) { #expect(!report.contains("chance of meeting")) }
+    }
+
+    @Test func theChartFansTheRangeFromTheLatestFigureToTheDeadline() throws {
+        var a = Self.woodlandPledge()
+        a.projection.valueAtDeadline = 22_500
+        a.projection.valueAtDeadlineLow = 21_000
+        a.projection.valueAtDeadlineHigh = 24_000
+        let svg = HTMLReport.chart(a, .wide)
+        func coordinates(_ text: Substring) -> [(Double, Double)] {
+            text.split(separator: " ").map { pair in
+                let parts = pair.split(separator: ",").compactMap { Double($0) }
+                return (parts[0], parts[1])
+            }
+        }
+        let polygon = try #require(svg.firstMatch(of: #/<polygon points="([^"]+)"/#)).output.1
+        let fan = coordinates(polygon)
+        let lastFigure = try #require(svg.matches(of: #/<circle cx="([0-9.]+)" cy="([0-9.]+)"/#).last).output
+        let deadline = try #require(svg.firstMatch(of: #/<line x1="([0-9.]+)" y1="[0-9.]+" x2="\1"/#)).output.1
+        #expect(fan.count == 3)
+        #expect(fan[0] == (Double(lastFigure.1)!, Double(lastFigure.2)!))  // the apex: the latest figure
+        #expect(fan[1].0 == Double(deadline)! && fan[2].0 == Double(deadline)!)
+        #expect(fan[1].1 < fan[2].1)  // high above low
+        #expect(svg.contains("<title>90% range at the deadline: 21,000…24,000 hectares</title>"))
+    }
+
+    @Test func chartsAndSeriesHoldOnlyPublishedFigures() throws {
+        // No data: the plan from the baseline itself, no figure anywhere.
+        let empty = Assessor.assess(
+            AssessorTests.commitment(baseline: "2022-04", target: .value(2000), deadline: "2025-04"), metric: AssessorTests.closures,
+            figures: [], asOf: AssessorTests.date("2024-04-05"))
+        #expect(empty.series.first?.date == AssessorTests.date("2022-04-01"))
+        #expect(empty.series.allSatisfy { $0.progress == nil })
+        #expect(!HTMLReport.render([empty], asOf: empty.asOf).contains("<circle"))
+        // With a figure: the plan's origin on the baseline carries no progress; the figure does.
+        let one = Self.achievedPledge(asOf: "2024-04-05")
+        #expect(one.series.map(\.date) == [AssessorTests.date("2022-04-01"), AssessorTests.date("2024-03-31"), AssessorTests.date("2025-04-30")])
+        #expect(one.series.map(\.progress) == [nil, 2500, nil])
+        #expect(one.series.first?.trajectory == 0)
+        #expect(HTMLReport.chart(one, .wide).components(separatedBy: "<circle").count == 2)
+        // Levels: the series starts at the baseline date too.
+        let level = Self.woodlandPledge()
+        #expect(level.series.first?.date == AssessorTests.date("2019-04-01") && level.series.first?.progress == nil)
+        #expect(level.series.compactMap(\.progress) == [740, 4190, 7520])
+    }
+
+    @Test func anchorsAreOnePerKey() {
+        let keys = ["a.b", "a-b", "a_b", "A-b", "a b", "a/b", "a-2e-b", "a_2e_b", "é", "e\u{301}", "", "-"]
+        let anchors = keys.map(MarkdownReport.anchor)
+        #expect(Set(anchors).count == keys.count)
+        #expect(MarkdownReport.anchor("drugs-strategy-2000-closures") == "c-drugs-strategy-2000-closures")
+        for anchor in anchors { #expect(anchor.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) }
     }
 }

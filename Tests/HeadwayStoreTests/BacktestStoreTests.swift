@@ -68,5 +68,14 @@ import Testing
         #expect(try store.countMadeAfter(middle) == 1)
         #expect(try store.countMadeAfter(middle, keys: ["closures-100"]) == 0)
         #expect(try store.assess(asOf: try CivilDate(parsing: "2025-06-30")).count == 2)
+        #expect(try store.assessForStoring(asOf: middle).leftOut == 1)
+        // The text formats say so.
+        let report = try store.assessForStoring(asOf: middle)
+        for text in [TextReport.render(report.assessments, asOf: middle, leftOut: report.leftOut),
+                     MarkdownReport.render(report.assessments, asOf: middle, leftOut: report.leftOut),
+                     HTMLReport.render(report.assessments, asOf: middle, leftOut: report.leftOut)] {
+            #expect(text.contains("1 commitment made after 2024-06-30 is left out"))
+        }
+        #expect(!TextReport.render(report.assessments, asOf: middle).contains("left out"))
     }
 }
