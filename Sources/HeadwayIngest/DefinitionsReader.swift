@@ -145,8 +145,14 @@ private struct NodeReader {
 
     func decimal(_ node: Node, _ field: String) throws -> Decimal {
         let raw = try text(node, field)
-        guard let value = DecimalText.parse(raw.trimmingSpaces) else {
-            throw fail(node, field, "\(String(reflecting: raw)) is not a decimal number (write 2000 or -12.5, without separators)")
+        let number: DecimalNumber
+        do {
+            number = try DecimalNumber(parsing: raw.trimmingSpaces)
+        } catch {
+            throw fail(node, field, error.description)
+        }
+        guard let value = number.decimal else {
+            throw fail(node, field, "\(String(reflecting: raw)) cannot be computed with exactly (Headway keeps 38 significant digits and exponents from -128 to 127)")
         }
         return value
     }

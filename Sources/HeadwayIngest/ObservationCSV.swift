@@ -39,8 +39,8 @@ public struct ValidatedObservation: Sendable, Equatable {
     public var kind: Metric.Kind
     public var periodStart: CivilDate?
     public var periodEnd: CivilDate
-    /// The value exactly as written (a checked decimal), so no digit is lost on the way.
-    public var value: String
+    /// The value exactly as written, parsed and range-checked once, so no digit is lost on the way.
+    public var value: DecimalNumber
     public var qualifier: Qualifier
     public var source: String?
     public var publishedOn: CivilDate
@@ -145,10 +145,13 @@ public struct ObservationValidator {
             }
         }
 
-        let value = field(.value).trimmingSpaces
-        guard !value.isEmpty else { throw fail(.value, "is empty") }
-        guard DecimalText.isFinite(value) else {
-            throw fail(.value, "\(String(reflecting: value)) is not a decimal number (write 2500 or -12.5, without thousands separators)")
+        let valueText = field(.value).trimmingSpaces
+        guard !valueText.isEmpty else { throw fail(.value, "is empty") }
+        let value: DecimalNumber
+        do {
+            value = try DecimalNumber(parsing: valueText)
+        } catch {
+            throw fail(.value, error.description)
         }
 
         let qualifierText = field(.qualifier)

@@ -1,5 +1,7 @@
 import Foundation
+import HeadwayModel
 import HeadwayPostgres
+import HeadwayStore
 import TestSupport
 import Testing
 
@@ -151,7 +153,7 @@ import Testing
                 let days = index % 3 == 0 ? nil : index * 97 - 80_000
                 writer.beginRow(fields: 5)
                 writer.writeBinary(text: decimal)
-                try writer.writeBinary(decimal: decimal)
+                try writer.writeBinary(numeric: try DecimalNumber(parsing: decimal))
                 writer.writeBinary(text: days.map(String.init))
                 writer.writeBinary(daysSince1970: days)
                 writer.writeBinary(text: index == 0 ? "tab\there ü 🙂" : nil)
@@ -168,12 +170,35 @@ import Testing
             """)
         #expect(differing.isEmpty, "\(differing.map(\.values))")
         #expect(try connection.query("SELECT name FROM binary_copy WHERE source = '0'")[0].decode(String.self, at: 0) == "tab\there ü 🙂")
-        #expect(throws: PostgresError.self) {
-            try connection.copyIn("COPY binary_copy (value) FROM STDIN (FORMAT binary)", format: .binary) { writer in
-                writer.beginRow(fields: 1)
-                try writer.writeBinary(decimal: "12,5")
+    }
+
+    /// The one decimal grammar accepts exactly what the server stores (`numeric_in` and the
+    /// schema's bound, |value| < 1e100), and what it accepts the binary COPY writes as the text
+    /// form would: at the edges of the display scale, the magnitude and Int64.
+    @Test func theDecimalGrammarAgreesWithTheServerAtEveryEdge() throws {
+        let zeros = { (count: Int) in String(repeating: "0", count: count) }
+        let nines = { (count: Int) in String(repeating: "9", count: count) }
+        let texts = [
+            "0." + zeros(33_000) + "1", "0." + zeros(16_382) + "1", "0." + zeros(16_383) + "1", "1e-100000", "1e-16383", "1e-16384",
+            "0e-16383", "0e-16384", "1e100000", "1e99", "1e100", "-" + nines(100), nines(99) + "." + nines(16_383), "9" + zeros(99),
+            "-9223372036854775808", "9223372036854775807", "-9223372036854775809", "9.2e18", "-9.3e18", "1e" + nines(30),
+            "1e-" + nines(30), "12,5", "1e", "--1", ".", "1.2.3", "١", "NaN", "Infinity",
+        ]
+        try connection.execute("CREATE TEMP TABLE edges (source text, value numeric CHECK (abs(value) < 1e100))")
+        for text in texts {
+            let serverAccepts = (try? connection.query("SELECT \(text)::numeric WHERE abs(\(text)::numeric) < 1e100").count == 1) ?? false
+            let parsed = try? DecimalNumber(parsing: text)
+            #expect((parsed != nil) == serverAccepts, "\(text.prefix(30))…\(text.suffix(10)): grammar \(parsed != nil), server \(serverAccepts)")
+            guard let parsed else { continue }
+            try connection.copyIn("COPY edges FROM STDIN (FORMAT binary)", format: .binary) { writer in
+                writer.beginRow(fields: 2)
+                writer.writeBinary(text: text)
+                try writer.writeBinary(numeric: parsed)
+                try writer.endBinaryRow()
             }
         }
+        let differing = try connection.query("SELECT left(source, 40) FROM edges WHERE value::text IS DISTINCT FROM source::numeric::text")
+        #expect(differing.isEmpty, "\(differing.map(\.values))")
     }
 
     @Test func copyReportsBadDataAndWritesNothing() throws {

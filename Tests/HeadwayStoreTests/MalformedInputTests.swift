@@ -48,7 +48,11 @@ import Testing
         Case("empty value", header + "closures,2022-04,2024-03,,,answer,,\n", "bad.csv:2: column value: is empty"),
         Case("NaN", header + "closures,2022-04,2024-03,NaN,,answer,,\n", "bad.csv:2: column value: \"NaN\" is not a decimal"),
         Case("infinity", header + "closures,2022-04,2024-03,Infinity,,answer,,\n", "bad.csv:2: column value: \"Infinity\" is not a decimal"),
-        Case("too large", header + "closures,2022-04,2024-03,1e200,,answer,,\n", "bad.csv:2: column value: \"1e200\" is not a decimal"),
+        Case("too large", header + "closures,2022-04,2024-03,1e200,,answer,,\n", "bad.csv:2: column value: \"1e200\" is too large"),
+        Case(
+            "33,000 decimals", header + "closures,2022-04,2024-03,0." + String(repeating: "0", count: 33_000) + "1,,answer,,\n",
+            "bad.csv:2: column value: \"0.000000000000000000…00000001\" has 33001 digits after the point"),
+        Case("an exponent of -100000", header + "closures,2022-04,2024-03,1e-100000,,answer,,\n", "bad.csv:2: column value: \"1e-100000\" has 100000 digits after the point"),
         Case("currency sign", header + "closures,2022-04,2024-03,£70m,,answer,,\n", "bad.csv:2: column value: \"£70m\" is not a decimal"),
         Case("unknown qualifier", header + "closures,2022-04,2024-03,1,over,answer,,\n", "bad.csv:2: column qualifier: \"over\" is not one of"),
         Case("undefined source", header + "closures,2022-04,2024-03,1,,nowhere,,\n", "bad.csv:2: column source: \"nowhere\" is not a defined source"),
