@@ -46,7 +46,8 @@ public struct HeadwayCommand: ParsableCommand {
     }
 
     private static func fail(_ message: String) -> Never {
-        let line = DatabaseURL.redactingSecrets(in: message).replacingOccurrences(of: "\n", with: " ")
+        let secrets = DatabaseOptions.configuredPasswords(arguments: Array(CommandLine.arguments.dropFirst()))
+        let line = DatabaseURL.redactingSecrets(in: message, secrets: secrets).replacingOccurrences(of: "\n", with: " ")
         FileHandle.standardError.write(Data("headway: \(line)\n".utf8))
         Foundation.exit(1)
     }

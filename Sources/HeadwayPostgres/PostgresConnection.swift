@@ -17,13 +17,20 @@ public final class PostgresConnection {
     /// Connects with a URL (`postgresql://…`) or a keyword/value conninfo string.
     ///
     /// The string is passed to `PQconnectdbParams` as an expanded `dbname`, never spliced into
-    /// another conninfo; the session is pinned to UTF-8, ISO dates and UTC.
+    /// another conninfo. Its own keywords may change the timeout and application name, but not
+    /// what every decoder here assumes: the session is pinned to UTF-8, ISO dates and UTC after them.
     /// - Throws: `PostgresError` of kind `.connection`, whose message names the cause and never the password.
     public init(url: String, applicationName: String = "headway", logger: Logger = Logger(label: "headway.postgres")) throws {
         self.logger = logger
-        // Defaults first: the expanded URL may override them.
-        let keywords = ["connect_timeout", "application_name", "client_encoding", "dbname"]
-        let values = ["10", applicationName, "UTF8", url]
+        let password: String?
+        do {
+            password = try DatabaseURL.options(url).first { $0.keyword == "password" }?.value
+        } catch {
+            throw PostgresError(kind: .connection, message: "could not connect to the database: the URL is \(error)")
+        }
+        // Later keywords override earlier ones: defaults before the expanded URL, pins after it.
+        let keywords = ["connect_timeout", "application_name", "dbname", "client_encoding"]
+        let values = ["10", applicationName, url, "UTF8"]
         let connection = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -37,10 +44,11 @@ public final class PostgresConnection {
         guard PQstatus(connection) == CONNECTION_OK else {
             let reason = String(cString: PQerrorMessage(connection))
             // deinit calls PQfinish, which libpq requires even after a failed connection.
-            throw PostgresError(kind: .connection, message: Self.describeConnectionFailure(reason))
+            throw PostgresError(kind: .connection, message: Self.describeConnectionFailure(reason, secrets: password.map { [$0] } ?? []))
         }
         PQsetNoticeReceiver(connection, noticeReceiver, Unmanaged.passUnretained(noticeSink).toOpaque())
-        try executeScript("SET DateStyle = ISO; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601")
+        // A URL's `options=-c client_encoding=…` reaches the server too: set the pins once more.
+        try executeScript("SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, MDY'; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601")
     }
 
     deinit { PQfinish(handle) }
@@ -270,7 +278,7 @@ public final class PostgresConnection {
     }
 
     /// Turns libpq's multi-line connection error into one line that says what to do.
-    static func describeConnectionFailure(_ raw: String) -> String {
+    static func describeConnectionFailure(_ raw: String, secrets: [String]) -> String {
         let lines = raw.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let text = lines.joined(separator: " ")
         let lower = text.lowercased()
@@ -278,7 +286,7 @@ public final class PostgresConnection {
         if lower.contains("password authentication failed") || lower.contains("no password supplied") {
             advice = "the database rejected the user name or password"
         } else if lower.contains("connection refused") || lower.contains("no such file or directory") {
-            advice = "no database server is listening there (is it running? `headway db start` starts the embedded one)"
+            advice = "no database server is listening there (is it running?)"
         } else if lower.contains("timeout expired") || lower.contains("timed out") {
             advice = "the database server did not answer in time"
         } else if lower.contains("does not exist") {
@@ -287,7 +295,7 @@ public final class PostgresConnection {
             advice = "could not connect"
         }
         let detail = lines.last(where: { !$0.isEmpty }) ?? text
-        return DatabaseURL.redactingSecrets(in: "could not connect to the database: \(advice) (\(detail))")
+        return DatabaseURL.redactingSecrets(in: "could not connect to the database: \(advice) (\(detail))", secrets: secrets)
     }
 }
 

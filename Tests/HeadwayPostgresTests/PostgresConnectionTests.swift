@@ -253,6 +253,13 @@ import Testing
         try connection.executeScript("DO $$ BEGIN RAISE NOTICE 'quiet please'; END $$")
         let settings = try connection.query("SELECT current_setting('TimeZone'), current_setting('DateStyle'), current_setting('client_encoding')")[0]
         #expect(settings.values == ["UTC", "ISO, MDY", "UTF8"])
+        // A URL's own client_encoding, DateStyle and TimeZone give way to the pins.
+        let url = try TestDatabase.cluster().url
+        for own in ["client_encoding=LATIN1", "options='-c client_encoding=LATIN1 -c DateStyle=German -c TimeZone=Asia/Tokyo'"] {
+            let other = try PostgresConnection(url: "\(try DatabaseURL.options(url).map { "\($0.keyword)='\($0.value)'" }.joined(separator: " ")) \(own)")
+            let pinned = try other.query("SELECT current_setting('TimeZone'), current_setting('DateStyle'), current_setting('client_encoding'), 'é'::text")[0]
+            #expect(pinned.values == ["UTC", "ISO, MDY", "UTF8", "é"], "\(own)")
+        }
     }
 }
 
@@ -273,11 +280,50 @@ import Testing
         #expect(error?.description.contains("does not exist") == true)
     }
 
-    @Test func redactsPasswordsInEveryForm() {
-        #expect(DatabaseURL.redacted("postgresql://u:p%40ss@h:5432/db") == "postgresql://u:***@h:5432/db")
-        #expect(DatabaseURL.redacted("postgres://u@h/db?password=secret&sslmode=require") == "postgres://u@h/db?password=***&sslmode=require")
-        #expect(DatabaseURL.redacted(#"host=h password='it\'s secret' dbname=x"#) == "host=h password=*** dbname=x")
-        #expect(DatabaseURL.redacted("host=h password=plain dbname=x") == "host=h password=*** dbname=x")
-        #expect(DatabaseURL.redacted("postgresql:///headway?host=/tmp/run") == "postgresql:///headway?host=/tmp/run")
+    /// Every spelling of a password libpq accepts is masked, because libpq itself parses it.
+    static let passwordSpellings: [(url: String, shown: String)] = [
+        ("postgresql://u:p%40ss@h:5432/db", "postgresql://u:***@h:5432/db"),
+        ("postgres://u@h/db?password=secret&sslmode=require", "postgres://u:***@h/db?sslmode=require"),
+        ("postgresql://u@h/db?password=s%65cret", "postgresql://u:***@h/db"),
+        ("postgresql://:secret@h1:5432,h2:5433/db", "postgresql://:***@/db?host=h1,h2&port=5432,5433"),
+        (#"host=h password='it\'s secret' dbname=x"#, "password=*** dbname=x host=h"),
+        ("host=h password=plain dbname=x", "password=*** dbname=x host=h"),
+        ("host=h password = secret dbname=x", "password=*** dbname=x host=h"),
+        ("host=h password= 'sec ret' dbname='my db'", "password=*** dbname='my db' host=h"),
+        ("password\t=\tsecret host=h", "password=*** host=h"),
+        ("postgresql:///headway?host=/tmp/run", "postgresql:///headway?host=/tmp/run"),
+        ("headway", "dbname=headway"),
+    ]
+
+    @Test func redactsPasswordsInEveryForm() throws {
+        for (url, shown) in Self.passwordSpellings {
+            #expect(DatabaseURL.redacted(url) == shown, "\(url)")
+            if let password = DatabaseURL.password(url) { #expect(!DatabaseURL.redacted(url).contains(password)) }
+        }
+        // Free text (an error message) masks the known secret in every spelling, and the patterns.
+        #expect(DatabaseURL.redactingSecrets(in: "bad p@ss and p%40ss", secrets: ["p@ss"]) == "bad *** and ***")
+        #expect(DatabaseURL.redactingSecrets(in: "dsn: host=h password = hunter2") == "dsn: host=h password =***")
+        // A string libpq cannot read is not shown, and its parse error does not quote it.
+        #expect(DatabaseURL.redacted("host=h passwordhunter2") == "(a connection string libpq cannot read)")
+        #expect(throws: DatabaseURL.ParseError.self) { try DatabaseURL.options("host=h passwordhunter2") }
+        #expect((try? DatabaseURL.options("host=h passwordhunter2")) == nil)
+        do {
+            _ = try DatabaseURL.options("host=h passwordhunter2")
+        } catch {
+            #expect(!"\(error)".contains("hunter2") && "\(error)".contains("missing \"=\""), "\(error)")
+        }
+    }
+
+    @Test func connectionErrorsNeverShowThePasswordInAnySpelling() throws {
+        for url in [
+            "host=127.0.0.1 port=1 connect_timeout=2 password = 'hunter2 x'", "postgresql://u:hunter2@127.0.0.1:1/db?connect_timeout=2",
+            "postgresql://u@127.0.0.1:1/db?connect_timeout=2&password=hunter2", "host=127.0.0.1 port=1 passwordhunter2",
+            "host=127.0.0.1 port=1 password='hunter2",
+        ] {
+            let error = #expect(throws: PostgresError.self) { try PostgresConnection(url: url) }
+            #expect(error?.kind == .connection)
+            #expect(error?.description.contains("hunter2") == false, "\(error?.description ?? "")")
+            #expect(error?.description.contains("headway db start") == false)
+        }
     }
 }
