@@ -297,15 +297,15 @@ extension CopyWriter {
 
 /// Writes rejected rows as CSV: where each came from, why, and its fields as read.
 final class RejectsWriter {
-    private let handle: FileHandle
+    private let handle: OutputFile
     private var headerWritten = false
     private var width = 0
 
     init(path: String) throws {
         do {
             handle = try OutputFile.open(path)
-        } catch {
-            throw InputError(file: path, line: 0, column: nil, message: "cannot create the rejects file")
+        } catch let error as HeadwayError {
+            throw InputError(file: path, line: 0, column: nil, message: "cannot create the rejects file (\(error.message))")
         }
     }
 
