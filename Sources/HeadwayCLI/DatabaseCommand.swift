@@ -119,7 +119,7 @@ struct DatabaseCommand: ParsableCommand {
             var password: String?
             if passwordStdin {
                 guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-                    throw HeadwayError("--password-stdin: standard input has no password")
+                    throw HeadwayError("--password-stdin: standard input has no password", kind: .input)
                 }
                 password = line
             }

@@ -273,8 +273,8 @@ public final class PostgresConnection {
         let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
         let lost = PQstatus(handle) != CONNECTION_OK
         return PostgresError(
-            kind: .client,
-            message: lost ? "lost the connection to the database server: \(message)" : message, sql: sql)
+            kind: .client, message: lost ? "lost the connection to the database server: \(message)" : message,
+            sqlState: lost ? .connectionFailure : nil, sql: sql)
     }
 
     /// Turns libpq's multi-line connection error into one line that says what to do.
@@ -370,7 +370,8 @@ public struct CopyWriter {
         }
         guard status == 1 else {
             let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw PostgresError(kind: .client, message: "COPY failed while sending data: \(message)")
+            let lost = PQstatus(handle) != CONNECTION_OK
+            throw PostgresError(kind: .client, message: "COPY failed while sending data: \(message)", sqlState: lost ? .connectionFailure : nil)
         }
         buffer.removeAll(keepingCapacity: true)
     }

@@ -18,6 +18,8 @@ public struct ObservationLoader {
         public var maximumErrors = 20
         /// Called now and then with (file, bytes read, file size if known, rows read).
         public var progress: (@Sendable (String, Int, Int?, Int) -> Void)?
+        /// When set, figures published after this date are counted in `Summary.publishedLater`.
+        public var today: CivilDate?
 
         public init(skipInvalid: Bool = false, rejectsPath: String? = nil) {
             self.skipInvalid = skipInvalid
@@ -34,6 +36,9 @@ public struct ObservationLoader {
         public var elapsedSeconds = 0.0
         /// The metrics that got new figures or revisions.
         public var touchedMetrics: Set<String> = []
+        /// Rows whose `published_on` is after `Options.today`, and where the first of them is.
+        public var publishedLater = 0
+        public var firstPublishedLater: String?
         public init() {}
     }
 
@@ -193,6 +198,10 @@ public struct ObservationLoader {
                 run.summary.rows += 1
                 do {
                     let row = try validator.validate(record)
+                    if let today = options.today, row.publishedOn > today {
+                        run.summary.publishedLater += 1
+                        if run.summary.firstPublishedLater == nil { run.summary.firstPublishedLater = "\(reader.fileName):\(row.line) (\(row.publishedOn))" }
+                    }
                     if direct && row.metric != lastMetric {
                         if run.metricsWithData.contains(row.metric) { throw NeedsMerge() }
                         metricsSeen.insert(row.metric)

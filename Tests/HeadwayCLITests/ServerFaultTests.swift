@@ -12,7 +12,7 @@ import Testing
 /// exit, nothing partial written, and no password in any output (docs/RELIABILITY.md).
 @Suite(.serialized) struct ServerFaultTests {
     static func oneLine(_ outcome: ChildProcess.Outcome, sourceLocation: SourceLocation = #_sourceLocation) -> String {
-        #expect(outcome.status == 1, "exit \(outcome.status)", sourceLocation: sourceLocation)
+        #expect(outcome.status == 3, "exit \(outcome.status): the database is unavailable", sourceLocation: sourceLocation)
         let lines = outcome.errors.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(outcome.errors)", sourceLocation: sourceLocation)
         #expect(lines.first?.hasPrefix("headway: ") == true, sourceLocation: sourceLocation)
