@@ -249,6 +249,29 @@ import Testing
         #expect(two == 2)
     }
 
+    @Test func cursorsNestAndACopyOutsideCopyInEndsWithAnError() throws {
+        // A cursor read inside another's rows, on one connection, with batches asked for ahead.
+        var pairs: [String] = []
+        try connection.forEachRowInBatches("SELECT g FROM generate_series(1, 5) g", batchSize: 2) { outer in
+            let a = try outer.decode(Int.self, at: 0)
+            try connection.forEachRowInBatches("SELECT g FROM generate_series(1, \(a)) g", batchSize: 2) { inner in
+                pairs.append("\(a).\(try inner.decode(Int.self, at: 0))")
+            }
+            #expect(try connection.query("SELECT \(a) + 1")[0].decode(Int.self, at: 0) == a + 1)
+        }
+        #expect(pairs.count == 15 && pairs.first == "1.1" && pairs.last == "5.5")
+        // COPY through query, execute or a script: an error, and the connection still works.
+        for attempt in [
+            { _ = try self.connection.query("COPY items FROM STDIN") }, { _ = try self.connection.query("COPY items TO STDOUT") },
+            { try self.connection.executeScript("SELECT 1; COPY items TO STDOUT; SELECT 2") },
+            { try self.connection.executeScript("COPY items FROM STDIN") },
+        ] {
+            let error = #expect(throws: PostgresError.self) { try attempt() }
+            #expect(error?.message.contains("only copyIn") == true, "\(String(describing: error))")
+            #expect(try connection.query("SELECT 1")[0].decode(Int.self, at: 0) == 1)
+        }
+    }
+
     @Test func noticesDoNotReachStderrAndSessionIsPinned() throws {
         try connection.executeScript("DO $$ BEGIN RAISE NOTICE 'quiet please'; END $$")
         let settings = try connection.query("SELECT current_setting('TimeZone'), current_setting('DateStyle'), current_setting('client_encoding')")[0]
