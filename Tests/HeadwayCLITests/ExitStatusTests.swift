@@ -6,21 +6,10 @@ import Testing
 /// The exit statuses of the README's "Exit status": 0 done, 2 bad input, 3 database unavailable,
 /// 4 loaded with rejects, 1 anything else; each failure one line that keeps its cause.
 @Suite struct ExitStatusTests {
-    final class Folder {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("headway-exit-\(UUID().uuidString)")
-        init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
-        deinit { try? FileManager.default.removeItem(at: url) }
-        func file(_ name: String, _ text: String) throws -> String {
-            let path = url.appendingPathComponent(name).path
-            try text.write(toFile: path, atomically: false, encoding: .utf8)
-            return path
-        }
-    }
-
     static let header = "metric,period_start,period_end,value,qualifier,source,published_on,note\n"
 
     @Test func eachKindOfOutcomeHasItsStatus() throws {
-        let folder = try Folder()
+        let folder = try ScratchDirectory("headway-exit")
         let url = try TestDatabase.create()
         let seeds = ResourceLocator.sourceRoot.appendingPathComponent("seeds").path
         #expect(try HeadwayBinary.run(["apply", "\(seeds)/written-answer-2024-04-05.yaml"], url: url).status == 0)
@@ -48,7 +37,7 @@ import Testing
     }
 
     @Test func theRejectsFileKeepsTheSystemsReason() throws {
-        let folder = try Folder()
+        let folder = try ScratchDirectory("headway-exit")
         let url = try TestDatabase.create()
         let figures = try folder.file("f.csv", Self.header)
         let outcome = try HeadwayBinary.run(["load", "--skip-invalid", "--rejects", "/nonexistent/rejects.csv", figures], url: url)
@@ -57,7 +46,7 @@ import Testing
     }
 
     @Test func aFigurePublishedInTheFutureIsLoadedWithAWarning() throws {
-        let folder = try Folder()
+        let folder = try ScratchDirectory("headway-exit")
         let url = try TestDatabase.create()
         let seeds = ResourceLocator.sourceRoot.appendingPathComponent("seeds").path
         #expect(try HeadwayBinary.run(["apply", "\(seeds)/written-answer-2024-04-05.yaml"], url: url).status == 0)

@@ -25,12 +25,12 @@ import Testing
 
     struct Fixture {
         let url: String
-        let directory: URL
+        private let scratch: ScratchDirectory
+        var directory: URL { scratch.url }
 
         init() throws {
             url = try TestDatabase.create()
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            scratch = try ScratchDirectory("hostile")
         }
 
         func write(_ name: String, _ data: Data) throws -> String {

@@ -10,17 +10,8 @@ import Testing
 /// `report --output FILE`: the file is replaced only by a complete report; special files are
 /// written in place; a failed write is an error with its reason, never a crash.
 @Suite struct ReportOutputTests {
-    /// A folder of the test's own, removed when the test ends, whether it passed or not.
-    final class Folder {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("headway-output-\(UUID().uuidString)")
-        init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
-        deinit { try? FileManager.default.removeItem(at: url) }
-        func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-        func names() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() }
-    }
-
     @Test func aFailedReportLeavesTheEarlierFileAsItWas() throws {
-        let folder = try Folder()
+        let folder = try ScratchDirectory("headway-output")
         let report = folder.path("report.json")
         try "yesterday's report".write(toFile: report, atomically: false, encoding: .utf8)
         let refused = try HeadwayBinary.run(["report", "--format", "json", "--output", report], url: "postgresql://u@127.0.0.1:1/db?connect_timeout=2")
@@ -43,7 +34,7 @@ import Testing
         #expect(null.status == 0, "\(null.errors)")
         #expect(try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType == .typeCharacterSpecial)
         // A FIFO stays a FIFO, and its reader gets the report.
-        let folder = try Folder()
+        let folder = try ScratchDirectory("headway-output")
         let fifo = folder.path("pipe")
         #expect(mkfifo(fifo, 0o600) == 0)
         let received = Received()

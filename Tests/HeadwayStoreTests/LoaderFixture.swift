@@ -7,10 +7,11 @@ import Testing
 
 /// A migrated database with a source and three metrics defined, and helpers to load text.
 /// Its files live in a folder of their own, removed when the fixture goes.
-final class LoaderFixture {
+struct LoaderFixture {
     let connection: PostgresConnection
     let url: String
-    let directory: URL
+    private let scratch: ScratchDirectory
+    var directory: URL { scratch.url }
 
     static let definitions = """
         sources:
@@ -35,12 +36,9 @@ final class LoaderFixture {
     init() throws {
         url = try TestDatabase.create()
         connection = try PostgresConnection(url: url)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("headway-load-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("headway-load")
         _ = try DefinitionApplier(connection: connection).apply(try DefinitionsReader.read(text: Self.definitions, fileName: "defs.yaml"))
     }
-
-    deinit { try? FileManager.default.removeItem(at: directory) }
 
     /// Writes `bytes` to a file named `name` in the fixture's directory and returns its path.
     func file(_ name: String, _ bytes: [UInt8]) throws -> String {
