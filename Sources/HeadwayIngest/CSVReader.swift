@@ -12,6 +12,8 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     public let line: Int
     public let column: String?
     public let message: String
+    /// More problems found on the same line, each naming its own column.
+    public var others: [InputError] = []
 
     public init(file: String, line: Int, column: String?, message: String) {
         self.file = file
@@ -20,11 +22,13 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
         self.message = message
     }
 
+    /// `FILE:LINE: column NAME: what is wrong`, then `; column OTHER: …` for each other problem.
     public var description: String {
         if line == 0 { return "\(file): \(message)" }
-        if let column { return "\(file):\(line): column \(column): \(message)" }
-        return "\(file):\(line): \(message)"
+        return "\(file):\(line): " + ([self] + others).map(\.located).joined(separator: "; ")
     }
+
+    private var located: String { column.map { "column \($0): \(message)" } ?? message }
 }
 
 /// Streams RFC 4180 records from a file descriptor, in constant memory.

@@ -79,10 +79,9 @@ public struct ObservationValidator {
         for (index, rawName) in record.fields.enumerated() {
             let name = rawName.trimmingSpaces
             guard let column = ObservationColumn(rawValue: name) else {
-                let known = ObservationColumn.allCases.map(\.rawValue).joined(separator: ", ")
                 throw InputError(
                     file: fileName, line: record.line, column: rawName.isEmpty ? "\(index + 1)" : rawName,
-                    message: "unknown column (expected some of: \(known))")
+                    message: Self.unknownColumn(name, header: record.fields))
             }
             guard positions[column] == nil else {
                 throw InputError(file: fileName, line: record.line, column: name, message: "appears twice in the header")
@@ -95,7 +94,24 @@ public struct ObservationValidator {
         }
     }
 
-    /// Validates one data row. Throws the first problem found, naming its column.
+    /// Why a header name is not a column, with the likely mistake where there is one: a file
+    /// separated by `;` or tabs (as spreadsheets in many locales save "CSV"), or capital letters.
+    static func unknownColumn(_ name: String, header: [String]) -> String {
+        for (separator, what) in [(";", "';'"), ("\t", "tabs")] where header.count == 1 && name.contains(separator) {
+            let parts = name.split(separator: Character(separator)).map { String($0).trimmingSpaces.lowercased() }
+            if parts.contains(where: { ObservationColumn(rawValue: $0) != nil }) {
+                return "this file separates fields with \(what); Headway reads comma-separated CSV (save it as CSV with commas)"
+            }
+        }
+        if let column = ObservationColumn(rawValue: name.lowercased()) {
+            return "unknown column; column names are lower-case: write \(column.rawValue)"
+        }
+        let known = ObservationColumn.allCases.map(\.rawValue).joined(separator: ", ")
+        return "unknown column (expected some of: \(known))"
+    }
+
+    /// Validates one data row. Throws its first problem, naming its column, with the row's
+    /// other problems in `others`.
     public mutating func validate(_ record: CSVReader.Record) throws -> ValidatedObservation {
         let line = record.line
         let fields = record.fields
@@ -117,75 +133,101 @@ public struct ObservationValidator {
             return index < 0 ? "" : fields[index]
         }
 
+        // Every field is checked, so that one bad field does not hide another; the row's error
+        // names the first problem and carries the others.
+        var problems: [InputError] = []
+        func problem(_ column: ObservationColumn, _ message: String) { problems.append(fail(column, message)) }
+        func checked<T>(_ body: () throws -> T) throws -> T? {
+            do { return try body() } catch let error as InputError {
+                problems.append(error)
+                return nil
+            }
+        }
+
         let metric = field(.metric)
-        guard !metric.isEmpty else { throw fail(.metric, "is empty") }
-        guard let kind = metricKinds(metric, in: catalog.metricKinds) else {
-            throw fail(.metric, "\(String(reflecting: metric)) is not a defined metric (define it with `headway apply`)")
+        var kind: Metric.Kind?
+        if metric.isEmpty {
+            problem(.metric, "is empty")
+        } else if let known = metricKinds(metric, in: catalog.metricKinds) {
+            kind = known
+        } else {
+            problem(.metric, "\(String(reflecting: metric)) is not a defined metric (define it with `headway apply`)")
         }
 
         let periodEndText = field(.periodEnd)
-        guard !periodEndText.isEmpty else { throw fail(.periodEnd, "is empty") }
-        let periodEnd = try date(periodEndText, asEnd: true, column: .periodEnd, line: line)
+        var periodEnd: CivilDate?
+        if periodEndText.isEmpty {
+            problem(.periodEnd, "is empty")
+        } else {
+            periodEnd = try checked { try date(periodEndText, asEnd: true, column: .periodEnd, line: line) }
+        }
 
         let periodStartText = field(.periodStart)
         var periodStart: CivilDate?
         switch kind {
         case .additive:
-            guard !periodStartText.isEmpty else {
-                throw fail(.periodStart, "is required for additive metric \(String(reflecting: metric)) (the first day the amount covers)")
+            if periodStartText.isEmpty {
+                problem(.periodStart, "is required for additive metric \(String(reflecting: metric)) (the first day the amount covers)")
+            } else if let start = try checked({ try date(periodStartText, asEnd: false, column: .periodStart, line: line) }) {
+                if let periodEnd, start > periodEnd { problem(.periodStart, "\(start) is after period_end \(periodEnd)") }
+                periodStart = start
             }
-            let start = try date(periodStartText, asEnd: false, column: .periodStart, line: line)
-            guard start <= periodEnd else {
-                throw fail(.periodStart, "\(start) is after period_end \(periodEnd)")
-            }
-            periodStart = start
         case .level:
-            guard periodStartText.isEmpty else {
-                throw fail(.periodStart, "must be empty for level metric \(String(reflecting: metric)) (a level is read at period_end)")
+            if !periodStartText.isEmpty {
+                problem(.periodStart, "must be empty for level metric \(String(reflecting: metric)) (a level is read at period_end)")
             }
+        case nil:
+            break
         }
 
         let valueText = field(.value).trimmingSpaces
-        guard !valueText.isEmpty else { throw fail(.value, "is empty") }
-        let value: DecimalNumber
-        do {
-            value = try DecimalNumber(parsing: valueText)
-        } catch {
-            throw fail(.value, error.description)
+        var value: DecimalNumber?
+        if valueText.isEmpty {
+            problem(.value, "is empty")
+        } else {
+            do { value = try DecimalNumber(parsing: valueText) } catch { problem(.value, error.description) }
         }
 
         let qualifierText = field(.qualifier)
-        guard let qualifier = Qualifier(text: qualifierText) else {
-            throw fail(.qualifier, "\(String(reflecting: qualifierText)) is not one of exact, about, at_least, at_most")
-        }
+        let qualifier = Qualifier(text: qualifierText)
+        if qualifier == nil { problem(.qualifier, "\(String(reflecting: qualifierText)) is not one of exact, about, at_least, at_most") }
 
         let sourceText = field(.source)
         var source: String?
         var sourceDate: CivilDate?
+        var sourceIsKnown = true
         if !sourceText.isEmpty {
-            guard let published = sourcePublishedOn(sourceText, in: catalog.sourcePublishedOn) else {
-                throw fail(.source, "\(String(reflecting: sourceText)) is not a defined source (define it with `headway apply`)")
+            if let published = sourcePublishedOn(sourceText, in: catalog.sourcePublishedOn) {
+                source = sourceText
+                sourceDate = published
+            } else {
+                sourceIsKnown = false
+                problem(.source, "\(String(reflecting: sourceText)) is not a defined source (define it with `headway apply`)")
             }
-            source = sourceText
-            sourceDate = published
         }
 
         let publishedText = field(.publishedOn)
-        let publishedOn: CivilDate
-        if publishedText.isEmpty {
-            guard let sourceDate else {
-                throw fail(.publishedOn, "is empty and no source with a published_on is given (when was this figure published?)")
-            }
+        var publishedOn: CivilDate?
+        if !publishedText.isEmpty {
+            publishedOn = try checked { try date(publishedText, asEnd: true, column: .publishedOn, line: line) }
+        } else if let sourceDate {
             publishedOn = sourceDate
-        } else {
-            publishedOn = try date(publishedText, asEnd: true, column: .publishedOn, line: line)
+        } else if sourceIsKnown {
+            problem(.publishedOn, "is empty and no source with a published_on is given (when was this figure published?)")
+        }
+
+        if var first = problems.first {
+            first.others = Array(problems.dropFirst())
+            throw first
+        }
+        guard let kind, let periodEnd, let value, let qualifier, let publishedOn else {
+            throw fail(.value, "could not be checked")  // unreachable: each nil above records a problem
         }
         let note = field(.note)
         return ValidatedObservation(
             line: line, metric: metric, kind: kind, periodStart: periodStart, periodEnd: periodEnd, value: value,
             qualifier: qualifier, source: source, publishedOn: publishedOn, note: note.isEmpty ? nil : note)
     }
-
     private mutating func date(_ text: String, asEnd: Bool, column: ObservationColumn, line: Int) throws -> CivilDate {
         if let cached = asEnd ? endDates[text] : startDates[text] { return cached }
         do {

@@ -28,6 +28,13 @@ import Testing
 
     static let cases: [Case] = [
         Case("unknown column", "metric,period_end,value,colour\n", "bad.csv:1: column colour: unknown column"),
+        Case(
+            "semicolon-separated", "metric;period_start;period_end;value\nclosures;2022-04;2024-03;1\n",
+            "bad.csv:1: column metric;period_start;period_end;value: this file separates fields with ';'; Headway reads comma-separated CSV"),
+        Case("capitalised column", "Metric,period_end,value\n", "bad.csv:1: column Metric: unknown column; column names are lower-case: write metric"),
+        Case(
+            "every problem of a row", header + "closures,2022-04,2024-03,\"22,100\",over,answer,,\n",
+            "bad.csv:2: column value: \"22,100\" is not a decimal number (write 2500 or -12.5, without thousands separators); column qualifier: \"over\" is not one of"),
         Case("blank column name", "metric,period_end,value,\n", "bad.csv:1: column 4: unknown column"),
         Case("duplicate column", "metric,period_end,value,value\n", "bad.csv:1: column value: appears twice in the header"),
         Case("missing value column", "metric,period_end\n", "bad.csv:1: column value: required column is missing"),
