@@ -55,8 +55,9 @@ struct LoadCommand: ParsableCommand {
     }
 
     static func describe(_ summary: ObservationLoader.Summary) -> String {
-        "\(summary.rows) \(summary.rows == 1 ? "row" : "rows"): \(summary.inserted) inserted, \(summary.unchanged) unchanged, \(summary.revised) revised, "
-            + "\(summary.rejected) rejected in \(String(format: "%.2f", summary.elapsedSeconds)) s"
+        let provenance = summary.provenanceDiffers == 0 ? "" : " (\(summary.provenanceDiffers) with another note or source; provenance is not revised)"
+        return "\(summary.rows) \(summary.rows == 1 ? "row" : "rows"): \(summary.inserted) inserted, \(summary.unchanged) unchanged\(provenance), "
+            + "\(summary.revised) revised, \(summary.rejected) rejected in \(String(format: "%.2f", summary.elapsedSeconds)) s"
     }
 
     @Sendable static func showProgress(file: String, bytes: Int, size: Int?, rows: Int) {

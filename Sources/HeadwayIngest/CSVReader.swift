@@ -14,6 +14,8 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     public let message: String
     /// More problems found on the same line, each naming its own column.
     public var others: [InputError] = []
+    /// What `column` names: a CSV `column`, or a YAML `field`.
+    public var label = "column"
 
     public init(file: String, line: Int, column: String?, message: String) {
         self.file = file
@@ -28,7 +30,7 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
         return "\(file):\(line): " + ([self] + others).map(\.located).joined(separator: "; ")
     }
 
-    private var located: String { column.map { "column \($0): \(message)" } ?? message }
+    private var located: String { column.map { "\(label) \($0): \(message)" } ?? message }
 }
 
 /// Streams RFC 4180 records from a file descriptor, in constant memory.

@@ -120,6 +120,19 @@ import Testing
         }
     }
 
+    @Test func anUnchangedFigureWithAnotherNoteOrSourceIsCountedAndNotRevised() throws {
+        let fixture = try LoaderFixture()
+        try fixture.load(Self.header + "closures,2024-01,2024-01,10,,answer,2024-02-01,first note\n")
+        let renoted = try fixture.load(Self.header + "closures,2024-01,2024-01,10,,answer,2024-02-01,corrected note\n")
+        #expect(renoted.unchanged == 1 && renoted.provenanceDiffers == 1 && renoted.inserted + renoted.revised == 0)
+        let resourced = try fixture.load(Self.header + "closures,2024-01,2024-01,10,,,2024-02-01,first note\n")
+        #expect(resourced.unchanged == 1 && resourced.provenanceDiffers == 1)
+        let same = try fixture.load(Self.header + "closures,2024-01,2024-01,10,,answer,2024-02-01,first note\n")
+        #expect(same.unchanged == 1 && same.provenanceDiffers == 0)
+        let notes = try fixture.connection.query("SELECT note FROM headway.observations").map(\.values)
+        #expect(notes == [["first note"]])
+    }
+
     @Test func filesLoadTogetherOrNotAtAll() throws {
         let fixture = try LoaderFixture()
         let good = try fixture.file("good.csv", Self.header + "closures,2024-01,2024-01,10,,answer,,\n")
