@@ -11,7 +11,7 @@ public struct HeadwayCommand: ParsableCommand {
         commandName: "headway",
         abstract: "Track public commitments against the progress figures published over time.",
         discussion: """
-            Database: --database-url, else HEADWAY_DATABASE_URL, else DATABASE_URL, else the embedded
+            Database: --database-url, else HEADWAY_DATABASE_URL, else DATABASE_URL, else the embedded \
             PostgreSQL cluster in $HEADWAY_HOME (default ~/.local/share/headway).
             """,
         subcommands: [DatabaseCommand.self, ApplyCommand.self, LoadCommand.self, ReportCommand.self, DemoCommand.self]

@@ -12,9 +12,9 @@ struct LoadCommand: ParsableCommand {
         commandName: "load",
         abstract: "Load observations from CSV files (- for standard input).",
         discussion: """
-            Every row is checked; by default a file with any bad row writes nothing. Loading the same
-            figures again changes nothing; a different value for the same metric and period is kept as a
-            revision.
+            Every row is checked; by default a file with any bad row writes nothing. Loading the same \
+            figures again changes nothing; a different value for the same metric and period is kept as a \
+            revision. Exit status 4 means --skip-invalid rejected some rows (README, "Exit status").
             """
     )
 
@@ -56,7 +56,7 @@ struct LoadCommand: ParsableCommand {
 
     static func describe(_ summary: ObservationLoader.Summary) -> String {
         let provenance = summary.provenanceDiffers == 0 ? "" : " (\(summary.provenanceDiffers) with another note or source; provenance is not revised)"
-        return "\(summary.rows) \(summary.rows == 1 ? "row" : "rows"): \(summary.inserted) inserted, \(summary.unchanged) unchanged\(provenance), "
+        return "\(counted(summary.rows, "row")): \(summary.inserted) inserted, \(summary.unchanged) unchanged\(provenance), "
             + "\(summary.revised) revised, \(summary.rejected) rejected in \(String(format: "%.2f", summary.elapsedSeconds)) s"
     }
 

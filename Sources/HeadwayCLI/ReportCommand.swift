@@ -15,7 +15,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Assess commitments and write the progress report.",
         discussion: """
-            Each assessment is also stored in headway.assessments. With --as-of the report uses only
+            Each assessment is also stored in headway.assessments. With --as-of the report uses only \
             the figures published by that date, each in the revision current then.
             """
     )
@@ -27,7 +27,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: ArgumentHelp("Assess with what was published by this date (default: today).", valueName: "date"))
     var asOf: String?
-    @Option(help: "text, markdown, html, json or csv.") var format: Format = .text
+    @Option(help: "The report's format.") var format: Format = .text
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
     @Argument(help: "Commitment keys (default: all).") var keys: [String] = []

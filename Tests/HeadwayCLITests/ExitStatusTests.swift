@@ -12,6 +12,8 @@ import Testing
         let folder = try ScratchDirectory("headway-exit")
         let url = try TestDatabase.create()
         let seeds = ResourceLocator.sourceRoot.appendingPathComponent("seeds").path
+        let dryRun = try HeadwayBinary.run(["apply", "--dry-run", "\(seeds)/written-answer-2024-04-05.yaml"], url: url)
+        #expect(dryRun.status == 0 && dryRun.output.hasPrefix("would create source "), "\(dryRun.output)")
         #expect(try HeadwayBinary.run(["apply", "\(seeds)/written-answer-2024-04-05.yaml"], url: url).status == 0)
         let metric = "county-lines-closures"
         let good = "\(metric),2022-04,2022-04,10,,,2022-05-01,\n"
