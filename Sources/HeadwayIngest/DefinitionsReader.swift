@@ -12,7 +12,9 @@ public enum DefinitionsReader {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw InputError(file: path, line: 0, column: nil, message: "cannot read the file")
+            // Keep the system's reason (no such file, a directory, permission denied).
+            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? error.localizedDescription
+            throw InputError(file: path, line: 0, column: nil, message: "cannot read the file: \(reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError(file: path, line: 0, column: nil, message: "is not valid UTF-8")

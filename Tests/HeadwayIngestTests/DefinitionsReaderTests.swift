@@ -79,6 +79,11 @@ import Testing
         #expect(message(commitment + "    milestones:\n      - { date: 2024-01, value: 10 }\n      - { date: 2023-01, value: 5 }\n")?.hasPrefix("d.yaml:10: field milestones: milestone dates must increase") == true)
     }
 
+    @Test func anUnreadableFileKeepsTheSystemsReason() {
+        let error = #expect(throws: InputError.self) { try DefinitionsReader.read(path: "/nonexistent/d.yaml") }
+        #expect(error?.description == "/nonexistent/d.yaml: cannot read the file: No such file or directory")
+    }
+
     @Test func commonYAMLMistakesSayWhatToDo() {
         let metric = "metrics:\n  - key: m\n    name: M\n    unit: u\n    kind: level\n"
         // A thousands separator inside braces splits the number into two fields.
