@@ -13,7 +13,13 @@ public enum DefinitionsReader {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             // Keep the system's reason (no such file, a directory, permission denied).
-            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? error.localizedDescription
+            var reason = error.localizedDescription
+            if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+                reason = String(cString: strerror(Int32(underlying.code)))
+            } else {
+                let probe = open(path, O_RDONLY | O_CLOEXEC)
+                if probe < 0 { reason = String(cString: strerror(errno)) } else { close(probe) }
+            }
             throw InputError(file: path, line: 0, column: nil, message: "cannot read the file: \(reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
