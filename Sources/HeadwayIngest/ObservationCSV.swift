@@ -137,12 +137,6 @@ public struct ObservationValidator {
         // names the first problem and carries the others.
         var problems: [InputError] = []
         func problem(_ column: ObservationColumn, _ message: String) { problems.append(fail(column, message)) }
-        func checked<T>(_ body: () throws -> T) throws -> T? {
-            do { return try body() } catch let error as InputError {
-                problems.append(error)
-                return nil
-            }
-        }
 
         let metric = field(.metric)
         var kind: Metric.Kind?
@@ -153,32 +147,8 @@ public struct ObservationValidator {
         } else {
             problem(.metric, "\(String(reflecting: metric)) is not a defined metric (define it with `headway apply`)")
         }
-
-        let periodEndText = field(.periodEnd)
-        var periodEnd: CivilDate?
-        if periodEndText.isEmpty {
-            problem(.periodEnd, "is empty")
-        } else {
-            periodEnd = try checked { try date(periodEndText, asEnd: true, column: .periodEnd, line: line) }
-        }
-
-        let periodStartText = field(.periodStart)
-        var periodStart: CivilDate?
-        switch kind {
-        case .additive:
-            if periodStartText.isEmpty {
-                problem(.periodStart, "is required for additive metric \(String(reflecting: metric)) (the first day the amount covers)")
-            } else if let start = try checked({ try date(periodStartText, asEnd: false, column: .periodStart, line: line) }) {
-                if let periodEnd, start > periodEnd { problem(.periodStart, "\(start) is after period_end \(periodEnd)") }
-                periodStart = start
-            }
-        case .level:
-            if !periodStartText.isEmpty {
-                problem(.periodStart, "must be empty for level metric \(String(reflecting: metric)) (a level is read at period_end)")
-            }
-        case nil:
-            break
-        }
+        let (periodStart, periodEnd) = try period(
+            start: field(.periodStart), end: field(.periodEnd), metric: metric, kind: kind, line: line, problems: &problems)
 
         let valueText = field(.value).trimmingSpaces
         var value: DecimalNumber?
@@ -192,29 +162,7 @@ public struct ObservationValidator {
         let qualifier = Qualifier(text: qualifierText)
         if qualifier == nil { problem(.qualifier, "\(String(reflecting: qualifierText)) is not one of exact, about, at_least, at_most") }
 
-        let sourceText = field(.source)
-        var source: String?
-        var sourceDate: CivilDate?
-        var sourceIsKnown = true
-        if !sourceText.isEmpty {
-            if let published = sourcePublishedOn(sourceText, in: catalog.sourcePublishedOn) {
-                source = sourceText
-                sourceDate = published
-            } else {
-                sourceIsKnown = false
-                problem(.source, "\(String(reflecting: sourceText)) is not a defined source (define it with `headway apply`)")
-            }
-        }
-
-        let publishedText = field(.publishedOn)
-        var publishedOn: CivilDate?
-        if !publishedText.isEmpty {
-            publishedOn = try checked { try date(publishedText, asEnd: true, column: .publishedOn, line: line) }
-        } else if let sourceDate {
-            publishedOn = sourceDate
-        } else if sourceIsKnown {
-            problem(.publishedOn, "is empty and no source with a published_on is given (when was this figure published?)")
-        }
+        let (source, publishedOn) = try publication(source: field(.source), publishedOn: field(.publishedOn), line: line, problems: &problems)
 
         if var first = problems.first {
             first.others = Array(problems.dropFirst())
@@ -228,6 +176,74 @@ public struct ObservationValidator {
             line: line, metric: metric, kind: kind, periodStart: periodStart, periodEnd: periodEnd, value: value,
             qualifier: qualifier, source: source, publishedOn: publishedOn, note: note.isEmpty ? nil : note)
     }
+
+    /// The row's period, as the metric's kind wants it; nil where a problem was recorded.
+    private mutating func period(
+        start startText: String, end endText: String, metric: String, kind: Metric.Kind?, line: Int, problems: inout [InputError]
+    ) throws -> (start: CivilDate?, end: CivilDate?) {
+        func problem(_ column: ObservationColumn, _ message: String) {
+            problems.append(InputError(file: fileName, line: line, column: column.rawValue, message: message))
+        }
+        var end: CivilDate?
+        if endText.isEmpty {
+            problem(.periodEnd, "is empty")
+        } else {
+            end = try Self.checked(&problems) { try date(endText, asEnd: true, column: .periodEnd, line: line) }
+        }
+        switch kind {
+        case .additive:
+            guard !startText.isEmpty else {
+                problem(.periodStart, "is required for additive metric \(String(reflecting: metric)) (the first day the amount covers)")
+                return (nil, end)
+            }
+            guard let start = try Self.checked(&problems, { try date(startText, asEnd: false, column: .periodStart, line: line) }) else { return (nil, end) }
+            if let end, start > end { problem(.periodStart, "\(start) is after period_end \(end)") }
+            return (start, end)
+        case .level:
+            if !startText.isEmpty {
+                problem(.periodStart, "must be empty for level metric \(String(reflecting: metric)) (a level is read at period_end)")
+            }
+        case nil:
+            break
+        }
+        return (nil, end)
+    }
+
+    /// The row's source and publication date (its own, else its source's); nil where a problem
+    /// was recorded.
+    private mutating func publication(
+        source sourceText: String, publishedOn publishedText: String, line: Int, problems: inout [InputError]
+    ) throws -> (source: String?, publishedOn: CivilDate?) {
+        func problem(_ column: ObservationColumn, _ message: String) {
+            problems.append(InputError(file: fileName, line: line, column: column.rawValue, message: message))
+        }
+        var source: String?
+        var sourceDate: CivilDate?
+        if !sourceText.isEmpty {
+            if let published = sourcePublishedOn(sourceText, in: catalog.sourcePublishedOn) {
+                source = sourceText
+                sourceDate = published
+            } else {
+                problem(.source, "\(String(reflecting: sourceText)) is not a defined source (define it with `headway apply`)")
+            }
+        }
+        if !publishedText.isEmpty {
+            return (source, try Self.checked(&problems) { try date(publishedText, asEnd: true, column: .publishedOn, line: line) })
+        }
+        if sourceDate == nil, sourceText.isEmpty || source != nil {
+            problem(.publishedOn, "is empty and no source with a published_on is given (when was this figure published?)")
+        }
+        return (source, sourceDate)
+    }
+
+    /// `body`'s value, or nil with its located error recorded among `problems`.
+    private static func checked<T>(_ problems: inout [InputError], _ body: () throws -> T) throws -> T? {
+        do { return try body() } catch let error as InputError {
+            problems.append(error)
+            return nil
+        }
+    }
+
     private mutating func date(_ text: String, asEnd: Bool, column: ObservationColumn, line: Int) throws -> CivilDate {
         if let cached = asEnd ? endDates[text] : startDates[text] { return cached }
         do {
