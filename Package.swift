@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "HeadwayModelTests", dependencies: ["HeadwayModel"]),
         .testTarget(name: "HeadwayReportTests", dependencies: ["HeadwayReport", "HeadwayModel"]),
         .testTarget(name: "HeadwayIngestTests", dependencies: ["HeadwayIngest", "HeadwayModel", "TestSupport"]),
-        .testTarget(name: "HeadwayPostgresTests", dependencies: ["HeadwayPostgres", "TestSupport"]),
+        .testTarget(name: "HeadwayPostgresTests", dependencies: ["HeadwayPostgres", "HeadwayModel", "HeadwayStore", "TestSupport"]),
         .testTarget(
             name: "HeadwayStoreTests", dependencies: ["HeadwayStore", "HeadwayModel", "HeadwayPostgres", "HeadwayIngest", "TestSupport"]),
         .testTarget(

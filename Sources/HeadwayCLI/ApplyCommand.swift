@@ -31,8 +31,14 @@ struct ApplyCommand: ParsableCommand {
         try store.reassess(keys: keys.sorted())
     }
 
+    /// A change not made: "would create source X", "would update metric Y (unit)".
+    static func wouldDo(_ change: DefinitionApplier.Change) -> String {
+        let verb = change.action == .created ? "would create" : "would update"
+        return "\(verb) \(change.kind) \(change.key)" + (change.fields.isEmpty ? "" : " (\(change.fields.joined(separator: ", ")))")
+    }
+
     static func describe(_ changes: [DefinitionApplier.Change], dryRun: Bool) -> String {
-        var lines = changes.filter { $0.action != .unchanged }.map { (dryRun ? "would be " : "") + $0.description }
+        var lines = changes.filter { $0.action != .unchanged }.map { dryRun ? Self.wouldDo($0) : $0.description }
         let count = { (action: DefinitionApplier.Change.Action) in changes.filter { $0.action == action }.count }
         lines.append(
             "\(dryRun ? "Dry run: " : "")\(count(.created)) created, \(count(.updated)) updated, \(count(.unchanged)) unchanged"

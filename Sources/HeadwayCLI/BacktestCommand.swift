@@ -9,10 +9,10 @@ struct BacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Replay past assessments of commitments whose outcome is known, to judge the method.",
         discussion: """
-            For each commitment achieved, achieved late or missed, assesses it again at the end of every month
-            (or quarter) from when it was made, with only what had been published by then, and reports how its
-            status and chance of meeting the target evolved and how early the status was right. Across them:
-            how often the 90% range held the value reached at the deadline, the Brier score of the
+            For each commitment achieved, achieved late or missed, assesses it again at the end of every month \
+            (or quarter) from when it was made, with only what had been published by then, and reports how its \
+            status and chance of meeting the target evolved and how early the status was right. Across them: \
+            how often the 90% range held the value reached at the deadline, the Brier score of the \
             probabilities, and a reliability table. Nothing is stored.
             """
     )
@@ -38,13 +38,10 @@ struct BacktestCommand: ParsableCommand {
         case .json: text = BacktestReport.json(replays, today: today, every: every)
         case .csv: text = BacktestReport.csv(replays)
         }
-        if let output {
-            let handle = try OutputFile.open(output)
-            handle.write(Data(text.utf8))
-            try handle.close()
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        // A file is replaced only once the whole output is written.
+        let out = try output.map(OutputFile.open) ?? OutputFile.standardOutput
+        try out.write(text)
+        try out.close()
     }
 }
 

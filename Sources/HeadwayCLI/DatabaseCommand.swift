@@ -71,8 +71,8 @@ struct DatabaseCommand: ParsableCommand {
                            (SELECT count(*) FROM headway.commitments), (SELECT count(*) FROM headway.observations)
                     """)[0]
                 print(
-                    "contents:   \(try counts.decode(Int.self, at: 0)) metrics, \(try counts.decode(Int.self, at: 1)) sources, "
-                        + "\(try counts.decode(Int.self, at: 2)) commitments, \(try counts.decode(Int.self, at: 3)) observations")
+                    "contents:   " + (try zip(0..., ["metric", "source", "commitment", "observation"]).map { try counted(counts.decode(Int.self, at: $0), $1) })
+                        .joined(separator: ", "))
             }
         }
     }
@@ -119,7 +119,7 @@ struct DatabaseCommand: ParsableCommand {
             var password: String?
             if passwordStdin {
                 guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-                    throw HeadwayError("--password-stdin: standard input has no password")
+                    throw HeadwayError("--password-stdin: standard input has no password", kind: .input)
                 }
                 password = line
             }

@@ -21,6 +21,18 @@ struct DatabaseOptions: ParsableArguments {
         return nil
     }
 
+    /// The passwords of every database URL the command line or environment gives, parsed as
+    /// libpq parses them, so that messages mask them in whatever spelling they appear.
+    static func configuredPasswords(arguments: [String]) -> [String] {
+        let environment = ProcessInfo.processInfo.environment
+        var urls = [environment["HEADWAY_DATABASE_URL"], environment["DATABASE_URL"]].compactMap { $0 }
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--database-url", index + 1 < arguments.count { urls.append(arguments[index + 1]) }
+            if argument.hasPrefix("--database-url=") { urls.append(String(argument.dropFirst("--database-url=".count))) }
+        }
+        return urls.compactMap(DatabaseURL.password)
+    }
+
     /// The URL to connect to, starting the embedded cluster first if that is the one.
     func resolvedURL() throws -> String {
         if let url = configuredURL { return url }

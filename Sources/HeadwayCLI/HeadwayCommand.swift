@@ -11,7 +11,7 @@ public struct HeadwayCommand: ParsableCommand {
         commandName: "headway",
         abstract: "Track public commitments against the progress figures published over time.",
         discussion: """
-            Database: --database-url, else HEADWAY_DATABASE_URL, else DATABASE_URL, else the embedded
+            Database: --database-url, else HEADWAY_DATABASE_URL, else DATABASE_URL, else the embedded \
             PostgreSQL cluster in $HEADWAY_HOME (default ~/.local/share/headway).
             """,
         subcommands: [DatabaseCommand.self, ApplyCommand.self, LoadCommand.self, ReportCommand.self, BacktestCommand.self, DemoCommand.self]
@@ -30,24 +30,31 @@ public struct HeadwayCommand: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
-        } catch let error as PostgresError {
-            fail(error.description)
-        } catch let error as HeadwayError {
-            fail(error.message)
-        } catch let error as InputError {
-            fail(error.description)
+        } catch let status as ExitCode {
+            Foundation.exit(status.rawValue)
         } catch let error as ObservationLoader.InvalidInput {
             // One line per bad row, each FILE:LINE: column NAME: what is wrong.
             FileHandle.standardError.write(Data(error.description.split(separator: "\n").map { "headway: \($0)\n" }.joined().utf8))
-            Foundation.exit(1)
+            Foundation.exit(ExitStatus(for: error).rawValue)
+        } catch let error as PostgresError {
+            fail(error.description, ExitStatus(for: error))
+        } catch let error as HeadwayError {
+            fail(error.message, ExitStatus(for: error))
+        } catch let error as InputError {
+            fail(error.description, ExitStatus(for: error))
         } catch {
-            exit(withError: error)
+            // Help and version print and end well; usage errors print the usage and end with 2.
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(code == .validationFailure ? ExitStatus.badInput.rawValue : ExitStatus.other.rawValue)
         }
     }
 
-    private static func fail(_ message: String) -> Never {
-        let line = DatabaseURL.redactingSecrets(in: message).replacingOccurrences(of: "\n", with: " ")
+    private static func fail(_ message: String, _ status: ExitStatus) -> Never {
+        let secrets = DatabaseOptions.configuredPasswords(arguments: Array(CommandLine.arguments.dropFirst()))
+        let line = DatabaseURL.redactingSecrets(in: message, secrets: secrets).replacingOccurrences(of: "\n", with: " ")
         FileHandle.standardError.write(Data("headway: \(line)\n".utf8))
-        Foundation.exit(1)
+        Foundation.exit(status.rawValue)
     }
 }

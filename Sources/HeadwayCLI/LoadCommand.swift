@@ -12,9 +12,9 @@ struct LoadCommand: ParsableCommand {
         commandName: "load",
         abstract: "Load observations from CSV files (- for standard input).",
         discussion: """
-            Every row is checked; by default a file with any bad row writes nothing. Loading the same
-            figures again changes nothing; a different value for the same metric and period is kept as a
-            revision.
+            Every row is checked; by default a file with any bad row writes nothing. Loading the same \
+            figures again changes nothing; a different value for the same metric and period is kept as a \
+            revision. Exit status 4 means --skip-invalid rejected some rows (README, "Exit status").
             """
     )
 
@@ -32,6 +32,7 @@ struct LoadCommand: ParsableCommand {
     func run() throws {
         var options = ObservationLoader.Options(skipInvalid: skipInvalid, rejectsPath: rejects)
         if isatty(2) == 1 { options.progress = Self.showProgress }
+        options.today = ReportCommand.today()
         let connection = try database.connectMigrated()
         let summary = try ObservationLoader(connection: connection, options: options).load(files)
         // SQL clients see current numbers: re-assess the commitments whose figures changed.
@@ -41,12 +42,22 @@ struct LoadCommand: ParsableCommand {
         }
         if isatty(2) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         print(Self.describe(summary))
-        if summary.rejected > 0, let rejects { print("Rejected rows, with their reasons: \(rejects)") }
+        if let first = summary.firstPublishedLater {
+            // Not an error (a date may be planned), but a report as of today will not see them.
+            let figures = summary.publishedLater == 1 ? "1 figure has" : "\(summary.publishedLater) figures have"
+            FileHandle.standardError.write(
+                Data("headway: warning: \(figures) a published_on after today, first at \(first); reports as of today leave them out\n".utf8))
+        }
+        if summary.rejected > 0, let rejects {
+            print("Rejected rows, with their reasons: \(rejects)")
+            throw ExitCode(ExitStatus.loadedWithRejects.rawValue)
+        }
     }
 
     static func describe(_ summary: ObservationLoader.Summary) -> String {
-        "\(summary.rows) rows: \(summary.inserted) inserted, \(summary.unchanged) unchanged, \(summary.revised) revised, "
-            + "\(summary.rejected) rejected in \(String(format: "%.2f", summary.elapsedSeconds)) s"
+        let provenance = summary.provenanceDiffers == 0 ? "" : " (\(summary.provenanceDiffers) with another note or source; provenance is not revised)"
+        return "\(counted(summary.rows, "row")): \(summary.inserted) inserted, \(summary.unchanged) unchanged\(provenance), "
+            + "\(summary.revised) revised, \(summary.rejected) rejected in \(String(format: "%.2f", summary.elapsedSeconds)) s"
     }
 
     @Sendable static func showProgress(file: String, bytes: Int, size: Int?, rows: Int) {

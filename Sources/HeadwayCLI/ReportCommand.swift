@@ -15,7 +15,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Assess commitments and write the progress report.",
         discussion: """
-            Each assessment is also stored in headway.assessments. With --as-of the report uses only
+            Each assessment is also stored in headway.assessments. With --as-of the report uses only \
             the figures published by that date, each in the revision current then.
             """
     )
@@ -27,7 +27,7 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: ArgumentHelp("Assess with what was published by this date (default: today).", valueName: "date"))
     var asOf: String?
-    @Option(help: "text, markdown, html, json or csv.") var format: Format = .text
+    @Option(help: "The report's format.") var format: Format = .text
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
     @Argument(help: "Commitment keys (default: all).") var keys: [String] = []
@@ -41,12 +41,9 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let requested = try asOf.map { try DatePeriod(parsing: $0).last }  // nil: the present
         let colour = output == nil && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let handle: FileHandle
-        if let output {
-            handle = try OutputFile.open(output)
-        } else {
-            handle = FileHandle.standardOutput
-        }
+        // A file is written beside its place and put there only when the report is complete:
+        // a failure leaves yesterday's report as it was.
+        let out = try output.map(OutputFile.open) ?? .standardOutput
         let url = try database.resolvedURL()
         let assessed = try AssessmentStore(connection: try database.connectMigrated(url: url)).assessForStoring(keys: keys, asOf: requested)
         let assessments = assessed.assessments, date = assessed.asOf
@@ -54,21 +51,25 @@ struct ReportCommand: ParsableCommand {
         // work and ours overlap.
         let storing = Background { try AssessmentStore(connection: try PostgresConnection(url: url)).store(assessed) }
         var buffer = ""
+        var writeError: (any Error)?
+        func flush() {
+            guard writeError == nil else { return }
+            do { try out.write(buffer) } catch { writeError = error }
+            buffer = ""
+        }
         func emit(_ piece: String) {
             buffer += piece
-            if buffer.utf8.count >= 1 << 16 {
-                handle.write(Data(buffer.utf8))
-                buffer = ""
-            }
+            if buffer.utf8.count >= 1 << 16 { flush() }
         }
         if format == .json {
             JSONReport.write(assessments, asOf: date, to: emit)
         } else {
             emit(Self.render(assessments, asOf: date, format: format, colour: colour, leftOut: assessed.leftOut))
         }
-        handle.write(Data(buffer.utf8))
-        if output != nil { try handle.close() }
+        flush()
         try storing.wait()
+        if let writeError { throw writeError }
+        try out.close()
     }
 
     static func render(_ assessments: [Assessment], asOf: CivilDate, format: Format, colour: Bool = false, leftOut: Int = 0) -> String {

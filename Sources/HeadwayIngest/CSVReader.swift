@@ -12,6 +12,10 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     public let line: Int
     public let column: String?
     public let message: String
+    /// More problems found on the same line, each naming its own column.
+    public var others: [InputError] = []
+    /// What `column` names: a CSV `column`, or a YAML `field`.
+    public var label = "column"
 
     public init(file: String, line: Int, column: String?, message: String) {
         self.file = file
@@ -20,11 +24,13 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
         self.message = message
     }
 
+    /// `FILE:LINE: column NAME: what is wrong`, then `; column OTHER: …` for each other problem.
     public var description: String {
         if line == 0 { return "\(file): \(message)" }
-        if let column { return "\(file):\(line): column \(column): \(message)" }
-        return "\(file):\(line): \(message)"
+        return "\(file):\(line): " + ([self] + others).map(\.located).joined(separator: "; ")
     }
+
+    private var located: String { column.map { "\(label) \($0): \(message)" } ?? message }
 }
 
 /// Streams RFC 4180 records from a file descriptor, in constant memory.
@@ -97,34 +103,20 @@ public final class CSVReader {
 
     /// The next record, or nil at the end of the file. `columnName` names field N in errors.
     ///
-    /// After an error the reader skips to the next line, so a caller that collects errors can go on.
+    /// A record with a problem is still read to its end before the error is thrown, so the reader
+    /// always stands at the start of the next record: a caller that collects errors goes on from
+    /// there, and every record of the file is either returned or thrown, exactly once.
     public func next(columnName: (Int) -> String = { "\($0 + 1)" }) throws -> Record? {
-        do {
-            var record = try readRecord(columnName: columnName)
-            if !startedBOMCheck, var first = record?.fields.first {
-                // A UTF-8 byte order mark, as spreadsheets write, is not part of the first field.
-                startedBOMCheck = true
-                if first.hasPrefix("\u{FEFF}") {
-                    first.removeFirst()
-                    record?.fields[0] = first
-                }
-            }
-            return record
-        } catch let error as InputError {
-            try skipRestOfLine()
-            throw error
-        }
-    }
-
-    private func skipRestOfLine() throws {
-        while try position < filled || refill() {
-            let byte = buffer[position]
-            position += 1
-            if byte == 0x0A {
-                line += 1
-                return
+        var record = try readRecord(columnName: columnName)
+        if !startedBOMCheck, var first = record?.fields.first {
+            // A UTF-8 byte order mark, as spreadsheets write, is not part of the first field.
+            startedBOMCheck = true
+            if first.hasPrefix("\u{FEFF}") {
+                first.removeFirst()
+                record?.fields[0] = first
             }
         }
+        return record
     }
 
     private func readRecord(columnName: (Int) -> String) throws -> Record? {
@@ -158,22 +150,35 @@ public final class CSVReader {
         var inQuotes = false
         var wasQuoted = false
         var afterClosingQuote = false
+        // The record's first problem. Reading goes on to the record's end, taking the offending
+        // bytes literally, so that a bad field never consumes the line after it.
+        var problem: InputError?
 
-        func fail(_ message: String) -> InputError {
-            InputError(file: fileName, line: line, column: columnName(fields.count), message: message)
+        func fail(_ message: String) {
+            if problem == nil { problem = InputError(file: fileName, line: line, column: columnName(fields.count), message: message) }
         }
-        func finishField() throws {
+        func finish() throws -> Record {
+            if let problem { throw problem }
+            return Record(line: startLine, fields: fields)
+        }
+        func finishField() {
             var isASCII = true
+            var hasNUL = false
             for byte in field {
-                if byte == 0 { throw fail("contains a NUL byte") }
+                if byte == 0 { hasNUL = true }
                 if byte >= 0x80 { isASCII = false }
             }
-            if isASCII {
+            if hasNUL {
+                fail("contains a NUL byte")
+                fields.append("")
+            } else if isASCII {
                 // ASCII is valid UTF-8: skip the general validation, by far the costlier path.
                 fields.append(field.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) })
-            } else {
-                guard let text = String(validating: field, as: UTF8.self) else { throw fail("is not valid UTF-8") }
+            } else if let text = String(validating: field, as: UTF8.self) {
                 fields.append(text)
+            } else {
+                fail("is not valid UTF-8")
+                fields.append("")
             }
             field.removeAll(keepingCapacity: true)
             wasQuoted = false
@@ -188,8 +193,8 @@ public final class CSVReader {
                         file: fileName, line: startLine, column: columnName(fields.count),
                         message: "a quoted field is never closed (unterminated \" at end of file)")
                 }
-                try finishField()
-                return Record(line: startLine, fields: fields)
+                finishField()
+                return try finish()
             }
             let byte = buffer[position]
             position += 1
@@ -211,24 +216,27 @@ public final class CSVReader {
             }
             switch byte {
             case 0x2C:  // ,
-                try finishField()
+                finishField()
             case 0x0A:  // \n
-                try finishField()
+                finishField()
                 line += 1
-                return Record(line: startLine, fields: fields)
+                return try finish()
             case 0x0D:  // \r: only as part of \r\n
                 if position >= filled { _ = try more() }
-                guard position < filled, buffer[position] == 0x0A else {
-                    throw fail("a carriage return outside quotes must be followed by a line feed")
+                if position >= filled || buffer[position] != 0x0A {
+                    fail("a carriage return outside quotes must be followed by a line feed")
+                    field.append(byte)
                 }
             case 0x22:
                 guard field.isEmpty, !wasQuoted, !afterClosingQuote else {
-                    throw fail("a quote (\") inside an unquoted field; quote the whole field and double the quote (\"\")")
+                    fail("a quote (\") inside an unquoted field; quote the whole field and double the quote (\"\")")
+                    field.append(byte)
+                    continue
                 }
                 inQuotes = true
                 wasQuoted = true
             default:
-                if afterClosingQuote { throw fail("text after a closing quote; a quoted field must end at a comma or line end") }
+                if afterClosingQuote { fail("text after a closing quote; a quoted field must end at a comma or line end") }
                 // The ordinary bytes that follow, up to the next comma, quote or line end in this
                 // chunk, go in at once rather than one append each.
                 var end = position

@@ -12,7 +12,9 @@ public struct Located<Value: Sendable>: Sendable {
 
     /// An error about this definition, or about one of its fields.
     public func error(_ message: String, field: String? = nil) -> InputError {
-        InputError(file: file, line: field.map(line(of:)) ?? line, column: field, message: message)
+        var error = InputError(file: file, line: field.map(line(of:)) ?? line, column: field, message: message)
+        error.label = "field"
+        return error
     }
 }
 

@@ -12,7 +12,15 @@ public enum DefinitionsReader {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw InputError(file: path, line: 0, column: nil, message: "cannot read the file")
+            // Keep the system's reason (no such file, a directory, permission denied).
+            var reason = error.localizedDescription
+            if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+                reason = String(cString: strerror(Int32(underlying.code)))
+            } else {
+                let probe = open(path, O_RDONLY | O_CLOEXEC)
+                if probe < 0 { reason = String(cString: strerror(errno)) } else { close(probe) }
+            }
+            throw InputError(file: path, line: 0, column: nil, message: "cannot read the file: \(reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError(file: path, line: 0, column: nil, message: "is not valid UTF-8")
@@ -47,16 +55,32 @@ public enum DefinitionsReader {
         do {
             root = try Yams.compose(yaml: Self.isJSON(text, fileName: fileName) ? Self.escapingForYAML(json: text) : text)
         } catch let error as YamlError {
-            throw describe(error, fileName: fileName)
+            throw describe(error, fileName: fileName, text: text)
         }
         guard let root else { return Definitions() }
         var reader = NodeReader(file: fileName)
         return try reader.definitions(root)
     }
 
-    private static func describe(_ error: YamlError, fileName: String) -> InputError {
+    /// The YAML library's message, with what to do for the mistakes people make most: a tab
+    /// for indentation, and a field without its colon (which YAML notices only a line later).
+    private static func describe(_ error: YamlError, fileName: String, text: String) -> InputError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+            if problem.contains("cannot start any token") || problem.contains("tab character"), text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(mark.line - 1).first?
+                .prefix(while: { $0 == " " || $0 == "\t" }).contains("\t") == true
+            {
+                return InputError(file: fileName, line: mark.line, column: nil, message: "YAML indents with spaces, not tabs: replace the tab")
+            }
+            if problem.contains("mapping values are not allowed") || problem.contains("expected ':'"),
+                let previous = lines[..<max(0, min(mark.line - 1, lines.count))].lastIndex(where: { !$0.isEmpty }),
+                !lines[previous].contains(":"), !lines[previous].hasPrefix("#")
+            {
+                return InputError(
+                    file: fileName, line: previous + 1, column: nil,
+                    message: "no ':' after the field name (write `name: value`)")
+            }
             return InputError(file: fileName, line: mark.line, column: nil, message: "not valid YAML: \(problem)")
         default:
             return InputError(file: fileName, line: 1, column: nil, message: "not valid YAML: \(error)")
@@ -71,7 +95,9 @@ private struct NodeReader {
     func line(_ node: Node) -> Int { node.mark?.line ?? 1 }
 
     func fail(_ node: Node, _ field: String?, _ message: String) -> InputError {
-        InputError(file: file, line: line(node), column: field, message: message)
+        var error = InputError(file: file, line: line(node), column: field, message: message)
+        error.label = "field"
+        return error
     }
 
     /// A mapping's fields by name; unknown or repeated names are errors.
@@ -81,6 +107,12 @@ private struct NodeReader {
         for (keyNode, value) in mapping {
             guard let name = keyNode.scalar?.string else { throw fail(keyNode, nil, "a field name must be text") }
             guard allowed.contains(name) else {
+                if !name.isEmpty, name.allSatisfy(\.isNumber) {
+                    // `{ value: 30,000 }`: in braces a comma separates fields, so 000 became one.
+                    throw fail(
+                        keyNode, name,
+                        "looks like the rest of a number written with a thousands separator: write numbers without separators (30000), or quote text that has commas")
+                }
                 throw fail(keyNode, name, "unknown field in \(what) (expected some of: \(allowed.joined(separator: ", ")))")
             }
             guard result[name] == nil else { throw fail(keyNode, name, "appears twice in \(what)") }
@@ -145,8 +177,14 @@ private struct NodeReader {
 
     func decimal(_ node: Node, _ field: String) throws -> Decimal {
         let raw = try text(node, field)
-        guard let value = DecimalText.parse(raw.trimmingSpaces) else {
-            throw fail(node, field, "\(String(reflecting: raw)) is not a decimal number (write 2000 or -12.5, without separators)")
+        let number: DecimalNumber
+        do {
+            number = try DecimalNumber(parsing: raw.trimmingSpaces)
+        } catch {
+            throw fail(node, field, error.description)
+        }
+        guard let value = number.decimal else {
+            throw fail(node, field, "\(String(reflecting: raw)) cannot be computed with exactly (Headway keeps 38 significant digits and exponents from -128 to 127)")
         }
         return value
     }

@@ -39,8 +39,8 @@ public struct ValidatedObservation: Sendable, Equatable {
     public var kind: Metric.Kind
     public var periodStart: CivilDate?
     public var periodEnd: CivilDate
-    /// The value exactly as written (a checked decimal), so no digit is lost on the way.
-    public var value: String
+    /// The value exactly as written, parsed and range-checked once, so no digit is lost on the way.
+    public var value: DecimalNumber
     public var qualifier: Qualifier
     public var source: String?
     public var publishedOn: CivilDate
@@ -79,10 +79,9 @@ public struct ObservationValidator {
         for (index, rawName) in record.fields.enumerated() {
             let name = rawName.trimmingSpaces
             guard let column = ObservationColumn(rawValue: name) else {
-                let known = ObservationColumn.allCases.map(\.rawValue).joined(separator: ", ")
                 throw InputError(
                     file: fileName, line: record.line, column: rawName.isEmpty ? "\(index + 1)" : rawName,
-                    message: "unknown column (expected some of: \(known))")
+                    message: Self.unknownColumn(name, header: record.fields))
             }
             guard positions[column] == nil else {
                 throw InputError(file: fileName, line: record.line, column: name, message: "appears twice in the header")
@@ -95,7 +94,24 @@ public struct ObservationValidator {
         }
     }
 
-    /// Validates one data row. Throws the first problem found, naming its column.
+    /// Why a header name is not a column, with the likely mistake where there is one: a file
+    /// separated by `;` or tabs (as spreadsheets in many locales save "CSV"), or capital letters.
+    static func unknownColumn(_ name: String, header: [String]) -> String {
+        for (separator, what) in [(";", "';'"), ("\t", "tabs")] where header.count == 1 && name.contains(separator) {
+            let parts = name.split(separator: Character(separator)).map { String($0).trimmingSpaces.lowercased() }
+            if parts.contains(where: { ObservationColumn(rawValue: $0) != nil }) {
+                return "this file separates fields with \(what); Headway reads comma-separated CSV (save it as CSV with commas)"
+            }
+        }
+        if let column = ObservationColumn(rawValue: name.lowercased()) {
+            return "unknown column; column names are lower-case: write \(column.rawValue)"
+        }
+        let known = ObservationColumn.allCases.map(\.rawValue).joined(separator: ", ")
+        return "unknown column (expected some of: \(known))"
+    }
+
+    /// Validates one data row. Throws its first problem, naming its column, with the row's
+    /// other problems in `others`.
     public mutating func validate(_ record: CSVReader.Record) throws -> ValidatedObservation {
         let line = record.line
         let fields = record.fields
@@ -117,70 +133,115 @@ public struct ObservationValidator {
             return index < 0 ? "" : fields[index]
         }
 
+        // Every field is checked, so that one bad field does not hide another; the row's error
+        // names the first problem and carries the others.
+        var problems: [InputError] = []
+        func problem(_ column: ObservationColumn, _ message: String) { problems.append(fail(column, message)) }
+
         let metric = field(.metric)
-        guard !metric.isEmpty else { throw fail(.metric, "is empty") }
-        guard let kind = metricKinds(metric, in: catalog.metricKinds) else {
-            throw fail(.metric, "\(String(reflecting: metric)) is not a defined metric (define it with `headway apply`)")
+        var kind: Metric.Kind?
+        if metric.isEmpty {
+            problem(.metric, "is empty")
+        } else if let known = metricKinds(metric, in: catalog.metricKinds) {
+            kind = known
+        } else {
+            problem(.metric, "\(String(reflecting: metric)) is not a defined metric (define it with `headway apply`)")
         }
+        let (periodStart, periodEnd) = try period(
+            start: field(.periodStart), end: field(.periodEnd), metric: metric, kind: kind, line: line, problems: &problems)
 
-        let periodEndText = field(.periodEnd)
-        guard !periodEndText.isEmpty else { throw fail(.periodEnd, "is empty") }
-        let periodEnd = try date(periodEndText, asEnd: true, column: .periodEnd, line: line)
-
-        let periodStartText = field(.periodStart)
-        var periodStart: CivilDate?
-        switch kind {
-        case .additive:
-            guard !periodStartText.isEmpty else {
-                throw fail(.periodStart, "is required for additive metric \(String(reflecting: metric)) (the first day the amount covers)")
-            }
-            let start = try date(periodStartText, asEnd: false, column: .periodStart, line: line)
-            guard start <= periodEnd else {
-                throw fail(.periodStart, "\(start) is after period_end \(periodEnd)")
-            }
-            periodStart = start
-        case .level:
-            guard periodStartText.isEmpty else {
-                throw fail(.periodStart, "must be empty for level metric \(String(reflecting: metric)) (a level is read at period_end)")
-            }
-        }
-
-        let value = field(.value).trimmingSpaces
-        guard !value.isEmpty else { throw fail(.value, "is empty") }
-        guard DecimalText.isFinite(value) else {
-            throw fail(.value, "\(String(reflecting: value)) is not a decimal number (write 2500 or -12.5, without thousands separators)")
+        let valueText = field(.value).trimmingSpaces
+        var value: DecimalNumber?
+        if valueText.isEmpty {
+            problem(.value, "is empty")
+        } else {
+            do { value = try DecimalNumber(parsing: valueText) } catch { problem(.value, error.description) }
         }
 
         let qualifierText = field(.qualifier)
-        guard let qualifier = Qualifier(text: qualifierText) else {
-            throw fail(.qualifier, "\(String(reflecting: qualifierText)) is not one of exact, about, at_least, at_most")
-        }
+        let qualifier = Qualifier(text: qualifierText)
+        if qualifier == nil { problem(.qualifier, "\(String(reflecting: qualifierText)) is not one of exact, about, at_least, at_most") }
 
-        let sourceText = field(.source)
-        var source: String?
-        var sourceDate: CivilDate?
-        if !sourceText.isEmpty {
-            guard let published = sourcePublishedOn(sourceText, in: catalog.sourcePublishedOn) else {
-                throw fail(.source, "\(String(reflecting: sourceText)) is not a defined source (define it with `headway apply`)")
-            }
-            source = sourceText
-            sourceDate = published
-        }
+        let (source, publishedOn) = try publication(source: field(.source), publishedOn: field(.publishedOn), line: line, problems: &problems)
 
-        let publishedText = field(.publishedOn)
-        let publishedOn: CivilDate
-        if publishedText.isEmpty {
-            guard let sourceDate else {
-                throw fail(.publishedOn, "is empty and no source with a published_on is given (when was this figure published?)")
-            }
-            publishedOn = sourceDate
-        } else {
-            publishedOn = try date(publishedText, asEnd: true, column: .publishedOn, line: line)
+        if var first = problems.first {
+            first.others = Array(problems.dropFirst())
+            throw first
+        }
+        guard let kind, let periodEnd, let value, let qualifier, let publishedOn else {
+            throw fail(.value, "could not be checked")  // unreachable: each nil above records a problem
         }
         let note = field(.note)
         return ValidatedObservation(
             line: line, metric: metric, kind: kind, periodStart: periodStart, periodEnd: periodEnd, value: value,
             qualifier: qualifier, source: source, publishedOn: publishedOn, note: note.isEmpty ? nil : note)
+    }
+
+    /// The row's period, as the metric's kind wants it; nil where a problem was recorded.
+    private mutating func period(
+        start startText: String, end endText: String, metric: String, kind: Metric.Kind?, line: Int, problems: inout [InputError]
+    ) throws -> (start: CivilDate?, end: CivilDate?) {
+        func problem(_ column: ObservationColumn, _ message: String) {
+            problems.append(InputError(file: fileName, line: line, column: column.rawValue, message: message))
+        }
+        var end: CivilDate?
+        if endText.isEmpty {
+            problem(.periodEnd, "is empty")
+        } else {
+            end = try Self.checked(&problems) { try date(endText, asEnd: true, column: .periodEnd, line: line) }
+        }
+        switch kind {
+        case .additive:
+            guard !startText.isEmpty else {
+                problem(.periodStart, "is required for additive metric \(String(reflecting: metric)) (the first day the amount covers)")
+                return (nil, end)
+            }
+            guard let start = try Self.checked(&problems, { try date(startText, asEnd: false, column: .periodStart, line: line) }) else { return (nil, end) }
+            if let end, start > end { problem(.periodStart, "\(start) is after period_end \(end)") }
+            return (start, end)
+        case .level:
+            if !startText.isEmpty {
+                problem(.periodStart, "must be empty for level metric \(String(reflecting: metric)) (a level is read at period_end)")
+            }
+        case nil:
+            break
+        }
+        return (nil, end)
+    }
+
+    /// The row's source and publication date (its own, else its source's); nil where a problem
+    /// was recorded.
+    private mutating func publication(
+        source sourceText: String, publishedOn publishedText: String, line: Int, problems: inout [InputError]
+    ) throws -> (source: String?, publishedOn: CivilDate?) {
+        func problem(_ column: ObservationColumn, _ message: String) {
+            problems.append(InputError(file: fileName, line: line, column: column.rawValue, message: message))
+        }
+        var source: String?
+        var sourceDate: CivilDate?
+        if !sourceText.isEmpty {
+            if let published = sourcePublishedOn(sourceText, in: catalog.sourcePublishedOn) {
+                source = sourceText
+                sourceDate = published
+            } else {
+                problem(.source, "\(String(reflecting: sourceText)) is not a defined source (define it with `headway apply`)")
+            }
+        }
+        if !publishedText.isEmpty {
+            return (source, try Self.checked(&problems) { try date(publishedText, asEnd: true, column: .publishedOn, line: line) })
+        }
+        if sourceDate == nil, sourceText.isEmpty || source != nil {
+            problem(.publishedOn, "is empty and no source with a published_on is given (when was this figure published?)")
+        }
+        return (source, sourceDate)
+    }
+
+    /// `body`'s value, or nil with its located error recorded among `problems`.
+    private static func checked<T>(_ problems: inout [InputError], _ body: () throws -> T) throws -> T? {
+        do { return try body() } catch let error as InputError {
+            problems.append(error)
+            return nil
+        }
     }
 
     private mutating func date(_ text: String, asEnd: Bool, column: ObservationColumn, line: Int) throws -> CivilDate {

@@ -99,56 +99,12 @@ public struct TargetParseError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Strict decimal parsing for user input: digits with an optional sign, point and exponent.
+/// Decimal numbers of user input as Foundation `Decimal`s, and their canonical text.
 public enum DecimalText {
-    /// nil unless the whole text is a finite decimal number such as `-12.5`, `2500` or `1e6`.
+    /// nil unless the whole text is a number `DecimalNumber` accepts and `Decimal` holds exactly,
+    /// such as `-12.5`, `2500` or `1e6`.
     public static func parse(_ text: String) -> Decimal? {
-        guard isFinite(text), let value = Decimal(string: text, locale: posixLocale), !value.isNaN else {
-            return nil
-        }
-        return value
-    }
-
-    /// Whether the whole text is a decimal number (optional sign, digits, optional point and
-    /// exponent) smaller in magnitude than 1e100, the bound the database enforces.
-    public static func isFinite(_ text: String) -> Bool {
-        var index = text.utf8.startIndex
-        let bytes = text.utf8
-        func at(_ i: String.UTF8View.Index) -> UInt8? { i < bytes.endIndex ? bytes[i] : nil }
-        if at(index) == UInt8(ascii: "+") || at(index) == UInt8(ascii: "-") { index = bytes.index(after: index) }
-        var digits = 0
-        var integerDigits = 0  // significant digits before the point
-        var sawPoint = false
-        while let byte = at(index) {
-            if byte >= 48 && byte <= 57 {
-                digits += 1
-                if !sawPoint && (integerDigits > 0 || byte != 48) { integerDigits += 1 }
-            } else if byte == UInt8(ascii: "."), !sawPoint {
-                sawPoint = true
-            } else {
-                break
-            }
-            index = bytes.index(after: index)
-        }
-        guard digits > 0 else { return false }
-        var exponent = 0
-        if at(index) == UInt8(ascii: "e") || at(index) == UInt8(ascii: "E") {
-            index = bytes.index(after: index)
-            var negative = false
-            if at(index) == UInt8(ascii: "+") || at(index) == UInt8(ascii: "-") {
-                negative = at(index) == UInt8(ascii: "-")
-                index = bytes.index(after: index)
-            }
-            var exponentDigits = 0
-            while let byte = at(index), byte >= 48 && byte <= 57 {
-                exponent = min(exponent * 10 + Int(byte - 48), 100_000)
-                exponentDigits += 1
-                index = bytes.index(after: index)
-            }
-            guard exponentDigits > 0 else { return false }
-            if negative { exponent = -exponent }
-        }
-        return index == bytes.endIndex && integerDigits + exponent <= 100
+        (try? DecimalNumber(parsing: text))?.decimal
     }
 
     /// The canonical text of a decimal: no exponent, no trailing zeros, `.` as the point.
@@ -157,10 +113,10 @@ public enum DecimalText {
         // Decimal's own formatting.
         let number = NSDecimalNumber(decimal: value)
         let whole = number.int64Value
-        if abs(whole) < 1_000_000_000_000_000, Decimal(whole) == value { return String(whole) }
+        if whole.magnitude < 1_000_000_000_000_000, Decimal(whole) == value { return String(whole) }
         return number.description(withLocale: posixLocale)
     }
 }
 
 /// Made once: creating a Locale per value is costly on the bulk paths.
-private let posixLocale = Locale(identifier: "en_US_POSIX")
+let posixLocale = Locale(identifier: "en_US_POSIX")

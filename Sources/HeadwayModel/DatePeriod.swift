@@ -45,7 +45,7 @@ public struct DatePeriod: Hashable, Sendable, CustomStringConvertible {
         let fail = { (reason: String) in
             DateParseError(text: raw, reason: reason)
         }
-        let accepted = "expected a date as YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY or FYYYYY-YY"
+        let accepted = "expected a date as YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY or a financial year FY2024-25"
         let bytes = Array(text.utf8)
         func digits(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= bytes.count, !range.isEmpty else { return nil }

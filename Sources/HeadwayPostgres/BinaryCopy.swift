@@ -40,102 +40,33 @@ extension CopyWriter {
         appendInt32(Int32(days - Self.postgresEpochOffset))
     }
 
-    /// A `numeric` from decimal text (optional sign, digits with at most one point, optional
-    /// exponent within ±1000, as `numeric_in` accepts), with the display scale `numeric_in` would
-    /// give the same text, so the stored value prints the same either way. Two passes over the
-    /// bytes and no allocation: this runs once per figure of a bulk load.
-    public mutating func writeBinary(decimal text: String) throws {
-        var text = text
-        let written: Bool = text.withUTF8 { bytes in
-            // Pass 1: sign, where the digits are, the point, the exponent.
-            var index = 0
-            var negative = false
-            if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
-                negative = bytes[index] == UInt8(ascii: "-")
-                index += 1
-            }
-            let mantissaStart = index
-            var digitCount = 0, fractionDigits = 0, firstNonZero = -1, lastNonZero = -1
-            var sawPoint = false
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte >= 48 && byte <= 57 {
-                    if byte != 48 {
-                        if firstNonZero < 0 { firstNonZero = digitCount }
-                        lastNonZero = digitCount
-                    }
-                    digitCount += 1
-                    if sawPoint { fractionDigits += 1 }
-                } else if byte == UInt8(ascii: "."), !sawPoint {
-                    sawPoint = true
-                } else {
-                    break
-                }
-                index += 1
-            }
-            let mantissaEnd = index
-            guard digitCount > 0 else { return false }
-            var exponent = 0
-            if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-                index += 1
-                var exponentNegative = false
-                if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
-                    exponentNegative = bytes[index] == UInt8(ascii: "-")
-                    index += 1
-                }
-                guard index < bytes.count else { return false }
-                while index < bytes.count {
-                    let byte = bytes[index]
-                    guard byte >= 48 && byte <= 57, exponent <= 1000 else { return false }
-                    exponent = exponent * 10 + Int(byte - 48)
-                    index += 1
-                }
-                guard exponent <= 1000 else { return false }
-                if exponentNegative { exponent = -exponent }
-            }
-            guard index == bytes.count else { return false }
-            let displayScale = max(0, fractionDigits - exponent)
-            guard firstNonZero >= 0 else {  // zero: no digit groups, no sign
-                appendInt32(8)
-                appendNumericHeader(groups: 0, weight: 0, negative: false, displayScale: displayScale)
-                return true
-            }
-            // The digit of ordinal i stands for 10^(point - 1 - i); groups of four powers of ten
-            // make the base-10000 digits, the first of power `weight`.
-            let point = digitCount - fractionDigits + exponent
-            func group(_ power: Int) -> Int { power >= 0 ? power / 4 : -((-power + 3) / 4) }
-            let weight = group(point - 1 - firstNonZero)
-            let groups = weight - group(point - 1 - lastNonZero) + 1
-            appendInt32(Int32(8 + 2 * groups))
-            appendNumericHeader(groups: groups, weight: weight, negative: negative, displayScale: displayScale)
-            // Pass 2: the groups, most significant first.
-            var ordinal = 0, current = weight, value = 0
-            for position in mantissaStart..<mantissaEnd where bytes[position] != UInt8(ascii: ".") {
-                defer { ordinal += 1 }
-                guard ordinal >= firstNonZero && ordinal <= lastNonZero else { continue }
-                let power = point - 1 - ordinal
-                if group(power) != current {
-                    appendInt16(Int16(value))
-                    value = 0
-                    current -= 1
-                }
-                var digit = Int(bytes[position] - 48)
-                for _ in 0..<(power - 4 * current) { digit *= 10 }
-                value += digit
-            }
-            appendInt16(Int16(value))
-            return true
+    /// A `numeric`, from a number already laid out as the server stores it. Every field is
+    /// converted with a check: a layout the format cannot carry throws, it never traps.
+    public mutating func writeBinary(numeric: some PostgresNumericLayout) throws {
+        guard let groups = Int16(exactly: numeric.groupCount), let weight = Int16(exactly: numeric.weight),
+            let scale = Int16(exactly: numeric.displayScale), scale >= 0, groups >= 0,
+            let length = Int32(exactly: 8 + 2 * numeric.groupCount)
+        else {
+            throw PostgresError(kind: .client, message: "a number too large or too precise for numeric: \(numeric)")
         }
-        guard written else {
-            throw PostgresError(kind: .client, message: "not a decimal number for COPY: \(String(reflecting: text))")
+        appendInt32(length)
+        appendInt16(groups)
+        appendInt16(weight)
+        appendInt16(numeric.isNegative ? 0x4000 : 0)
+        appendInt16(scale)
+        var written = 0
+        var valid = true
+        numeric.forEachGroup { group in
+            guard written < numeric.groupCount, let digit = Int16(exactly: group), digit >= 0, digit < 10_000 else {
+                valid = false
+                return
+            }
+            appendInt16(digit)
+            written += 1
         }
-    }
-
-    private mutating func appendNumericHeader(groups: Int, weight: Int, negative: Bool, displayScale: Int) {
-        appendInt16(Int16(groups))
-        appendInt16(Int16(weight))
-        appendInt16(negative ? 0x4000 : 0)
-        appendInt16(Int16(displayScale))
+        guard valid, written == numeric.groupCount else {
+            throw PostgresError(kind: .client, message: "a number laid out wrongly for numeric: \(numeric)")
+        }
     }
 
     private mutating func appendInt16(_ value: Int16) {
@@ -151,4 +82,16 @@ extension CopyWriter {
         buffer.append(UInt8(bits >> 8 & 0xFF))
         buffer.append(UInt8(bits & 0xFF))
     }
+}
+
+/// A number as PostgreSQL's `numeric` stores it: base-10000 digits, most significant first, the
+/// power of 10000 of the first, a sign, and how many decimal digits it shows after the point.
+/// See `numeric_recv` in PostgreSQL's `numeric.c`.
+public protocol PostgresNumericLayout: CustomStringConvertible {
+    var isNegative: Bool { get }
+    var weight: Int { get }
+    var displayScale: Int { get }
+    var groupCount: Int { get }
+    /// Calls `body` with each base-10000 digit, most significant first.
+    func forEachGroup(_ body: (Int) -> Void)
 }

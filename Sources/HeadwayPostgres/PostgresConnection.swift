@@ -12,18 +12,31 @@ public final class PostgresConnection {
     private let handle: OpaquePointer
     private let noticeSink: NoticeSink
     private var transactionDepth = 0
+    /// Cursors get names of their own, so one may be read inside another.
+    private var cursorCount = 0
+    /// A cursor's next batch, asked for ahead and not received yet (its cursor number), and
+    /// batches received early because another statement needed the connection meanwhile.
+    private var fetchInFlight: Int?
+    private var fetchedEarly: [Int: Result<OpaquePointer, any Error>] = [:]
     public let logger: Logger
 
     /// Connects with a URL (`postgresql://…`) or a keyword/value conninfo string.
     ///
     /// The string is passed to `PQconnectdbParams` as an expanded `dbname`, never spliced into
-    /// another conninfo; the session is pinned to UTF-8, ISO dates and UTC.
+    /// another conninfo. Its own keywords may change the timeout and application name, but not
+    /// what every decoder here assumes: the session is pinned to UTF-8, ISO dates and UTC after them.
     /// - Throws: `PostgresError` of kind `.connection`, whose message names the cause and never the password.
     public init(url: String, applicationName: String = "headway", logger: Logger = Logger(label: "headway.postgres")) throws {
         self.logger = logger
-        // Defaults first: the expanded URL may override them.
-        let keywords = ["connect_timeout", "application_name", "client_encoding", "dbname"]
-        let values = ["10", applicationName, "UTF8", url]
+        let password: String?
+        do {
+            password = try DatabaseURL.options(url).first { $0.keyword == "password" }?.value
+        } catch {
+            throw PostgresError(kind: .connection, message: "could not connect to the database: the URL is \(error)")
+        }
+        // Later keywords override earlier ones: defaults before the expanded URL, pins after it.
+        let keywords = ["connect_timeout", "application_name", "dbname", "client_encoding"]
+        let values = ["10", applicationName, url, "UTF8"]
         let connection = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -37,13 +50,17 @@ public final class PostgresConnection {
         guard PQstatus(connection) == CONNECTION_OK else {
             let reason = String(cString: PQerrorMessage(connection))
             // deinit calls PQfinish, which libpq requires even after a failed connection.
-            throw PostgresError(kind: .connection, message: Self.describeConnectionFailure(reason))
+            throw PostgresError(kind: .connection, message: Self.describeConnectionFailure(reason, secrets: password.map { [$0] } ?? []))
         }
         PQsetNoticeReceiver(connection, noticeReceiver, Unmanaged.passUnretained(noticeSink).toOpaque())
-        try executeScript("SET DateStyle = ISO; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601")
+        // A URL's `options=-c client_encoding=…` reaches the server too: set the pins once more.
+        try executeScript("SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, MDY'; SET TimeZone = 'UTC'; SET IntervalStyle = iso_8601")
     }
 
-    deinit { PQfinish(handle) }
+    deinit {
+        for case .success(let result) in fetchedEarly.values { PQclear(result) }
+        PQfinish(handle)
+    }
 
     /// The server's version number, e.g. 150018.
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
@@ -51,6 +68,7 @@ public final class PostgresConnection {
     /// The password as the server stores it (a SCRAM verifier, or MD5 on old servers), computed
     /// here as psql's `\password` does, so the clear text never reaches the server or its logs.
     public func encryptedPassword(_ password: String, user: String) throws -> String {
+        settleFetchAhead()  // libpq may ask the server for its password_encryption
         guard let encrypted = PQencryptPasswordConn(handle, password, user, nil) else { throw clientError(sql: nil) }
         defer { PQfreemem(encrypted) }
         return String(cString: encrypted)
@@ -73,11 +91,14 @@ public final class PostgresConnection {
 
     /// Runs one or more statements with no parameters (a migration file).
     public func executeScript(_ sql: String) throws {
+        settleFetchAhead()
         guard PQsendQuery(handle, sql) == 1 else { throw clientError(sql: nil) }
         var failure: PostgresError?
         while let result = PQgetResult(handle) {
             let status = PQresultStatus(result)
-            if failure == nil, status != PGRES_COMMAND_OK, status != PGRES_TUPLES_OK, status != PGRES_EMPTY_QUERY {
+            if let copyFailure = endUnexpectedCopy(result, sql: sql) {
+                failure = failure ?? copyFailure
+            } else if failure == nil, status != PGRES_COMMAND_OK, status != PGRES_TUPLES_OK, status != PGRES_EMPTY_QUERY {
                 failure = serverError(result, sql: sql)
             }
             PQclear(result)
@@ -127,6 +148,7 @@ public final class PostgresConnection {
     /// See https://www.postgresql.org/docs/current/libpq-copy.html.
     @discardableResult
     public func copyIn(_ sql: String, format: CopyWriter.Format = .text, _ body: (inout CopyWriter) throws -> Void) throws -> Int {
+        settleFetchAhead()
         let start = PQexec(handle, sql)
         let startStatus = PQresultStatus(start)
         if startStatus != PGRES_COPY_IN {
@@ -149,6 +171,8 @@ public final class PostgresConnection {
         while let result = PQgetResult(handle) {
             if PQresultStatus(result) == PGRES_COMMAND_OK {
                 copied = Int(String(cString: PQcmdTuples(result))) ?? 0
+            } else if let copyFailure = endUnexpectedCopy(result, sql: sql) {
+                failure = failure ?? copyFailure
             } else if failure == nil {
                 failure = serverError(result, sql: sql)
             }
@@ -163,29 +187,71 @@ public final class PostgresConnection {
     /// time: a large result is never held in memory whole, and costs far less per row than
     /// single-row mode. Runs in a transaction (a savepoint when already in one).
     public func forEachRowInBatches(_ query: SQLQuery, batchSize: Int = 20_000, _ body: (PostgresRow) throws -> Void) throws {
+        cursorCount += 1
+        let cursor = cursorCount
+        let name = "headway_rows_\(cursor)"
         try transaction { connection in
-            try connection.execute("DECLARE headway_rows NO SCROLL CURSOR FOR \(unsafeSQL: query.sql)", parameters: query.parameters)
-            let fetch: SQLQuery = "FETCH \(unsafeSQL: String(batchSize)) FROM headway_rows"
+            try connection.execute("DECLARE \(unsafeSQL: name) NO SCROLL CURSOR FOR \(unsafeSQL: query.sql)", parameters: query.parameters)
+            let fetch: SQLQuery = "FETCH \(unsafeSQL: String(batchSize)) FROM \(unsafeSQL: name)"
             try connection.send(fetch)
             while true {
-                let result = try connection.receive(fetch)
+                let result = try connection.receiveFetch(cursor, fetch)
                 defer { PQclear(result) }
                 let count = PQntuples(result)
                 // A full batch may have more behind it: ask for the next one before working
-                // through this one, so the server reads while we work.
+                // through this one, so the server reads while we work. Should `body` use the
+                // connection meanwhile, that batch is received first and kept (settleFetchAhead).
                 let more = count == batchSize
-                if more { try connection.send(fetch) }
+                if more {
+                    try connection.send(fetch)
+                    connection.fetchInFlight = cursor
+                }
                 do {
                     let columns = columnsOf(result)
                     for row in 0..<count { try body(rowOf(result, row: row, columns: columns)) }
                 } catch {
-                    if more { _ = try? connection.receive(fetch) }  // the connection must be idle again
+                    // The connection must be idle again.
+                    if more, let early = try? connection.receiveFetch(cursor, fetch) { PQclear(early) }
                     throw error
                 }
                 if !more { break }
             }
-            try connection.execute("CLOSE headway_rows")
+            try connection.execute("CLOSE \(unsafeSQL: name)")
         }
+    }
+
+    /// The next batch of cursor `cursor`: received early, or now.
+    private func receiveFetch(_ cursor: Int, _ fetch: SQLQuery) throws -> OpaquePointer {
+        if let early = fetchedEarly.removeValue(forKey: cursor) { return try early.get() }
+        if fetchInFlight == cursor { fetchInFlight = nil }
+        return try receive(fetch)
+    }
+
+    /// Receives a batch asked for ahead, before another statement is sent on the connection.
+    private func settleFetchAhead() {
+        guard let cursor = fetchInFlight else { return }
+        fetchInFlight = nil
+        fetchedEarly[cursor] = Result { try receive("FETCH") }
+    }
+
+    /// A COPY started by a statement that is not `copyIn` (a COPY passed to `query`, or inside a
+    /// migration) leaves libpq waiting for COPY data, and `PQgetResult` would return the same
+    /// result for ever: end it, and say why. nil for any other result.
+    private func endUnexpectedCopy(_ result: OpaquePointer, sql: String) -> PostgresError? {
+        let status = PQresultStatus(result)
+        switch status {
+        case PGRES_COPY_IN, PGRES_COPY_BOTH:
+            _ = PQputCopyEnd(handle, "COPY FROM STDIN is only possible through copyIn")
+        case PGRES_COPY_OUT:
+            var buffer: UnsafeMutablePointer<CChar>?
+            while PQgetCopyData(handle, &buffer, 0) > 0 {
+                PQfreemem(buffer)
+                buffer = nil
+            }
+        default:
+            return nil
+        }
+        return PostgresError(kind: .client, message: "a COPY to or from the client cannot run here; only copyIn streams COPY data", sql: sql)
     }
 
     // MARK: - libpq plumbing
@@ -197,6 +263,7 @@ public final class PostgresConnection {
     }
 
     private func send(_ query: SQLQuery) throws {
+        settleFetchAhead()
         let sent: Int32 = withOptionalCStrings(query.parameters) { values in
             PQsendQueryParams(handle, query.sql, Int32(query.parameters.count), nil, values, nil, nil, 0)
         }
@@ -219,7 +286,9 @@ public final class PostgresConnection {
                 kept = result
                 continue
             }
-            if failure == nil, status != PGRES_TUPLES_OK, status != PGRES_COMMAND_OK {
+            if let copyFailure = endUnexpectedCopy(result, sql: query.sql) {
+                failure = failure ?? copyFailure
+            } else if failure == nil, status != PGRES_TUPLES_OK, status != PGRES_COMMAND_OK {
                 failure = serverError(result, sql: query.sql)
             }
             PQclear(result)
@@ -265,12 +334,12 @@ public final class PostgresConnection {
         let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
         let lost = PQstatus(handle) != CONNECTION_OK
         return PostgresError(
-            kind: .client,
-            message: lost ? "lost the connection to the database server: \(message)" : message, sql: sql)
+            kind: .client, message: lost ? "lost the connection to the database server: \(message)" : message,
+            sqlState: lost ? .connectionFailure : nil, sql: sql)
     }
 
     /// Turns libpq's multi-line connection error into one line that says what to do.
-    static func describeConnectionFailure(_ raw: String) -> String {
+    static func describeConnectionFailure(_ raw: String, secrets: [String]) -> String {
         let lines = raw.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let text = lines.joined(separator: " ")
         let lower = text.lowercased()
@@ -278,7 +347,7 @@ public final class PostgresConnection {
         if lower.contains("password authentication failed") || lower.contains("no password supplied") {
             advice = "the database rejected the user name or password"
         } else if lower.contains("connection refused") || lower.contains("no such file or directory") {
-            advice = "no database server is listening there (is it running? `headway db start` starts the embedded one)"
+            advice = "no database server is listening there (is it running?)"
         } else if lower.contains("timeout expired") || lower.contains("timed out") {
             advice = "the database server did not answer in time"
         } else if lower.contains("does not exist") {
@@ -287,7 +356,7 @@ public final class PostgresConnection {
             advice = "could not connect"
         }
         let detail = lines.last(where: { !$0.isEmpty }) ?? text
-        return DatabaseURL.redactingSecrets(in: "could not connect to the database: \(advice) (\(detail))")
+        return DatabaseURL.redactingSecrets(in: "could not connect to the database: \(advice) (\(detail))", secrets: secrets)
     }
 }
 
@@ -362,7 +431,8 @@ public struct CopyWriter {
         }
         guard status == 1 else {
             let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw PostgresError(kind: .client, message: "COPY failed while sending data: \(message)")
+            let lost = PQstatus(handle) != CONNECTION_OK
+            throw PostgresError(kind: .client, message: "COPY failed while sending data: \(message)", sqlState: lost ? .connectionFailure : nil)
         }
         buffer.removeAll(keepingCapacity: true)
     }

@@ -87,6 +87,7 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let readOnlySQLTransaction = SQLState("25006")
     public static let queryCanceled = SQLState("57014")
     public static let adminShutdown = SQLState("57P01")
+    public static let connectionFailure = SQLState("08006")
 
     /// Whether retrying the whole transaction may succeed (PostgreSQL asks for it).
     public var isTransient: Bool { self == .serializationFailure || self == .deadlockDetected }

@@ -200,7 +200,7 @@ public struct AssessmentStore {
         let commitments = try loadCommitments(keys: keys)
         if !keys.isEmpty {
             let missing = Set(keys).subtracting(commitments.map(\.key))
-            if !missing.isEmpty { throw HeadwayError("no commitment with key \(missing.sorted().map { String(reflecting: $0) }.joined(separator: ", "))") }
+            if !missing.isEmpty { throw HeadwayError("no commitment with key \(missing.sorted().map { String(reflecting: $0) }.joined(separator: ", "))", kind: .input) }
         }
         return commitments
     }

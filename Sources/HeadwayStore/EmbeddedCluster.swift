@@ -91,7 +91,8 @@ public struct EmbeddedCluster: Sendable {
                 let running = try outcome.succeeded || isRunning(binaries)
                 guard running else {
                     throw HeadwayError(
-                        "the embedded PostgreSQL did not start: \(lastLines(outcome.output)) \(lastLines(logText())) (log: \(logFile.path))")
+                        "the embedded PostgreSQL did not start: \(lastLines(outcome.output)) \(lastLines(logText())) (log: \(logFile.path))",
+                        kind: .database)
                 }
                 started = true
             }
@@ -107,7 +108,7 @@ public struct EmbeddedCluster: Sendable {
         let binaries = try PostgresBinaries.locate()
         guard try isRunning(binaries) else { return false }
         let outcome = try runAsServer(binaries.pgCtl, ["-D", dataDirectory.path, "-m", "fast", "-w", "-t", "60", "stop"])
-        guard outcome.succeeded else { throw HeadwayError("could not stop the embedded PostgreSQL: \(lastLines(outcome.output))") }
+        guard outcome.succeeded else { throw HeadwayError("could not stop the embedded PostgreSQL: \(lastLines(outcome.output))", kind: .database) }
         return true
     }
 
@@ -157,7 +158,7 @@ public struct EmbeddedCluster: Sendable {
         if !durable { arguments.append("--no-sync") }
         let outcome = try runAsServer(binaries.initdb, arguments)
         guard outcome.succeeded else {
-            throw HeadwayError("could not create the embedded PostgreSQL cluster: \(lastLines(outcome.output))")
+            throw HeadwayError("could not create the embedded PostgreSQL cluster: \(lastLines(outcome.output))", kind: .database)
         }
         let quotedSocket = socketDirectory.path.replacingOccurrences(of: "'", with: "''")
         var settings = """

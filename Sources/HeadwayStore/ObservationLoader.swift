@@ -18,6 +18,8 @@ public struct ObservationLoader {
         public var maximumErrors = 20
         /// Called now and then with (file, bytes read, file size if known, rows read).
         public var progress: (@Sendable (String, Int, Int?, Int) -> Void)?
+        /// When set, figures published after this date are counted in `Summary.publishedLater`.
+        public var today: CivilDate?
 
         public init(skipInvalid: Bool = false, rejectsPath: String? = nil) {
             self.skipInvalid = skipInvalid
@@ -34,6 +36,11 @@ public struct ObservationLoader {
         public var elapsedSeconds = 0.0
         /// The metrics that got new figures or revisions.
         public var touchedMetrics: Set<String> = []
+        /// Unchanged rows whose note or source differs from the stored figure's (which is kept).
+        public var provenanceDiffers = 0
+        /// Rows whose `published_on` is after `Options.today`, and where the first of them is.
+        public var publishedLater = 0
+        public var firstPublishedLater: String?
         public init() {}
     }
 
@@ -90,6 +97,7 @@ public struct ObservationLoader {
                 let counts = try connection.query(Self.mergeStatement)[0]
                 run.summary.inserted += try counts.decode(Int.self, at: 0)
                 run.summary.revised += try counts.decode(Int.self, at: 1)
+                run.summary.provenanceDiffers += try counts.decode(Int.self, at: 2)
             }
             return run
         }
@@ -193,6 +201,10 @@ public struct ObservationLoader {
                 run.summary.rows += 1
                 do {
                     let row = try validator.validate(record)
+                    if let today = options.today, row.publishedOn > today {
+                        run.summary.publishedLater += 1
+                        if run.summary.firstPublishedLater == nil { run.summary.firstPublishedLater = "\(reader.fileName):\(row.line) (\(row.publishedOn))" }
+                    }
                     if direct && row.metric != lastMetric {
                         if run.metricsWithData.contains(row.metric) { throw NeedsMerge() }
                         metricsSeen.insert(row.metric)
@@ -232,6 +244,12 @@ public struct ObservationLoader {
     /// Merges the staging table into the observations: a row identical to a stored one (same
     /// identity, value, qualifier and published_on) changes nothing; any other row for an
     /// existing identity becomes its next revision, numbered in order of publication.
+    /// A stored figure `o` identical to a staged row `s`: the same identity, value, qualifier and publication.
+    private static let sameFigure = """
+        o.metric = s.metric AND coalesce(o.period_start, '-infinity'::date) = s.start_key AND o.period_end = s.period_end
+        AND o.value = s.value AND o.qualifier = s.qualifier AND o.published_on = s.published_on
+        """
+
     static let mergeStatement: SQLQuery = """
         WITH staged AS (
             SELECT DISTINCT ON (metric, start_key, period_end, value, qualifier, published_on) *
@@ -239,11 +257,7 @@ public struct ObservationLoader {
             ORDER BY metric, start_key, period_end, value, qualifier, published_on, line
         ), fresh AS (
             SELECT s.* FROM staged s
-            WHERE NOT EXISTS (
-                SELECT 1 FROM headway.observations o
-                WHERE o.metric = s.metric AND coalesce(o.period_start, '-infinity'::date) = s.start_key
-                  AND o.period_end = s.period_end AND o.value = s.value AND o.qualifier = s.qualifier
-                  AND o.published_on = s.published_on)
+            WHERE NOT EXISTS (SELECT 1 FROM headway.observations o WHERE \(unsafeSQL: sameFigure))
         ), latest AS (
             SELECT o.metric, coalesce(o.period_start, '-infinity'::date) AS start_key, o.period_end, max(o.revision) AS revision
             FROM headway.observations o
@@ -259,7 +273,13 @@ public struct ObservationLoader {
             ORDER BY f.metric, f.start_key, f.period_end, f.published_on, f.line
             RETURNING revision
         )
-        SELECT count(*) FILTER (WHERE revision = 1), count(*) FILTER (WHERE revision > 1) FROM inserted
+        SELECT (SELECT count(*) FILTER (WHERE revision = 1) FROM inserted), (SELECT count(*) FILTER (WHERE revision > 1) FROM inserted),
+               -- Unchanged figures given with another note or source: provenance is not revised.
+               (SELECT count(*) FROM staged s
+                WHERE EXISTS (SELECT 1 FROM headway.observations o WHERE \(unsafeSQL: sameFigure))
+                  AND NOT EXISTS (
+                    SELECT 1 FROM headway.observations o
+                    WHERE \(unsafeSQL: sameFigure) AND o.note IS NOT DISTINCT FROM s.note AND o.source IS NOT DISTINCT FROM s.source))
         """
 }
 
@@ -271,7 +291,7 @@ extension CopyWriter {
         writeBinary(text: row.kind.rawValue)
         writeBinary(daysSince1970: row.periodStart?.daysSinceEpoch)
         writeBinary(daysSince1970: row.periodEnd.daysSinceEpoch)
-        try writeBinary(decimal: row.value)
+        try writeBinary(numeric: row.value)
         writeBinary(text: row.qualifier.rawValue)
         writeBinary(text: row.source)
         writeBinary(daysSince1970: row.publishedOn.daysSinceEpoch)
@@ -286,7 +306,7 @@ extension CopyWriter {
         writeField(row.kind.rawValue)
         writeField(row.periodStart?.description)
         writeField(row.periodEnd.description)
-        writeField(row.value)
+        writeField(row.value.text)
         writeField(row.qualifier.rawValue)
         writeField(row.source)
         writeField(row.publishedOn.description)
@@ -297,15 +317,15 @@ extension CopyWriter {
 
 /// Writes rejected rows as CSV: where each came from, why, and its fields as read.
 final class RejectsWriter {
-    private let handle: FileHandle
+    private let handle: OutputFile
     private var headerWritten = false
     private var width = 0
 
     init(path: String) throws {
         do {
             handle = try OutputFile.open(path)
-        } catch {
-            throw InputError(file: path, line: 0, column: nil, message: "cannot create the rejects file")
+        } catch let error as HeadwayError {
+            throw InputError(file: path, line: 0, column: nil, message: "cannot create the rejects file (\(error.message))")
         }
     }
 

@@ -29,7 +29,7 @@ public struct PostgresBinaries: Sendable {
         where fileManager.isExecutableFile(atPath: directory + "/initdb") && fileManager.isExecutableFile(atPath: directory + "/pg_ctl") {
             return PostgresBinaries(directory: directory)
         }
-        throw HeadwayError(installAdvice)
+        throw HeadwayError(installAdvice, kind: .database)
     }
 
     private static func pgConfigBindirs(in path: [String]) -> [String] {

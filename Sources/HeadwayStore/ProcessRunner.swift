@@ -25,6 +25,10 @@ public final class ChildProcess {
     public let pid: pid_t
     private let outputPath: String
     private let errorsPath: String?
+    private var reaped = false
+
+    /// The files the output goes to until `wait()` (or the end of this object) removes them.
+    public var temporaryFiles: [String] { [outputPath, errorsPath].compactMap { $0 } }
 
     /// Starts `argv[0]` (a path) with `argv`, standard input from /dev/null, in the current
     /// environment changed by `environment` (a nil value removes a variable).
@@ -73,12 +77,24 @@ public final class ChildProcess {
         while waitpid(pid, &status, 0) == -1 {
             guard errno == EINTR else { throw HeadwayError("waiting for process \(pid) failed: \(String(cString: strerror(errno)))") }
         }
+        reaped = true
         defer { cleanUp() }
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         let errors = errorsPath.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
         // WIFEXITED / WEXITSTATUS are macros: decode the wait status by hand.
         let exitStatus: Int32 = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Outcome(status: exitStatus, output: output, errors: errors)
+    }
+
+    /// A process nobody waited for is ended and reaped, so that it leaves no zombie, and its
+    /// output files go.
+    deinit {
+        if !reaped {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        }
+        cleanUp()
     }
 
     private func cleanUp() {

@@ -18,13 +18,13 @@ import Testing
     struct Scene {
         let url: String
         let admin: PostgresConnection
-        let directory: URL
+        private let scratch: ScratchDirectory
+        var directory: URL { scratch.url }
 
         init(metrics: Int, commitmentsPerMetric: Int = 0) throws {
             url = try TestDatabase.create()
             admin = try PostgresConnection(url: url)
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            scratch = try ScratchDirectory("crash")
             var yaml = "sources:\n  - {key: release, title: Monthly release}\nmetrics:\n"
             for m in 0..<metrics { yaml += "  - {key: m\(m), name: Metric \(m), unit: things, kind: additive}\n" }
             if commitmentsPerMetric > 0 {

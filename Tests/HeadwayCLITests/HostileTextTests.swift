@@ -25,12 +25,12 @@ import Testing
 
     struct Fixture {
         let url: String
-        let directory: URL
+        private let scratch: ScratchDirectory
+        var directory: URL { scratch.url }
 
         init() throws {
             url = try TestDatabase.create()
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            scratch = try ScratchDirectory("hostile")
         }
 
         func write(_ name: String, _ data: Data) throws -> String {
@@ -165,7 +165,7 @@ import Testing
             let body = try JSONSerialization.data(withJSONObject: ["metrics": [["key": key, "name": "n", "unit": "u", "kind": "level"]]])
             let path = try fixture.write("bad.json", body)
             let outcome = try HeadwayBinary.run(["apply", path], url: fixture.url)
-            #expect(outcome.status == 1 && outcome.errors.contains("\(path):1: ") && outcome.errors.contains(message), "\(outcome.errors.prefix(300))")
+            #expect(outcome.status == 2 && outcome.errors.contains("\(path):1: ") && outcome.errors.contains(message), "\(outcome.errors.prefix(300))")
         }
         let connection = try PostgresConnection(url: fixture.url)
         #expect(try connection.query("SELECT count(*) FROM headway.metrics")[0].decode(Int.self, at: 0) == 0)

@@ -12,7 +12,7 @@ import Testing
 /// exit, nothing partial written, and no password in any output (docs/RELIABILITY.md).
 @Suite(.serialized) struct ServerFaultTests {
     static func oneLine(_ outcome: ChildProcess.Outcome, sourceLocation: SourceLocation = #_sourceLocation) -> String {
-        #expect(outcome.status == 1, "exit \(outcome.status)", sourceLocation: sourceLocation)
+        #expect(outcome.status == 3, "exit \(outcome.status): the database is unavailable", sourceLocation: sourceLocation)
         let lines = outcome.errors.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(outcome.errors)", sourceLocation: sourceLocation)
         #expect(lines.first?.hasPrefix("headway: ") == true, sourceLocation: sourceLocation)
@@ -157,18 +157,40 @@ import Testing
     }
 
     @Test func aPasswordInTheURLAppearsInNoOutputUnlessAsked() throws {
-        let url = TestDatabase.url(try TestDatabase.create(), user: "headway:pa55-in-url")
+        let plain = try TestDatabase.create()
+        let keywordValue = try DatabaseURL.options(plain).map { "\($0.keyword)='\($0.value)'" }.joined(separator: " ")
+        // Every spelling libpq accepts: URI userinfo, URI query, keyword/value with spaces and quotes.
+        let spellings = [
+            TestDatabase.url(plain, user: "headway:pa55-in-url"), plain + "&password=pa55-in-url",
+            keywordValue + " password = 'pa55-in-url x'", keywordValue + " password=pa55-in-url",
+        ]
         // Debug logging too: every line a command prints, on either stream.
         let environment: [String: String?] = ["HEADWAY_LOG_LEVEL": "trace"]
         let seeds = ResourceLocator.sourceRoot.appendingPathComponent("seeds").path
-        for arguments in [
-            ["apply", "\(seeds)/written-answer-2024-04-05.yaml"], ["load", "\(seeds)/written-answer-2024-04-05.csv"],
-            ["report", "--format", "json"], ["db", "status"], ["db", "url"], ["db", "migrate"], ["load", "/nonexistent.csv"],
-        ] {
-            let outcome = try HeadwayBinary.run(arguments, url: url, environment: environment)
-            #expect(!(outcome.output + outcome.errors).contains("pa55-in-url"), "\(arguments)")
+        for url in spellings {
+            for arguments in [
+                ["apply", "\(seeds)/written-answer-2024-04-05.yaml"], ["load", "\(seeds)/written-answer-2024-04-05.csv"],
+                ["report", "--format", "json"], ["db", "status"], ["db", "url"], ["db", "migrate"], ["load", "/nonexistent.csv"],
+            ] {
+                let outcome = try HeadwayBinary.run(arguments, url: url, environment: environment)
+                #expect(!(outcome.output + outcome.errors).contains("pa55-in-url"), "\(arguments) \(outcome.output) \(outcome.errors)")
+            }
+            let shown = try HeadwayBinary.run(["db", "url", "--show-password"], url: url)
+            #expect(shown.output.contains("pa55-in-url"))
         }
-        let shown = try HeadwayBinary.run(["db", "url", "--show-password"], url: url)
-        #expect(shown.output.contains("pa55-in-url"))
+    }
+
+    @Test func aRefusedServerIsNamedWithoutItsPasswordOrTheEmbeddedAdvice() throws {
+        for url in [
+            "postgresql://u:pa55-in-url@127.0.0.1:1/db?connect_timeout=2", "postgresql://u@127.0.0.1:1/db?connect_timeout=2&password=pa55-in-url",
+            "host=127.0.0.1 port=1 connect_timeout=2 password = 'pa55-in-url x'", "host=127.0.0.1 port=1 password pa55-in-url",
+        ] {
+            for arguments in [["report"], ["db", "status"]] {
+                let outcome = try HeadwayBinary.run(arguments, url: url)
+                let message = Self.oneLine(outcome)
+                #expect(!(outcome.output + message).contains("pa55-in-url"), "\(arguments): \(outcome.output) \(message)")
+                #expect(!message.contains("headway db start"), "\(message)")
+            }
+        }
     }
 }

@@ -54,12 +54,12 @@ import Testing
 
     @Test func namesFileLineAndFieldOfEachProblem() {
         let metric = "metrics:\n  - key: m\n    name: M\n    unit: u\n    kind: additive\n"
-        #expect(message("metrics:\n  - key: m\n    name: M\n    unit: u\n    kind: additive\n    colour: red\n")?.hasPrefix("d.yaml:6: column colour: unknown field in a metric") == true)
-        #expect(message("metrics:\n  - key: m\n    name: M\n    unit: u\n    kind: sometimes\n") == "d.yaml:5: column kind: \"sometimes\" is not additive or level")
-        #expect(message("metrics:\n  - key: m\n    name: M\n    kind: level\n") == "d.yaml:2: column unit: is required in a metric")
-        #expect(message(metric + metric.replacingOccurrences(of: "metrics:\n", with: ""))?.hasPrefix("d.yaml:6: column key: metric \"m\" is defined twice (first at d.yaml:2)") == true)
-        #expect(message("metrics:\n  - key: m\n    key: n\n")?.hasPrefix("d.yaml:3: column key: appears twice") == true)
-        #expect(message("things: []\n")?.hasPrefix("d.yaml:1: column things: unknown field in a definitions file") == true)
+        #expect(message("metrics:\n  - key: m\n    name: M\n    unit: u\n    kind: additive\n    colour: red\n")?.hasPrefix("d.yaml:6: field colour: unknown field in a metric") == true)
+        #expect(message("metrics:\n  - key: m\n    name: M\n    unit: u\n    kind: sometimes\n") == "d.yaml:5: field kind: \"sometimes\" is not additive or level")
+        #expect(message("metrics:\n  - key: m\n    name: M\n    kind: level\n") == "d.yaml:2: field unit: is required in a metric")
+        #expect(message(metric + metric.replacingOccurrences(of: "metrics:\n", with: ""))?.hasPrefix("d.yaml:6: field key: metric \"m\" is defined twice (first at d.yaml:2)") == true)
+        #expect(message("metrics:\n  - key: m\n    key: n\n")?.hasPrefix("d.yaml:3: field key: appears twice") == true)
+        #expect(message("things: []\n")?.hasPrefix("d.yaml:1: field things: unknown field in a definitions file") == true)
         #expect(message("metrics: [\n")?.hasPrefix("d.yaml:") == true)
         let commitment = """
             commitments:
@@ -71,12 +71,32 @@ import Testing
                 deadline: 2025-04
 
             """
-        #expect(message(commitment.replacingOccurrences(of: "2025-04", with: "2025-13")) == "d.yaml:7: column deadline: month 13 does not exist, got \"2025-13\"")
-        #expect(message(commitment.replacingOccurrences(of: "2025-04", with: "2021-04"))?.hasPrefix("d.yaml:7: column deadline: 2021-04-30 is not after the baseline") == true)
-        #expect(message(commitment.replacingOccurrences(of: "value: 2000", with: "value: \"2,000\""))?.hasPrefix("d.yaml:6: column target.value:") == true)
-        #expect(message(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, change: 5 }")) == "d.yaml:6: column target: has both a value and a change; give one")
-        #expect(message(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, comparison: more }"))?.hasPrefix("d.yaml:6: column target.comparison:") == true)
-        #expect(message(commitment + "    milestones:\n      - { date: 2024-01, value: 10 }\n      - { date: 2023-01, value: 5 }\n")?.hasPrefix("d.yaml:10: column milestones: milestone dates must increase") == true)
+        #expect(message(commitment.replacingOccurrences(of: "2025-04", with: "2025-13")) == "d.yaml:7: field deadline: month 13 does not exist, got \"2025-13\"")
+        #expect(message(commitment.replacingOccurrences(of: "2025-04", with: "2021-04"))?.hasPrefix("d.yaml:7: field deadline: 2021-04-30 is not after the baseline") == true)
+        #expect(message(commitment.replacingOccurrences(of: "value: 2000", with: "value: \"2,000\""))?.hasPrefix("d.yaml:6: field target.value:") == true)
+        #expect(message(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, change: 5 }")) == "d.yaml:6: field target: has both a value and a change; give one")
+        #expect(message(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, comparison: more }"))?.hasPrefix("d.yaml:6: field target.comparison:") == true)
+        #expect(message(commitment + "    milestones:\n      - { date: 2024-01, value: 10 }\n      - { date: 2023-01, value: 5 }\n")?.hasPrefix("d.yaml:10: field milestones: milestone dates must increase") == true)
+    }
+
+    @Test func anUnreadableFileKeepsTheSystemsReason() {
+        let error = #expect(throws: InputError.self) { try DefinitionsReader.read(path: "/nonexistent/d.yaml") }
+        #expect(error?.description == "/nonexistent/d.yaml: cannot read the file: No such file or directory")
+    }
+
+    @Test func commonYAMLMistakesSayWhatToDo() {
+        let metric = "metrics:\n  - key: m\n    name: M\n    unit: u\n    kind: level\n"
+        // A thousands separator inside braces splits the number into two fields.
+        let separated = "commitments:\n  - key: c\n    title: T\n    metric: m\n    baseline: { date: 2022-04 }\n    target: { value: 30,000 }\n    deadline: 2025-04\n"
+        #expect(message(separated)?.hasPrefix("d.yaml:6: field 000: looks like the rest of a number written with a thousands separator") == true, "\(message(separated) ?? "")")
+        // Outside braces it is one text, which is not a number.
+        #expect(message(separated.replacingOccurrences(of: "{ value: 30,000 }", with: "\n      value: 30,000"))?.contains("without thousands separators") == true)
+        // A tab for indentation.
+        let tabbed = metric.replacingOccurrences(of: "    name", with: "\tname")
+        #expect(message(tabbed) == "d.yaml:3: YAML indents with spaces, not tabs: replace the tab", "\(message(tabbed) ?? "")")
+        // A missing colon is named on its own line, not the next.
+        let colonless = metric.replacingOccurrences(of: "name: M", with: "name M")
+        #expect(message(colonless) == "d.yaml:3: no ':' after the field name (write `name: value`)", "\(message(colonless) ?? "")")
     }
 
     @Test func changeTargetsAndTags() throws {
@@ -118,7 +138,7 @@ import Testing
         #expect(try read(commitment).commitments[0].value.tags == ["a;b", "k=v", "", "x,y", "TAG"])
         for control in ["\\u001f", "\\n", "\\t", "\\u007f", "\\u0085", "\\u001b[31m"] {
             let text = commitment.replacingOccurrences(of: "\"x,y\"", with: "\"x\(control)y\"")
-            #expect(message(text) == "d.yaml:3: column tags: a tag must not contain control characters", "\(control)")
+            #expect(message(text) == "d.yaml:3: field tags: a tag must not contain control characters", "\(control)")
         }
     }
 }

@@ -32,29 +32,43 @@ import Testing
         defer { unlink(path) }
         let report = try Fuzz.run(corpus: Self.csvCorpus, tokens: Self.csvTokens) { input in
             try Data(input).write(to: URL(fileURLWithPath: path))
-            let lines = input.filter { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }.count + 1
+            // Every record the plain RFC 4180 split finds is read or rejected exactly once, each
+            // at its own line: a bad field never takes the next record with it.
+            let expected = CSVRecords.split(input)
             let reader = CSVReader(descriptor: open(path, O_RDONLY), fileName: "fuzz.csv", ownsDescriptor: true, chunkSize: 64)
             var validator = ObservationValidator(fileName: "fuzz.csv", catalog: catalog)
-            var rejected = false, header = true, records = 0
-            while true {
+            var rejected = false, headerIsBad = false, outcomes = 0
+            func check(_ error: InputError, lines: Range<Int>) {
+                rejected = true
+                if outcomes == 1 { headerIsBad = true }  // a bad header: the rest is still read, not checked
+                #expect(lines.contains(error.line), "\(error) should be on lines \(lines) of \(expected)")
+                #expect(error.file == "fuzz.csv" && !error.message.isEmpty, "\(error)")
+                #expect(error.description.hasPrefix("fuzz.csv:\(error.line): "))
+            }
+            while outcomes <= expected.count {
+                let lines = outcomes >= expected.count ? 0..<0 : expected[outcomes].line..<(outcomes + 1 < expected.count ? expected[outcomes + 1].line : Int.max)
+                let record: CSVReader.Record
                 do {
-                    guard let record = try reader.next(columnName: validator.columnName) else { break }
-                    records += 1
-                    if header {
+                    guard let next = try reader.next(columnName: validator.columnName) else { break }
+                    record = next
+                } catch let error as InputError {
+                    outcomes += 1
+                    check(error, lines: lines)
+                    continue
+                }
+                outcomes += 1
+                #expect(record.line == lines.lowerBound, "record \(outcomes) of \(expected)")
+                do {
+                    if outcomes == 1 {
                         try validator.readHeader(record)
-                        header = false
-                    } else {
+                    } else if !headerIsBad {
                         _ = try validator.validate(record)
                     }
                 } catch let error as InputError {
-                    rejected = true
-                    #expect(error.file == "fuzz.csv" && (1...lines).contains(error.line) && !error.message.isEmpty, "\(error)")
-                    #expect(error.description.hasPrefix("fuzz.csv:\(error.line): "))
-                    if header { break }  // a bad header ends the file, as in `headway load`
+                    check(error, lines: record.line..<record.line + 1)
                 }
-                #expect(records <= input.count + 1, "the reader must make progress")
-                if records > input.count + 1 { break }
             }
+            #expect(outcomes == expected.count, "every record accounted for: \(outcomes) of \(expected.count)")
             return rejected
         }
         print("fuzz observation CSV: \(report)")

@@ -35,7 +35,7 @@ import Testing
 
     @Test func errorSaysWhatIsAccepted() {
         let error = #expect(throws: DateParseError.self) { try DatePeriod(parsing: "next spring") }
-        #expect(error?.description == "expected a date as YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY or FYYYYY-YY, got \"next spring\"")
+        #expect(error?.description == "expected a date as YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY or a financial year FY2024-25, got \"next spring\"")
         let impossible = #expect(throws: DateParseError.self) { try DatePeriod(parsing: "2023-02-29") }
         #expect(impossible?.reason == "day 29 does not exist in that month")
     }

@@ -38,6 +38,10 @@ import Testing
         #expect(DecimalText.parse("145000000").map(DecimalText.format) == "145000000")
         #expect(DecimalText.parse("-12.50").map(DecimalText.format) == "-12.5")
         #expect(DecimalText.parse("1e6").map(DecimalText.format) == "1000000")
+        // Int64's edges: the fast path must not trap on abs(Int64.min).
+        for text in ["-9223372036854775808", "9223372036854775807", "-9223372036854775809", "-9.2e18"] {
+            #expect(DecimalText.parse(text).map(DecimalText.format) == (text == "-9.2e18" ? "-9200000000000000000" : text))
+        }
         #expect(DecimalText.parse("123456789012345678901234567890.12345678").map(DecimalText.format)
             == "123456789012345678901234567890.12345678")
         for bad in ["", "-", ".", "1.2.3", "1e", "e5", "1-2", "NaN", "Infinity", " 1", "1 ", "0x10", "1_000"] {

@@ -1,5 +1,7 @@
 import Foundation
+import HeadwayModel
 import HeadwayPostgres
+import HeadwayStore
 import TestSupport
 import Testing
 
@@ -172,7 +174,7 @@ import Testing
                 let days = index % 3 == 0 ? nil : index * 97 - 80_000
                 writer.beginRow(fields: 5)
                 writer.writeBinary(text: decimal)
-                try writer.writeBinary(decimal: decimal)
+                try writer.writeBinary(numeric: try DecimalNumber(parsing: decimal))
                 writer.writeBinary(text: days.map(String.init))
                 writer.writeBinary(daysSince1970: days)
                 writer.writeBinary(text: index == 0 ? "tab\there ü 🙂" : nil)
@@ -189,12 +191,35 @@ import Testing
             """)
         #expect(differing.isEmpty, "\(differing.map(\.values))")
         #expect(try connection.query("SELECT name FROM binary_copy WHERE source = '0'")[0].decode(String.self, at: 0) == "tab\there ü 🙂")
-        #expect(throws: PostgresError.self) {
-            try connection.copyIn("COPY binary_copy (value) FROM STDIN (FORMAT binary)", format: .binary) { writer in
-                writer.beginRow(fields: 1)
-                try writer.writeBinary(decimal: "12,5")
+    }
+
+    /// The one decimal grammar accepts exactly what the server stores (`numeric_in` and the
+    /// schema's bound, |value| < 1e100), and what it accepts the binary COPY writes as the text
+    /// form would: at the edges of the display scale, the magnitude and Int64.
+    @Test func theDecimalGrammarAgreesWithTheServerAtEveryEdge() throws {
+        let zeros = { (count: Int) in String(repeating: "0", count: count) }
+        let nines = { (count: Int) in String(repeating: "9", count: count) }
+        let texts = [
+            "0." + zeros(33_000) + "1", "0." + zeros(16_382) + "1", "0." + zeros(16_383) + "1", "1e-100000", "1e-16383", "1e-16384",
+            "0e-16383", "0e-16384", "1e100000", "1e99", "1e100", "-" + nines(100), nines(99) + "." + nines(16_383), "9" + zeros(99),
+            "-9223372036854775808", "9223372036854775807", "-9223372036854775809", "9.2e18", "-9.3e18", "1e" + nines(30),
+            "1e-" + nines(30), "12,5", "1e", "--1", ".", "1.2.3", "١", "NaN", "Infinity",
+        ]
+        try connection.execute("CREATE TEMP TABLE edges (source text, value numeric CHECK (abs(value) < 1e100))")
+        for text in texts {
+            let serverAccepts = (try? connection.query("SELECT \(text)::numeric WHERE abs(\(text)::numeric) < 1e100").count == 1) ?? false
+            let parsed = try? DecimalNumber(parsing: text)
+            #expect((parsed != nil) == serverAccepts, "\(text.prefix(30))…\(text.suffix(10)): grammar \(parsed != nil), server \(serverAccepts)")
+            guard let parsed else { continue }
+            try connection.copyIn("COPY edges FROM STDIN (FORMAT binary)", format: .binary) { writer in
+                writer.beginRow(fields: 2)
+                writer.writeBinary(text: text)
+                try writer.writeBinary(numeric: parsed)
+                try writer.endBinaryRow()
             }
         }
+        let differing = try connection.query("SELECT left(source, 40) FROM edges WHERE value::text IS DISTINCT FROM source::numeric::text")
+        #expect(differing.isEmpty, "\(differing.map(\.values))")
     }
 
     @Test func copyReportsBadDataAndWritesNothing() throws {
@@ -245,10 +270,40 @@ import Testing
         #expect(two == 2)
     }
 
+    @Test func cursorsNestAndACopyOutsideCopyInEndsWithAnError() throws {
+        // A cursor read inside another's rows, on one connection, with batches asked for ahead.
+        var pairs: [String] = []
+        try connection.forEachRowInBatches("SELECT g FROM generate_series(1, 5) g", batchSize: 2) { outer in
+            let a = try outer.decode(Int.self, at: 0)
+            try connection.forEachRowInBatches("SELECT g FROM generate_series(1, \(a)) g", batchSize: 2) { inner in
+                pairs.append("\(a).\(try inner.decode(Int.self, at: 0))")
+            }
+            #expect(try connection.query("SELECT \(a) + 1")[0].decode(Int.self, at: 0) == a + 1)
+        }
+        #expect(pairs.count == 15 && pairs.first == "1.1" && pairs.last == "5.5")
+        // COPY through query, execute or a script: an error, and the connection still works.
+        for attempt in [
+            { _ = try self.connection.query("COPY items FROM STDIN") }, { _ = try self.connection.query("COPY items TO STDOUT") },
+            { try self.connection.executeScript("SELECT 1; COPY items TO STDOUT; SELECT 2") },
+            { try self.connection.executeScript("COPY items FROM STDIN") },
+        ] {
+            let error = #expect(throws: PostgresError.self) { try attempt() }
+            #expect(error?.message.contains("only copyIn") == true, "\(String(describing: error))")
+            #expect(try connection.query("SELECT 1")[0].decode(Int.self, at: 0) == 1)
+        }
+    }
+
     @Test func noticesDoNotReachStderrAndSessionIsPinned() throws {
         try connection.executeScript("DO $$ BEGIN RAISE NOTICE 'quiet please'; END $$")
         let settings = try connection.query("SELECT current_setting('TimeZone'), current_setting('DateStyle'), current_setting('client_encoding')")[0]
         #expect(settings.values == ["UTC", "ISO, MDY", "UTF8"])
+        // A URL's own client_encoding, DateStyle and TimeZone give way to the pins.
+        let url = try TestDatabase.cluster().url
+        for own in ["client_encoding=LATIN1", "options='-c client_encoding=LATIN1 -c DateStyle=German -c TimeZone=Asia/Tokyo'"] {
+            let other = try PostgresConnection(url: "\(try DatabaseURL.options(url).map { "\($0.keyword)='\($0.value)'" }.joined(separator: " ")) \(own)")
+            let pinned = try other.query("SELECT current_setting('TimeZone'), current_setting('DateStyle'), current_setting('client_encoding'), 'é'::text")[0]
+            #expect(pinned.values == ["UTC", "ISO, MDY", "UTF8", "é"], "\(own)")
+        }
     }
 }
 
@@ -269,11 +324,50 @@ import Testing
         #expect(error?.description.contains("does not exist") == true)
     }
 
-    @Test func redactsPasswordsInEveryForm() {
-        #expect(DatabaseURL.redacted("postgresql://u:p%40ss@h:5432/db") == "postgresql://u:***@h:5432/db")
-        #expect(DatabaseURL.redacted("postgres://u@h/db?password=secret&sslmode=require") == "postgres://u@h/db?password=***&sslmode=require")
-        #expect(DatabaseURL.redacted(#"host=h password='it\'s secret' dbname=x"#) == "host=h password=*** dbname=x")
-        #expect(DatabaseURL.redacted("host=h password=plain dbname=x") == "host=h password=*** dbname=x")
-        #expect(DatabaseURL.redacted("postgresql:///headway?host=/tmp/run") == "postgresql:///headway?host=/tmp/run")
+    /// Every spelling of a password libpq accepts is masked, because libpq itself parses it.
+    static let passwordSpellings: [(url: String, shown: String)] = [
+        ("postgresql://u:p%40ss@h:5432/db", "postgresql://u:***@h:5432/db"),
+        ("postgres://u@h/db?password=secret&sslmode=require", "postgres://u:***@h/db?sslmode=require"),
+        ("postgresql://u@h/db?password=s%65cret", "postgresql://u:***@h/db"),
+        ("postgresql://:secret@h1:5432,h2:5433/db", "postgresql://:***@/db?host=h1,h2&port=5432,5433"),
+        (#"host=h password='it\'s secret' dbname=x"#, "password=*** dbname=x host=h"),
+        ("host=h password=plain dbname=x", "password=*** dbname=x host=h"),
+        ("host=h password = secret dbname=x", "password=*** dbname=x host=h"),
+        ("host=h password= 'sec ret' dbname='my db'", "password=*** dbname='my db' host=h"),
+        ("password\t=\tsecret host=h", "password=*** host=h"),
+        ("postgresql:///headway?host=/tmp/run", "postgresql:///headway?host=/tmp/run"),
+        ("headway", "dbname=headway"),
+    ]
+
+    @Test func redactsPasswordsInEveryForm() throws {
+        for (url, shown) in Self.passwordSpellings {
+            #expect(DatabaseURL.redacted(url) == shown, "\(url)")
+            if let password = DatabaseURL.password(url) { #expect(!DatabaseURL.redacted(url).contains(password)) }
+        }
+        // Free text (an error message) masks the known secret in every spelling, and the patterns.
+        #expect(DatabaseURL.redactingSecrets(in: "bad p@ss and p%40ss", secrets: ["p@ss"]) == "bad *** and ***")
+        #expect(DatabaseURL.redactingSecrets(in: "dsn: host=h password = hunter2") == "dsn: host=h password =***")
+        // A string libpq cannot read is not shown, and its parse error does not quote it.
+        #expect(DatabaseURL.redacted("host=h passwordhunter2") == "(a connection string libpq cannot read)")
+        #expect(throws: DatabaseURL.ParseError.self) { try DatabaseURL.options("host=h passwordhunter2") }
+        #expect((try? DatabaseURL.options("host=h passwordhunter2")) == nil)
+        do {
+            _ = try DatabaseURL.options("host=h passwordhunter2")
+        } catch {
+            #expect(!"\(error)".contains("hunter2") && "\(error)".contains("missing \"=\""), "\(error)")
+        }
+    }
+
+    @Test func connectionErrorsNeverShowThePasswordInAnySpelling() throws {
+        for url in [
+            "host=127.0.0.1 port=1 connect_timeout=2 password = 'hunter2 x'", "postgresql://u:hunter2@127.0.0.1:1/db?connect_timeout=2",
+            "postgresql://u@127.0.0.1:1/db?connect_timeout=2&password=hunter2", "host=127.0.0.1 port=1 passwordhunter2",
+            "host=127.0.0.1 port=1 password='hunter2",
+        ] {
+            let error = #expect(throws: PostgresError.self) { try PostgresConnection(url: url) }
+            #expect(error?.kind == .connection)
+            #expect(error?.description.contains("hunter2") == false, "\(error?.description ?? "")")
+            #expect(error?.description.contains("headway db start") == false)
+        }
     }
 }

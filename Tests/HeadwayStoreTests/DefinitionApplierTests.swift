@@ -83,11 +83,11 @@ import Testing
         let undefinedMetric = #expect(throws: InputError.self) {
             try apply(connection, Self.pledge.replacingOccurrences(of: "metric: police", with: "metric: polis"))
         }
-        #expect(undefinedMetric?.description == "defs.yaml:8: column metric: \"polis\" is not a defined metric")
+        #expect(undefinedMetric?.description == "defs.yaml:8: field metric: \"polis\" is not a defined metric")
         let undefinedExtends = #expect(throws: InputError.self) {
             try apply(connection, Self.pledge + "\n    extends: nothing\n")
         }
-        #expect(undefinedExtends?.description.hasPrefix("defs.yaml:16: column extends:") == true)
+        #expect(undefinedExtends?.description.hasPrefix("defs.yaml:16: field extends:") == true)
         let percentOnAdditive = #expect(throws: InputError.self) {
             try apply(
                 connection,
@@ -95,7 +95,7 @@ import Testing
                     .replacingOccurrences(of: "baseline: { date: 2019-09-30, value: 123171 }", with: "baseline: { date: 2019-09-30 }")
                     .replacingOccurrences(of: "\"+20000\"", with: "\"-10%\""))
         }
-        #expect(percentOnAdditive?.description.contains("column target: a percentage change target needs a level metric") == true)
+        #expect(percentOnAdditive?.description.contains("field target: a percentage change target needs a level metric") == true)
         #expect(try connection.query("SELECT count(*) FROM headway.metrics")[0].decode(Int.self, at: 0) == 0)
     }
 

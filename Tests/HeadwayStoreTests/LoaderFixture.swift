@@ -3,12 +3,15 @@ import HeadwayIngest
 import HeadwayPostgres
 import HeadwayStore
 import TestSupport
+import Testing
 
 /// A migrated database with a source and three metrics defined, and helpers to load text.
+/// Its files live in a folder of their own, removed when the fixture goes.
 struct LoaderFixture {
     let connection: PostgresConnection
     let url: String
-    let directory: URL
+    private let scratch: ScratchDirectory
+    var directory: URL { scratch.url }
 
     static let definitions = """
         sources:
@@ -33,8 +36,7 @@ struct LoaderFixture {
     init() throws {
         url = try TestDatabase.create()
         connection = try PostgresConnection(url: url)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("headway-load-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory("headway-load")
         _ = try DefinitionApplier(connection: connection).apply(try DefinitionsReader.read(text: Self.definitions, fileName: "defs.yaml"))
     }
 
@@ -47,9 +49,25 @@ struct LoaderFixture {
 
     func file(_ name: String, _ text: String) throws -> String { try file(name, Array(text.utf8)) }
 
+    /// Loads `text` and checks the summary accounts for every data line of it.
     @discardableResult
     func load(_ text: String, name: String = "data.csv", options: ObservationLoader.Options = .init()) throws -> ObservationLoader.Summary {
-        try ObservationLoader(connection: connection, options: options).load([try file(name, text)])
+        try load(Array(text.utf8), name: name, options: options)
+    }
+
+    @discardableResult
+    func load(_ bytes: [UInt8], name: String = "data.csv", options: ObservationLoader.Options = .init()) throws -> ObservationLoader.Summary {
+        let summary = try ObservationLoader(connection: connection, options: options).load([try file(name, bytes)])
+        Self.expectAccounted(summary, for: [bytes])
+        return summary
+    }
+
+    /// inserted + unchanged + revised + rejected = data lines, for every load.
+    static func expectAccounted(_ summary: ObservationLoader.Summary, for files: [[UInt8]], sourceLocation: SourceLocation = #_sourceLocation) {
+        let lines = files.map { CSVRecords.dataRecords($0) }.reduce(0, +)
+        #expect(
+            summary.inserted + summary.unchanged + summary.revised + summary.rejected == lines && summary.rows == lines,
+            "\(summary) for \(lines) data lines", sourceLocation: sourceLocation)
     }
 
     func snapshot() throws -> [String] { try TestDatabase.snapshot(connection) }

@@ -28,6 +28,13 @@ import Testing
 
     static let cases: [Case] = [
         Case("unknown column", "metric,period_end,value,colour\n", "bad.csv:1: column colour: unknown column"),
+        Case(
+            "semicolon-separated", "metric;period_start;period_end;value\nclosures;2022-04;2024-03;1\n",
+            "bad.csv:1: column metric;period_start;period_end;value: this file separates fields with ';'; Headway reads comma-separated CSV"),
+        Case("capitalised column", "Metric,period_end,value\n", "bad.csv:1: column Metric: unknown column; column names are lower-case: write metric"),
+        Case(
+            "every problem of a row", header + "closures,2022-04,2024-03,\"22,100\",over,answer,,\n",
+            "bad.csv:2: column value: \"22,100\" is not a decimal number (write 2500 or -12.5, without thousands separators); column qualifier: \"over\" is not one of"),
         Case("blank column name", "metric,period_end,value,\n", "bad.csv:1: column 4: unknown column"),
         Case("duplicate column", "metric,period_end,value,value\n", "bad.csv:1: column value: appears twice in the header"),
         Case("missing value column", "metric,period_end\n", "bad.csv:1: column value: required column is missing"),
@@ -48,7 +55,11 @@ import Testing
         Case("empty value", header + "closures,2022-04,2024-03,,,answer,,\n", "bad.csv:2: column value: is empty"),
         Case("NaN", header + "closures,2022-04,2024-03,NaN,,answer,,\n", "bad.csv:2: column value: \"NaN\" is not a decimal"),
         Case("infinity", header + "closures,2022-04,2024-03,Infinity,,answer,,\n", "bad.csv:2: column value: \"Infinity\" is not a decimal"),
-        Case("too large", header + "closures,2022-04,2024-03,1e200,,answer,,\n", "bad.csv:2: column value: \"1e200\" is not a decimal"),
+        Case("too large", header + "closures,2022-04,2024-03,1e200,,answer,,\n", "bad.csv:2: column value: \"1e200\" is too large"),
+        Case(
+            "33,000 decimals", header + "closures,2022-04,2024-03,0." + String(repeating: "0", count: 33_000) + "1,,answer,,\n",
+            "bad.csv:2: column value: \"0.000000000000000000…00000001\" has 33001 digits after the point"),
+        Case("an exponent of -100000", header + "closures,2022-04,2024-03,1e-100000,,answer,,\n", "bad.csv:2: column value: \"1e-100000\" has 100000 digits after the point"),
         Case("currency sign", header + "closures,2022-04,2024-03,£70m,,answer,,\n", "bad.csv:2: column value: \"£70m\" is not a decimal"),
         Case("unknown qualifier", header + "closures,2022-04,2024-03,1,over,answer,,\n", "bad.csv:2: column qualifier: \"over\" is not one of"),
         Case("undefined source", header + "closures,2022-04,2024-03,1,,nowhere,,\n", "bad.csv:2: column source: \"nowhere\" is not a defined source"),

@@ -98,6 +98,41 @@ import Testing
         #expect(written[2].contains(":4: column metric:"))
     }
 
+    @Test func aBadByteInAnyFieldRejectsOnlyItsOwnRow() throws {
+        // Invalid UTF-8 or a NUL in each field position of the first of three rows, the last
+        // field (where the reader used to swallow the next line) included: the other rows load,
+        // the bad one is rejected at its own line, and every line is counted once.
+        let good = ["closures", "2024-01", "2024-01", "10", "exact", "answer", "2024-02-01", "a note"]
+        for bad: [UInt8] in [[0xFF], [0x00]] {
+            for position in good.indices {
+                let fixture = try LoaderFixture()
+                var row = good.map { Array($0.utf8) }
+                row[position] += bad
+                let lines = [Array(Self.header.utf8), row.joined(separator: [0x2C]) + [0x0A]]
+                    + ["closures,2024-02,2024-02,11,,answer,,\n", "closures,2024-03,2024-03,12,,answer,,\n"].map { Array($0.utf8) }
+                let rejects = fixture.directory.appendingPathComponent("rejects.csv").path
+                let summary = try fixture.load(lines.flatMap { $0 }, options: .init(skipInvalid: true, rejectsPath: rejects))
+                #expect(summary.rows == 3 && summary.inserted == 2 && summary.rejected == 1, "\(bad) in field \(position)")
+                #expect(try fixture.current("closures").map { $0[2] } == ["11", "12"])
+                let written = try String(contentsOfFile: rejects, encoding: .utf8)
+                #expect(written.contains("data.csv:2: column \(ObservationColumn.allCases[position].rawValue):"), "\(written)")
+            }
+        }
+    }
+
+    @Test func anUnchangedFigureWithAnotherNoteOrSourceIsCountedAndNotRevised() throws {
+        let fixture = try LoaderFixture()
+        try fixture.load(Self.header + "closures,2024-01,2024-01,10,,answer,2024-02-01,first note\n")
+        let renoted = try fixture.load(Self.header + "closures,2024-01,2024-01,10,,answer,2024-02-01,corrected note\n")
+        #expect(renoted.unchanged == 1 && renoted.provenanceDiffers == 1 && renoted.inserted + renoted.revised == 0)
+        let resourced = try fixture.load(Self.header + "closures,2024-01,2024-01,10,,,2024-02-01,first note\n")
+        #expect(resourced.unchanged == 1 && resourced.provenanceDiffers == 1)
+        let same = try fixture.load(Self.header + "closures,2024-01,2024-01,10,,answer,2024-02-01,first note\n")
+        #expect(same.unchanged == 1 && same.provenanceDiffers == 0)
+        let notes = try fixture.connection.query("SELECT note FROM headway.observations").map(\.values)
+        #expect(notes == [["first note"]])
+    }
+
     @Test func filesLoadTogetherOrNotAtAll() throws {
         let fixture = try LoaderFixture()
         let good = try fixture.file("good.csv", Self.header + "closures,2024-01,2024-01,10,,answer,,\n")
