@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import HeadwayIngest
+import HeadwayReport
 import HeadwayStore
 
 /// `headway apply FILE...`: sources, metrics and commitments from YAML or JSON.
@@ -19,16 +21,25 @@ struct ApplyCommand: ParsableCommand {
         for file in files { try definitions.merge(try DefinitionsReader.read(path: file)) }
         let connection = try database.connectMigrated()
         let changes = try DefinitionApplier(connection: connection).apply(definitions, dryRun: dryRun)
-        if !dryRun { try Self.reassess(changes, AssessmentStore(connection: connection)) }
+        if !dryRun {
+            // A commitment that cannot be assessed for a reason its definition can mend (a level
+            // baseline with no level known) is worth a word now, not only in the next report.
+            for assessment in try Self.reassess(changes, AssessmentStore(connection: connection)) where assessment.baselineValue == nil {
+                if let reason = assessment.reason {
+                    FileHandle.standardError.write(Data("headway: warning: commitment \(assessment.key): \(reason)\n".utf8))
+                }
+            }
+        }
         print(Self.describe(changes, dryRun: dryRun))
     }
 
     /// Re-assesses the commitments a change touched: changed ones, and those on changed metrics.
-    static func reassess(_ changes: [DefinitionApplier.Change], _ store: AssessmentStore) throws {
+    @discardableResult
+    static func reassess(_ changes: [DefinitionApplier.Change], _ store: AssessmentStore) throws -> [Assessment] {
         let changed = changes.filter { $0.action != .unchanged }
         var keys = Set(changed.filter { $0.kind == "commitment" }.map(\.key))
         keys.formUnion(try store.commitmentKeys(onMetrics: Set(changed.filter { $0.kind == "metric" }.map(\.key))))
-        try store.reassess(keys: keys.sorted())
+        return try store.reassess(keys: keys.sorted())
     }
 
     /// A change not made: "would create source X", "would update metric Y (unit)".

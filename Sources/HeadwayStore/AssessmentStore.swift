@@ -86,9 +86,10 @@ public struct AssessmentStore {
     }
 
     /// Re-assesses the given commitments (none when empty) as of the present and stores the results.
-    public func reassess(keys: [String]) throws {
-        guard !keys.isEmpty else { return }
-        try assessAndStore(keys: keys)
+    @discardableResult
+    public func reassess(keys: [String]) throws -> [Assessment] {
+        guard !keys.isEmpty else { return [] }
+        return try assessAndStore(keys: keys)
     }
 
     /// Appends the assessments to `headway.assessments`, with the method version and each

@@ -10,9 +10,8 @@ import Testing
 @Suite struct BacktestCommandTests {
     @Test func everyFormatOnTheSeed() throws {
         let url = try TestDatabase.create(migrated: false)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headway-backtest-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scratch = try ScratchDirectory("headway-backtest")
+        let directory = scratch.url
         var demo = try HeadwayCommand.parseAsRoot(["demo", "--database-url", url, "--html-output", directory.appendingPathComponent("r.html").path])
         try demo.run()
         func backtest(_ format: String) throws -> String {
@@ -32,5 +31,35 @@ import Testing
         let text = try backtest("text")
         #expect(text.contains("2 commitments with a known outcome"))
         #expect(throws: (any Error).self) { try HeadwayCommand.parseAsRoot(["backtest", "--every", "week"]) }
+    }
+}
+
+/// A level baseline that cannot be read is said at `apply` (a warning) and in every report format.
+@Suite struct UnreadableBaselineTests {
+    @Test func applyWarnsAndReportsSayWhy() throws {
+        let url = try TestDatabase.create()
+        let folder = try ScratchDirectory("headway-baseline")
+        let definitions = try folder.file("d.yaml", """
+            metrics:
+              - {key: woodland, name: Woodland created, unit: hectares, kind: level}
+            commitments:
+              - key: trees
+                title: 30,000 hectares a year
+                metric: woodland
+                baseline: {date: FY2019-20}
+                target: {value: 30000}
+                deadline: 2025
+            """)
+        let figures = try folder.file("f.csv", "metric,period_end,value,published_on\nwoodland,2020-03-31,13460,2020-06-01\nwoodland,2024-03-31,20980,2024-06-01\n")
+        #expect(try HeadwayBinary.run(["load", figures], url: url).status == 2)  // the metric does not exist yet
+        let applied = try HeadwayBinary.run(["apply", definitions], url: url)
+        #expect(applied.status == 0)
+        #expect(applied.errors.contains("warning: commitment trees: no level known at or before 2019-04-01: give baseline.value"), "\(applied.errors)")
+        let loaded = try HeadwayBinary.run(["load", figures], url: url)
+        #expect(loaded.status == 0, "\(loaded.errors)")
+        for format in ["text", "markdown", "html", "json"] {
+            let report = try HeadwayBinary.run(["report", "--format", format], url: url)
+            #expect(report.output.contains("no level known at or before 2019-04-01: give baseline.value"), "\(format)")
+        }
     }
 }
