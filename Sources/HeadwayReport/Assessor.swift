@@ -94,16 +94,16 @@ public enum Assessor {
         let remaining = deadlineOffset - latestOffset
         if let forecast, remaining > 0 {
             let base = baselineValue.double
-            let range = forecast.interval(from: progress, days: remaining, level: projectionLevel)
+            let t = forecast.quantile(level: projectionLevel)
+            let range = forecast.interval(from: progress, days: remaining, t: t)
             var projection = Assessment.Projection(
                 valueAtDeadline: progress + forecast.drift * remaining + base, valueAtDeadlineLow: range.low + base,
                 valueAtDeadlineHigh: range.high + base)
             if assessment.achievedOn == nil {
                 let gap = target - progress
-                let tail = (1 - projectionLevel) / 2
                 projection.completionDate = completion(latest.date, gap: gap, pace: forecast.drift)
-                projection.completionDateLow = forecast.daysUntil(gap: gap, quantile: 1 - tail).map { latest.date.adding(days: Int($0)) }
-                projection.completionDateHigh = forecast.daysUntil(gap: gap, quantile: tail).map { latest.date.adding(days: Int($0)) }
+                projection.completionDateLow = forecast.daysUntil(gap: gap, k: t).map { latest.date.adding(days: Int($0)) }
+                projection.completionDateHigh = forecast.daysUntil(gap: gap, k: -t).map { latest.date.adding(days: Int($0)) }
             }
             assessment.projection = projection
             assessment.probabilityMet = forecast.probability(from: progress, days: remaining, reaching: target, above: comparison == .atLeast)

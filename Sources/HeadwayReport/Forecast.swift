@@ -76,10 +76,14 @@ struct Forecast: Equatable {
         return (dispersion * (days + days * days / span)).squareRoot()
     }
 
-    /// The two-sided `level` prediction interval of the progress `days` after `from`.
-    func interval(from progress: Double, days: Double, level: Double = 0.9) -> (low: Double, high: Double) {
+    /// Student's t quantile of the upper end of a two-sided `level` interval: the one number the
+    /// interval and both ends of the completion range need.
+    func quantile(level: Double) -> Double { StudentT.quantile(0.5 + level / 2, degreesOfFreedom: degreesOfFreedom) }
+
+    /// The prediction interval of the progress `days` after `from`, `t` the quantile of its upper end.
+    func interval(from progress: Double, days: Double, t: Double) -> (low: Double, high: Double) {
         let central = progress + drift * max(0, days)
-        let half = StudentT.quantile(0.5 + level / 2, degreesOfFreedom: degreesOfFreedom) * spread(days: days)
+        let half = t * spread(days: days)
         return (central - half, central + half)
     }
 
@@ -92,14 +96,14 @@ struct Forecast: Equatable {
         return StudentT.cdf(above ? score : -score, degreesOfFreedom: degreesOfFreedom)
     }
 
-    /// The first day (after the latest point) on which the `quantile` of progress reaches the
-    /// target: the 95% quantile gives the earliest plausible date, the 5% the latest. Nil when
-    /// that quantile never reaches it within `horizon` days.
-    func daysUntil(gap: Double, quantile: Double, horizon: Double = 36_525) -> Double? {
+    /// The first day (after the latest point) on which the quantile `k` (in Student's t units, in
+    /// the direction of the target) of progress reaches the target: the upper quantile (k > 0)
+    /// gives the earliest plausible date, the lower (k < 0) the latest. Nil when that quantile
+    /// never reaches it within `horizon` days.
+    func daysUntil(gap: Double, k: Double, horizon: Double = 36_525) -> Double? {
         // Work in the direction of the target: reach g > 0 with drift m.
         let direction = gap >= 0 ? 1.0 : -1.0
         let g = abs(gap), m = drift * direction
-        let k = StudentT.quantile(quantile, degreesOfFreedom: degreesOfFreedom)
         func reached(_ h: Double) -> Bool { m * h + k * spread(days: h) >= g }
         guard g > 0 else { return 0 }
         // Scan outwards in steps of a quarter for a whole day on which the quantile's path
