@@ -13,19 +13,34 @@ struct API: Sendable {
     let today: @Sendable () -> CivilDate
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("healthz") { _, _ in jsonResponse(#"{"status":"ok"}"#) }
-        router.get("readyz") { _, _ in try await ready() }
+        read(router, "healthz") { _, _ in jsonResponse(#"{"status":"ok"}"#) }
+        read(router, "readyz") { _, _ in try await ready() }
         let v1 = router.group("api/v1")
-        v1.get("commitments") { request, _ in try await commitments(Queries.listFilter(request.uri)) }
-        v1.get("commitments/:key") { request, context in
+        read(v1, "commitments") { request, _ in try await commitments(Queries.listFilter(request.uri)) }
+        read(v1, "commitments/:key") { request, context in
             let key = try context.parameters.require("key")
             return try await commitment(key.removingPercentEncoding ?? key, asOf: Queries.asOf(request.uri))
         }
-        v1.get("summary") { request, _ in
+        read(v1, "summary") { request, _ in
             _ = try Queries.checked(request.uri, allowed: [])
             return try await summary()
         }
-        v1.get("openapi.json") { _, _ in jsonResponse(OpenAPIDocument.text) }
+        read(v1, "openapi.json") { _, _ in jsonResponse(OpenAPIDocument.text) }
+    }
+
+    /// The methods a client may try on a resource beside GET and HEAD (QUERY: the draft safe method with a body).
+    private static let otherMethods: [HTTPRequest.Method] = [.post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
+
+    /// A read-only resource: GET (and HEAD, which the router derives from it); any other
+    /// method is 405 with Allow, rather than the 404 of a path that does not exist.
+    private func read(
+        _ routes: some RouterMethods<BasicRequestContext>, _ path: RouterPath,
+        _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+    ) {
+        routes.get(path, use: handler)
+        for method in Self.otherMethods {
+            routes.on(path, method: method) { _, _ -> Response in throw Problem.methodNotAllowed(method, allowed: "GET, HEAD") }
+        }
     }
 
     /// Ready when the database answers and every migration this build knows is applied.

@@ -35,7 +35,7 @@ public struct HeadwayServer: Service {
     /// and closes the database connections.
     public func run() async throws {
         let pool = DatabasePool(url: databaseURL, size: poolSize, logger: logger)
-        let router = Router()
+        let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessLogMiddleware(logger: logger))
         router.add(middleware: ProblemMiddleware(logger: logger))
         API(pool: pool, migrations: migrations, today: { CivilDate.today() }).addRoutes(to: router)

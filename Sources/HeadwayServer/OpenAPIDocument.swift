@@ -54,8 +54,8 @@ enum OpenAPIDocument {
                 "operationId": "getCommitment",
                 "parameters": [
                   {"name": "key", "in": "path", "required": true, "schema": {"type": "string"}},
-                  {"name": "as_of", "in": "query", "description": "Assess with what was published by this date (YYYY, YYYY-MM or YYYY-MM-DD; a period means its last day).",
-                   "schema": {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}}
+                  {"name": "as_of", "in": "query", "description": "Assess with what was published by this date: YYYY-MM-DD, or a period (YYYY-MM, YYYY-Qn, YYYY, FYyyyy-yy) meaning its last day. 29 February and financial years are taken too, though the pattern leaves them out.",
+                   "schema": {"type": "string", "pattern": "^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])(?:-Q[1-4]|-(?:0[1-9]|1[0-2])|-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|-(?:0[13-9]|1[0-2])-(?:29|30)|-(?:0[13578]|1[02])-31)?$"}}
                 ],
                 "responses": {
                   "200": {"description": "The assessment.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Assessment"}}}},

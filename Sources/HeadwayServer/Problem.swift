@@ -7,14 +7,18 @@ import Logging
 struct Problem: Error {
     let status: HTTPResponse.Status
     let detail: String
-    /// Seconds after which the client may try again (503).
-    var retryAfter: Int?
+    /// Retry-After (503), Allow (405).
+    var headers: HTTPFields = [:]
 
     static func badRequest(_ detail: String) -> Problem { Problem(status: .badRequest, detail: detail) }
     static func notFound(_ detail: String) -> Problem { Problem(status: .notFound, detail: detail) }
 
     static func unavailable(_ detail: String) -> Problem {
-        Problem(status: .serviceUnavailable, detail: detail, retryAfter: Problem.retryAfterSeconds)
+        Problem(status: .serviceUnavailable, detail: detail, headers: [.retryAfter: String(retryAfterSeconds)])
+    }
+
+    static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: String) -> Problem {
+        Problem(status: .methodNotAllowed, detail: "\(method) is not served here; \(allowed) are", headers: [.allow: allowed])
     }
 
     static let retryAfterSeconds = 5
@@ -24,8 +28,8 @@ struct Problem: Error {
             ("type", .string("about:blank")), ("title", .string(status.reasonPhrase)),
             ("status", .number(String(status.code))), ("detail", .string(detail)),
         ])
-        var headers: HTTPFields = [.contentType: "application/problem+json"]
-        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        var headers = headers
+        headers[.contentType] = "application/problem+json"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body.compactText)))
     }
 }

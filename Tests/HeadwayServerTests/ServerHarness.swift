@@ -54,12 +54,13 @@ final class RunningServer: Sendable {
     }
 
     /// GET `pathAndQuery` (already percent-encoded where needed).
-    func get(_ pathAndQuery: String, headers: [String: String] = [:]) async throws -> Answer {
-        try await Self.get(port: port, pathAndQuery, headers: headers)
+    func get(_ pathAndQuery: String, method: String = "GET", headers: [String: String] = [:]) async throws -> Answer {
+        try await Self.get(port: port, pathAndQuery, method: method, headers: headers)
     }
 
-    static func get(port: Int, _ pathAndQuery: String, headers: [String: String] = [:]) async throws -> Answer {
+    static func get(port: Int, _ pathAndQuery: String, method: String = "GET", headers: [String: String] = [:]) async throws -> Answer {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(pathAndQuery)")!)
+        request.httpMethod = method
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (body, response) = try await Self.session.data(for: request)
         let http = response as! HTTPURLResponse

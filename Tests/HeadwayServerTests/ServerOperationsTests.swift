@@ -43,6 +43,20 @@ import Testing
         #expect((limit.object["detail"] as? String)?.contains("limit") == true)
         #expect(limit.headers["retry-after"] == nil)
         #expect(try await server.get("/api/v1/commitments?limit=1000").status == 200)
+        // Only GET and HEAD are served; other methods on a resource that exists are 405.
+        for (method, path) in [("POST", "/api/v1/commitments"), ("DELETE", "/api/v1/commitments/closures-100"), ("PUT", "/healthz")] {
+            let refused = try await server.get(path, method: method)
+            Self.expectProblem(refused, 405)
+            #expect(refused.headers["allow"] == "GET, HEAD")
+        }
+        Self.expectProblem(try await server.get("/api/v1/nothing", method: "POST"), 404)
+        let head = try await server.get("/api/v1/summary", method: "HEAD")
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+        #expect(head.contentType == "application/json")
+        // 29 February only in leap years: the pattern cannot say so, the server does.
+        #expect(try await server.get("/api/v1/commitments/closures-100?as_of=2024-02-29").status == 200)
+        Self.expectProblem(try await server.get("/api/v1/commitments/closures-100?as_of=2023-02-29"), 400)
         try await server.stop()
     }
 
