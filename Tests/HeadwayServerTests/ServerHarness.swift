@@ -72,6 +72,7 @@ final class RunningServer: Sendable {
     private static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpMaximumConnectionsPerHost = 64  // tests hold many requests open at once
         return URLSession(configuration: configuration)
     }()
 }

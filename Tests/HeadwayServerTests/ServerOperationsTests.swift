@@ -10,6 +10,12 @@ import Testing
     import Glibc
 #endif
 
+/// A value handed to another thread that alone uses it from then on.
+final class Unchecked<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
 /// Errors, health, the database going away and coming back, the pool's bound, the access log,
 /// the OpenAPI document and shutdown.
 @Suite struct ServerOperationsTests {
@@ -132,6 +138,34 @@ import Testing
             "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'headway serve' AND datname = current_database()"
         )[0].decode(Int.self, at: 0)
         #expect((1...2).contains(connections))
+        try await server.stop()
+    }
+
+    @Test func aDatabaseThatHangsHoldsUpNoOtherRequest() async throws {
+        let url = try Portfolio.create()
+        let server = try await RunningServer(url: url, poolSize: 2)
+        // Reads of commitment_status wait for this lock, held for 3 s: more waiting requests than
+        // the machine has cores or the pool has connections. Released by a thread of its own, so a
+        // server that blocked its threads would answer late rather than hang the test.
+        let locker = try PostgresConnection(url: url)
+        try locker.executeScript("BEGIN; LOCK TABLE headway.commitment_state IN ACCESS EXCLUSIVE MODE")
+        let held = ContinuousClock.now
+        let lock = Unchecked(locker)
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 3)
+            try? lock.value.executeScript("COMMIT")
+        }
+        let waiting = Task {
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<6 { group.addTask { try await server.get("/api/v1/commitments").status } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        for _ in 0..<20 { #expect(try await server.get("/healthz").status == 200) }
+        #expect(try await server.get("/api/v1/openapi.json").status == 200)
+        #expect(ContinuousClock.now - held < .seconds(2), "answered only once the lock was released")
+        #expect(try await waiting.value == Array(repeating: 200, count: 6))
         try await server.stop()
     }
 
