@@ -9,8 +9,6 @@ import Hummingbird
 struct API: Sendable {
     let pool: DatabasePool
     let migrations: [Migration]
-    /// Today's date, for the current assessment.
-    let today: @Sendable () -> CivilDate
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         read(router, "healthz") { _, _ in jsonResponse(#"{"status":"ok"}"#) }
@@ -64,7 +62,7 @@ struct API: Sendable {
     /// The assessment as the JSON report has it, computed now from the figures; with `asOf`,
     /// from what was published by then. Nothing is stored.
     func commitment(_ key: String, asOf: CivilDate?) async throws -> Response {
-        let date = asOf ?? today()
+        let date = asOf ?? CivilDate.today()
         let lookup = try await pool.withConnection { connection -> Lookup in
             guard try StatusReader(connection: connection).commitmentExists(key: key) else { return .unknown }
             return try AssessmentStore(connection: connection).assess(keys: [key], asOf: date).first.map(Lookup.found) ?? .notYetMade

@@ -38,7 +38,7 @@ public struct HeadwayServer: Service {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessLogMiddleware(logger: logger))
         router.add(middleware: ProblemMiddleware(logger: logger))
-        API(pool: pool, migrations: migrations, today: { CivilDate.today() }).addRoutes(to: router)
+        API(pool: pool, migrations: migrations).addRoutes(to: router)
         let onListening = onListening
         let application = Application(
             router: router,
@@ -56,7 +56,7 @@ public struct HeadwayServer: Service {
 }
 
 extension CivilDate {
-    /// Today's date in UTC.
+    /// Today's date in UTC: the date of the current assessment.
     static func today() -> CivilDate {
         CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
