@@ -9,8 +9,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libpq, the PostgreSQL C client, found through pkg-config.
@@ -38,11 +41,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `headway serve`: the read API over HTTP. Database work runs off the event loops.
+        .target(
+            name: "HeadwayServer",
+            dependencies: [
+                "HeadwayStore", "HeadwayReport", "HeadwayModel", "HeadwayPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The command line: one subcommand per file.
         .target(
             name: "HeadwayCLI",
             dependencies: [
-                "HeadwayStore", "HeadwayModel", "HeadwayPostgres", "HeadwayIngest", "HeadwayReport",
+                "HeadwayStore", "HeadwayModel", "HeadwayPostgres", "HeadwayIngest", "HeadwayReport", "HeadwayServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -55,6 +71,14 @@ let package = Package(
         .testTarget(name: "HeadwayPostgresTests", dependencies: ["HeadwayPostgres", "HeadwayModel", "HeadwayStore", "TestSupport"]),
         .testTarget(
             name: "HeadwayStoreTests", dependencies: ["HeadwayStore", "HeadwayModel", "HeadwayPostgres", "HeadwayIngest", "TestSupport"]),
+        .testTarget(
+            name: "HeadwayServerTests",
+            dependencies: [
+                "HeadwayServer", "HeadwayStore", "HeadwayReport", "HeadwayModel", "HeadwayPostgres", "HeadwayIngest", "TestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "HeadwayCLITests",
             dependencies: [

@@ -14,7 +14,7 @@ public struct HeadwayCommand: ParsableCommand {
             Database: --database-url, else HEADWAY_DATABASE_URL, else DATABASE_URL, else the embedded \
             PostgreSQL cluster in $HEADWAY_HOME (default ~/.local/share/headway).
             """,
-        subcommands: [DatabaseCommand.self, ApplyCommand.self, LoadCommand.self, ReportCommand.self, BacktestCommand.self, DemoCommand.self]
+        subcommands: [DatabaseCommand.self, ApplyCommand.self, LoadCommand.self, ReportCommand.self, BacktestCommand.self, ServeCommand.self, DemoCommand.self]
     )
 
     public init() {}

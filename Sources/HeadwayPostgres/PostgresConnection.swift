@@ -62,6 +62,10 @@ public final class PostgresConnection {
         PQfinish(handle)
     }
 
+    /// Whether the connection is still up: false once the server has gone away, after which
+    /// every statement fails and the connection should be replaced.
+    public var isConnected: Bool { PQstatus(handle) == CONNECTION_OK }
+
     /// The server's version number, e.g. 150018.
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
 

@@ -109,17 +109,10 @@ import Testing
 
     @Test func serverThatNeverAnswersTimesOut() throws {
         // A socket that accepts connections (the kernel's backlog) and never says a word.
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
-        }
-        #expect(bound && listen(listener, 16) == 0)
-        let port = UInt16(bigEndian: address.sin_port)
+        let listener = try LoopbackSocket()
+        defer { listener.close() }
+        #expect(listen(listener.descriptor, 16) == 0)
+        let port = listener.port
         let started = Date()
         let outcome = try HeadwayBinary.run(["report"], url: "postgresql://headway:s3cret-word@127.0.0.1:\(port)/headway?connect_timeout=2")
         let message = Self.oneLine(outcome)

@@ -1,0 +1,84 @@
+import Foundation
+import HeadwayPostgres
+import Logging
+import NIOPosix
+
+/// The database could not be reached: the client gets 503 and should come back later.
+public struct DatabaseUnavailable: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
+
+/// A bounded pool of libpq connections whose work runs on threads of its own.
+///
+/// libpq blocks its caller, so no statement may run on an event loop or on Swift's cooperative
+/// threads. Work goes to a thread pool of `size` threads, each using at most one connection at a
+/// time: so there are never more than `size` connections, and further requests wait their turn.
+/// A connection broken by a database restart is replaced, so the server recovers by itself.
+public final class DatabasePool: @unchecked Sendable {
+    public let size: Int
+    private let url: String
+    private let threads: NIOThreadPool
+    private let logger: Logger
+    // Guards `idle`; PostgresConnection is not Sendable, so connections only ever cross threads
+    // through this lock, and each is used by one thread at a time.
+    private let lock = NSLock()
+    private var idle: [PostgresConnection] = []
+
+    public init(url: String, size: Int, logger: Logger) {
+        precondition(size > 0, "a pool needs at least one connection")
+        self.url = url
+        self.size = size
+        self.logger = logger
+        threads = NIOThreadPool(numberOfThreads: size)
+        threads.start()
+    }
+
+    /// Runs `body` with a connection on one of the pool's threads.
+    /// - Throws: `DatabaseUnavailable` when the database cannot be reached, else what `body` throws.
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        try await threads.runIfActive { try self.run(body) }
+    }
+
+    /// Stops the threads once the work already queued is done, and closes every connection.
+    public func shutdown() async throws {
+        try await threads.shutdownGracefully()
+        lock.withLock { idle.removeAll() }
+    }
+
+    private func run<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        // A connection idle across a database restart shows it is broken only when used. The
+        // statements here only read, so running them again on a new connection is safe.
+        if let connection = lock.withLock({ idle.popLast() }) {
+            do {
+                return try use(connection, body)
+            } catch is DatabaseUnavailable {
+                logger.info("database connection lost; reconnecting")
+            }
+        }
+        return try use(try connect(), body)
+    }
+
+    private func use<T>(_ connection: PostgresConnection, _ body: (PostgresConnection) throws -> T) throws -> T {
+        do {
+            let value = try body(connection)
+            lock.withLock { idle.append(connection) }
+            return value
+        } catch {
+            guard connection.isConnected else {
+                // The server went away: the other idle connections are broken as well.
+                lock.withLock { idle.removeAll() }
+                throw DatabaseUnavailable(description: "lost the connection to the database")
+            }
+            lock.withLock { idle.append(connection) }
+            throw error
+        }
+    }
+
+    private func connect() throws -> PostgresConnection {
+        do {
+            return try PostgresConnection(url: url, applicationName: "headway serve", logger: logger)
+        } catch let error as PostgresError where error.kind == .connection {
+            throw DatabaseUnavailable(description: error.description)
+        }
+    }
+}

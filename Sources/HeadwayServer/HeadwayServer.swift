@@ -1,0 +1,77 @@
+import Foundation
+import HeadwayModel
+import HeadwayStore
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// `headway serve`: the read API over HTTP/1.1.
+public struct HeadwayServer: Service {
+    public var host: String
+    public var port: Int
+    /// The database's URL, as every command takes it.
+    public var databaseURL: String
+    /// What `/readyz` checks is applied.
+    public var migrations: [Migration]
+    /// At most this many database connections, and as many statements at a time.
+    public var poolSize: Int = 8
+    /// Where the access log and the server's own messages go.
+    public var logger: Logger
+
+    public init(host: String, port: Int, databaseURL: String, migrations: [Migration], logger: Logger) {
+        self.host = host
+        self.port = port
+        self.databaseURL = databaseURL
+        self.migrations = migrations
+        self.logger = logger
+    }
+
+    /// Told the port once the server listens (the real one when `port` is 0).
+    public var onListening: @Sendable (Int) async -> Void = { _ in }
+
+    /// Serves until the service group shuts down gracefully (`headway serve`: on SIGTERM or
+    /// SIGINT): then the server stops accepting connections, lets the requests in flight finish,
+    /// and closes the database connections.
+    public func run() async throws {
+        let pool = DatabasePool(url: databaseURL, size: poolSize, logger: logger)
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        router.add(middleware: AccessLogMiddleware(logger: logger))
+        router.add(middleware: ProblemMiddleware(logger: logger))
+        API(pool: pool, migrations: migrations).addRoutes(to: router)
+        let onListening = onListening
+        let application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "headway"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        do {
+            try await application.run()
+        } catch {
+            try? await pool.shutdown()
+            throw error
+        }
+        try await pool.shutdown()
+    }
+}
+
+extension CivilDate {
+    /// Today's date in UTC: the date of the current assessment.
+    static func today() -> CivilDate {
+        CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}
+
+extension HeadwayServer {
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
+    public func runUntilSignalled() async throws {
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [self], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// Whether `host` only accepts connections from this machine.
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}

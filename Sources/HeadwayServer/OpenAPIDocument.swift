@@ -1,0 +1,220 @@
+/// The OpenAPI 3.1 description of the API, written by hand and served at /api/v1/openapi.json.
+/// HeadwayServerTests hold it to the routes, the view's columns and the JSON report's fields.
+enum OpenAPIDocument {
+    static let text = #"""
+        {
+          "openapi": "3.1.0",
+          "info": {
+            "title": "Headway",
+            "version": "1",
+            "description": "Where public commitments stand against the progress figures published over time. Read-only. Errors are application/problem+json (RFC 9457)."
+          },
+          "paths": {
+            "/healthz": {
+              "get": {
+                "summary": "The server is up (the database is not consulted).",
+                "operationId": "health",
+                "responses": {"200": {"description": "Up.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/State"}}}}}
+              }
+            },
+            "/readyz": {
+              "get": {
+                "summary": "The database answers and its migrations are current.",
+                "operationId": "readiness",
+                "responses": {
+                  "200": {"description": "Ready.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/State"}}}},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/v1/commitments": {
+              "get": {
+                "summary": "Rows of headway.commitment_status: the stored present, ordered by key.",
+                "operationId": "listCommitments",
+                "parameters": [
+                  {"name": "status", "in": "query", "description": "Keep these statuses (repeatable); unassessed is a commitment not assessed yet.", "style": "form", "explode": true,
+                   "schema": {"type": "array", "items": {"$ref": "#/components/schemas/StatusFilter"}}},
+                  {"name": "tag", "in": "query", "description": "Keep commitments with this tag.", "schema": {"type": "string", "minLength": 1}},
+                  {"name": "metric", "in": "query", "description": "Keep commitments on this metric.", "schema": {"type": "string", "minLength": 1}},
+                  {"name": "q", "in": "query", "description": "A case-insensitive substring of the title or the key.", "schema": {"type": "string", "minLength": 1}},
+                  {"name": "stale", "in": "query", "description": "Keep rows whose stored assessment is (not) out of date.", "schema": {"type": "boolean"}},
+                  {"name": "limit", "in": "query", "description": "Rows per page.", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+                  {"name": "cursor", "in": "query", "description": "next_cursor of the previous page.", "schema": {"type": "string", "minLength": 1}}
+                ],
+                "responses": {
+                  "200": {"description": "One page.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommitmentList"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/v1/commitments/{key}": {
+              "get": {
+                "summary": "One commitment assessed now from the figures, as in the JSON report; nothing is stored.",
+                "operationId": "getCommitment",
+                "parameters": [
+                  {"name": "key", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {"name": "as_of", "in": "query", "description": "Assess with what was published by this date: YYYY-MM-DD, or a period (YYYY-MM, YYYY-Qn, YYYY, FYyyyy-yy) meaning its last day. 29 February and financial years are taken too, though the pattern leaves them out.",
+                   "schema": {"type": "string", "pattern": "^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])(?:-Q[1-4]|-(?:0[1-9]|1[0-2])|-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|-(?:0[13-9]|1[0-2])-(?:29|30)|-(?:0[13578]|1[02])-31)?$"}}
+                ],
+                "responses": {
+                  "200": {"description": "The assessment.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Assessment"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/v1/summary": {
+              "get": {
+                "summary": "How many commitments stand in each status, overall and per tag (headway.status_counts).",
+                "operationId": "summary",
+                "responses": {
+                  "200": {"description": "The counts.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Summary"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/v1/openapi.json": {
+              "get": {
+                "summary": "This document.",
+                "operationId": "openapi",
+                "responses": {"200": {"description": "OpenAPI 3.1.", "content": {"application/json": {"schema": {"type": "object"}}}}}
+              }
+            }
+          },
+          "components": {
+            "responses": {
+              "BadRequest": {"description": "A parameter is wrong; detail says which.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "NotFound": {"description": "No such commitment or route.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "Unavailable": {
+                "description": "The database cannot be reached or is not migrated; try again after Retry-After seconds.",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+              }
+            },
+            "schemas": {
+              "State": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
+              "Problem": {
+                "type": "object", "required": ["type", "title", "status", "detail"],
+                "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"}}
+              },
+              "Status": {"type": "string", "enum": ["achieved", "achieved_late", "missed", "awaiting_data", "on_track", "at_risk", "off_track", "not_started", "insufficient_data"]},
+              "StatusFilter": {"type": "string", "enum": ["achieved", "achieved_late", "missed", "awaiting_data", "on_track", "at_risk", "off_track", "not_started", "insufficient_data", "unassessed"]},
+              "Date": {"type": "string", "format": "date"},
+              "NullableDate": {"type": ["string", "null"], "format": "date"},
+              "NullableNumber": {"type": ["number", "null"]},
+              "NullableInteger": {"type": ["integer", "null"]},
+              "NullableString": {"type": ["string", "null"]},
+              "CommitmentList": {
+                "type": "object", "required": ["commitments", "next_cursor"],
+                "properties": {
+                  "commitments": {"type": "array", "items": {"$ref": "#/components/schemas/CommitmentStatus"}},
+                  "next_cursor": {"type": ["string", "null"], "description": "Pass as cursor for the next page; null on the last."}
+                }
+              },
+              "CommitmentStatus": {
+                "type": "object",
+                "description": "One row of headway.commitment_status (docs/SQL.md); the assessment fields are null until the commitment is assessed.",
+                "required": ["key", "title", "metric", "unit", "kind", "tags", "status", "as_of", "baseline_date", "baseline_value", "target_value", "target_progress", "comparison", "deadline", "latest_date", "latest_value", "latest_qualifier", "progress", "percent_complete", "percent_time_elapsed", "achieved_on", "days_early", "average_per_day", "recent_per_day", "required_per_day", "required_from_now_per_day", "projection_method", "value_at_deadline", "value_at_deadline_low", "value_at_deadline_high", "completion_date", "completion_date_low", "completion_date_high", "schedule_variance_days", "method_version", "commitment_version", "assessed_at", "stale", "probability_met"],
+                "properties": {
+                  "key": {"type": "string"}, "title": {"type": "string"}, "metric": {"type": "string"}, "unit": {"type": "string"},
+                  "kind": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
+                  "status": {"oneOf": [{"$ref": "#/components/schemas/Status"}, {"type": "null"}]},
+                  "as_of": {"$ref": "#/components/schemas/NullableDate"},
+                  "baseline_date": {"$ref": "#/components/schemas/NullableDate"}, "baseline_value": {"$ref": "#/components/schemas/NullableNumber"},
+                  "target_value": {"$ref": "#/components/schemas/NullableNumber"}, "target_progress": {"$ref": "#/components/schemas/NullableNumber"},
+                  "comparison": {"$ref": "#/components/schemas/NullableString"}, "deadline": {"$ref": "#/components/schemas/NullableDate"},
+                  "latest_date": {"$ref": "#/components/schemas/NullableDate"}, "latest_value": {"$ref": "#/components/schemas/NullableNumber"},
+                  "latest_qualifier": {"$ref": "#/components/schemas/NullableString"}, "progress": {"$ref": "#/components/schemas/NullableNumber"},
+                  "percent_complete": {"$ref": "#/components/schemas/NullableNumber"}, "percent_time_elapsed": {"$ref": "#/components/schemas/NullableNumber"},
+                  "achieved_on": {"$ref": "#/components/schemas/NullableDate"}, "days_early": {"$ref": "#/components/schemas/NullableInteger"},
+                  "average_per_day": {"$ref": "#/components/schemas/NullableNumber"}, "recent_per_day": {"$ref": "#/components/schemas/NullableNumber"},
+                  "required_per_day": {"$ref": "#/components/schemas/NullableNumber"}, "required_from_now_per_day": {"$ref": "#/components/schemas/NullableNumber"},
+                  "projection_method": {"$ref": "#/components/schemas/NullableString"},
+                  "value_at_deadline": {"$ref": "#/components/schemas/NullableNumber"}, "value_at_deadline_low": {"$ref": "#/components/schemas/NullableNumber"},
+                  "value_at_deadline_high": {"$ref": "#/components/schemas/NullableNumber"},
+                  "completion_date": {"$ref": "#/components/schemas/NullableDate"}, "completion_date_low": {"$ref": "#/components/schemas/NullableDate"},
+                  "completion_date_high": {"$ref": "#/components/schemas/NullableDate"},
+                  "schedule_variance_days": {"$ref": "#/components/schemas/NullableInteger"},
+                  "method_version": {"$ref": "#/components/schemas/NullableString"}, "commitment_version": {"$ref": "#/components/schemas/NullableInteger"},
+                  "assessed_at": {"type": ["string", "null"], "description": "A PostgreSQL timestamp with time zone."},
+                  "stale": {"type": "boolean", "description": "The stored assessment predates the definition or the latest figures."},
+                  "probability_met": {"$ref": "#/components/schemas/NullableNumber"}
+                }
+              },
+              "Assessment": {
+                "type": "object",
+                "description": "The JSON report's per-commitment object (docs/FORMATS.md).",
+                "required": ["key", "title", "metric", "unit", "kind", "status", "as_of", "baseline", "target", "deadline", "latest", "progress", "percent_complete", "percent_time_elapsed", "achieved_on", "days_early", "pace", "projection", "probability_met", "reason", "schedule_variance_days", "series"],
+                "properties": {
+                  "key": {"type": "string"}, "title": {"type": "string"}, "metric": {"type": "string"}, "unit": {"type": "string"},
+                  "kind": {"type": "string"}, "status": {"$ref": "#/components/schemas/Status"}, "as_of": {"$ref": "#/components/schemas/Date"},
+                  "baseline": {"type": "object", "required": ["date", "value"], "properties": {"date": {"$ref": "#/components/schemas/Date"}, "value": {"$ref": "#/components/schemas/NullableNumber"}}},
+                  "target": {
+                    "type": "object", "required": ["value", "progress", "comparison"],
+                    "properties": {"value": {"$ref": "#/components/schemas/NullableNumber"}, "progress": {"$ref": "#/components/schemas/NullableNumber"}, "comparison": {"type": "string", "enum": ["at_least", "at_most"]}}
+                  },
+                  "deadline": {"$ref": "#/components/schemas/Date"},
+                  "latest": {
+                    "type": ["object", "null"], "required": ["date", "value", "qualifier", "derived_from"],
+                    "properties": {
+                      "date": {"$ref": "#/components/schemas/Date"}, "value": {"type": "number"}, "qualifier": {"type": "string"},
+                      "derived_from": {"type": "array", "items": {"type": "string"}}
+                    }
+                  },
+                  "progress": {"$ref": "#/components/schemas/NullableNumber"},
+                  "percent_complete": {"$ref": "#/components/schemas/NullableNumber"}, "percent_time_elapsed": {"$ref": "#/components/schemas/NullableNumber"},
+                  "achieved_on": {"$ref": "#/components/schemas/NullableDate"}, "days_early": {"$ref": "#/components/schemas/NullableInteger"},
+                  "pace": {
+                    "type": "object", "required": ["average_per_day", "recent_per_day", "required_per_day", "required_from_now_per_day"],
+                    "properties": {
+                      "average_per_day": {"$ref": "#/components/schemas/NullableNumber"}, "recent_per_day": {"$ref": "#/components/schemas/NullableNumber"},
+                      "required_per_day": {"$ref": "#/components/schemas/NullableNumber"}, "required_from_now_per_day": {"$ref": "#/components/schemas/NullableNumber"}
+                    }
+                  },
+                  "projection": {
+                    "type": "object",
+                    "required": ["method", "value_at_deadline", "value_at_deadline_low", "value_at_deadline_high", "completion_date", "completion_date_low", "completion_date_high"],
+                    "properties": {
+                      "method": {"type": "string"},
+                      "value_at_deadline": {"$ref": "#/components/schemas/NullableNumber"}, "value_at_deadline_low": {"$ref": "#/components/schemas/NullableNumber"},
+                      "value_at_deadline_high": {"$ref": "#/components/schemas/NullableNumber"},
+                      "completion_date": {"$ref": "#/components/schemas/NullableDate"}, "completion_date_low": {"$ref": "#/components/schemas/NullableDate"},
+                      "completion_date_high": {"$ref": "#/components/schemas/NullableDate"}
+                    }
+                  },
+                  "probability_met": {"type": ["number", "null"], "minimum": 0, "maximum": 1},
+                  "reason": {"$ref": "#/components/schemas/NullableString"},
+                  "schedule_variance_days": {"$ref": "#/components/schemas/NullableInteger"},
+                  "series": {
+                    "type": "array",
+                    "items": {
+                      "type": "object", "required": ["date", "progress", "qualifier", "trajectory"],
+                      "properties": {
+                        "date": {"$ref": "#/components/schemas/Date"}, "progress": {"$ref": "#/components/schemas/NullableNumber"},
+                        "qualifier": {"$ref": "#/components/schemas/NullableString"}, "trajectory": {"$ref": "#/components/schemas/NullableNumber"}
+                      }
+                    }
+                  }
+                }
+              },
+              "Counts": {
+                "type": "object", "required": ["total", "by_status"],
+                "properties": {
+                  "total": {"type": "integer"},
+                  "by_status": {"type": "object", "description": "Every status of StatusFilter, 0 where none.", "additionalProperties": {"type": "integer"}}
+                }
+              },
+              "Summary": {
+                "allOf": [
+                  {"$ref": "#/components/schemas/Counts"},
+                  {"type": "object", "required": ["by_tag"], "properties": {"by_tag": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Counts"}}}}
+                ]
+              }
+            }
+          }
+        }
+        """#
+}
