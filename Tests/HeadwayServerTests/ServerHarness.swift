@@ -157,22 +157,22 @@ enum Portfolio {
 
         """
 
-    /// A migrated database holding the portfolio; all but `zz-unassessed` assessed as of `assessedAsOf`.
-    static func create(assessedAsOf: String = "2024-10-31") throws -> String {
+    /// A migrated database holding the portfolio; all but `zz-unassessed` assessed as of today, the
+    /// assessments the views show (an assessment as of another day is history only).
+    static func create() throws -> String {
         let url = try TestDatabase.create()
-        try fill(url, assessedAsOf: assessedAsOf)
+        try fill(url)
         return url
     }
 
-    static func fill(_ url: String, assessedAsOf: String = "2024-10-31") throws {
+    static func fill(_ url: String) throws {
         let connection = try PostgresConnection(url: url)
         _ = try DefinitionApplier(connection: connection).apply(try DefinitionsReader.read(text: definitions, fileName: "portfolio.yaml"))
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("portfolio-\(UUID().uuidString).csv")
         try Data(figures.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         _ = try ObservationLoader(connection: connection).load([file.path])
-        try AssessmentStore(connection: connection).assessAndStore(
-            keys: ["closures-100", awkwardKey, "officers-1500"], asOf: try CivilDate(parsing: assessedAsOf))
+        try AssessmentStore(connection: connection).assessAndStore(keys: ["closures-100", awkwardKey, "officers-1500"])
     }
 }
 
