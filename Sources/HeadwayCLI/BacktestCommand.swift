@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeadwayModel
 import HeadwayReport
 import HeadwayStore
 
@@ -29,7 +30,7 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
-        let today = ReportCommand.today()
+        let today = CivilDate.today()
         let store = AssessmentStore(connection: try database.connectMigrated())
         let replays = try store.backtest(keys: keys, today: today, every: every)
         let text: String

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeadwayReport
 import HeadwayPostgres
 import HeadwayStore
 

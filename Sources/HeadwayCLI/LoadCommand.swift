@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import HeadwayModel
+import HeadwayReport
 import HeadwayStore
 
 #if canImport(Glibc)
@@ -32,7 +34,7 @@ struct LoadCommand: ParsableCommand {
     func run() throws {
         var options = ObservationLoader.Options(skipInvalid: skipInvalid, rejectsPath: rejects)
         if isatty(2) == 1 { options.progress = Self.showProgress }
-        options.today = ReportCommand.today()
+        options.today = CivilDate.today()
         let connection = try database.connectMigrated()
         let summary = try ObservationLoader(connection: connection, options: options).load(files)
         // SQL clients see current numbers: re-assess the commitments whose figures changed.

@@ -82,8 +82,4 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    /// Today's date in UTC.
-    static func today() -> CivilDate {
-        CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
-    }
 }

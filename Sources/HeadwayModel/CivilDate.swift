@@ -1,3 +1,5 @@
+import Foundation
+
 /// A calendar date with no time and no time zone (proleptic Gregorian), as DESIGN.md requires.
 ///
 /// ```swift
@@ -105,4 +107,11 @@ public struct DateParseError: Error, CustomStringConvertible, Sendable, Equatabl
     public let text: String
     public let reason: String
     public var description: String { "\(reason), got \(String(reflecting: text))" }
+}
+
+extension CivilDate {
+    /// Today's date in UTC: the date a report of the present is as of.
+    public static func today() -> CivilDate {
+        CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
 }

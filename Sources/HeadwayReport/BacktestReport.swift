@@ -63,20 +63,20 @@ public enum BacktestReport {
 
     public static func text(_ replays: [Backtest.Replay], today: CivilDate, every: Backtest.Every) -> String {
         let summary = Backtest.Summary(replays)
-        var lines = ["Backtest as of \(today), a step every \(every.rawValue): \(plural(replays.count, "commitment")) with a known outcome", ""]
+        var lines = ["Backtest as of \(today), a step every \(every.rawValue): \(counted(replays.count, "commitment")) with a known outcome", ""]
         for replay in replays {
             let path = replay.steps.map { step in
                 step.isForecast ? String(format: "%.0f", (step.probabilityMet ?? 0) * 100) : Self.settledMark(step.status)
             }.joined(separator: " ")
             let lead =
                 replay.forecasts == 0 ? "settled before any forecast"
-                : replay.leadTimeDays.map { $0 > 0 ? "right from \(plural($0, "day")) before it was settled" : "right only once settled" }
+                : replay.leadTimeDays.map { $0 > 0 ? "right from \(counted($0, "day")) before it was settled" : "right only once settled" }
                 ?? "never right"
             lines.append(Display.terminalSafe("\(replay.key): \(replay.outcome.rawValue) (deadline \(replay.deadline)); \(lead)"))
             lines.append("  chance of meeting it, % by step: \(path)")
         }
         lines.append("")
-        lines.append("Portfolio: \(plural(summary.forecasts, "forecast")) from \(plural(summary.commitments, "commitment"))")
+        lines.append("Portfolio: \(counted(summary.forecasts, "forecast")) from \(counted(summary.commitments, "commitment"))")
         if let coverage = summary.coverage {
             lines.append(
                 String(format: "  90%% range held the value reached at the deadline: %d of %d (%.1f%%)", summary.rangesCovering, summary.rangesChecked, coverage * 100))
@@ -86,7 +86,7 @@ public enum BacktestReport {
         if let brier = summary.brier {
             lines.append(String(format: "  Brier score of the probability: %.3f (a constant 50%% scores 0.250; lower is better)", brier))
         }
-        if let median = summary.medianLeadTimeDays { lines.append("  median lead time: \(plural(median, "day"))") }
+        if let median = summary.medianLeadTimeDays { lines.append("  median lead time: \(counted(median, "day"))") }
         lines.append("  reliability (predicted → observed):")
         for bin in summary.bins where bin.count > 0 {
             lines.append(
@@ -105,6 +105,7 @@ public enum BacktestReport {
     }
 
     private static func number(_ value: Double?) -> String { value.flatMap(NumberText.format) ?? "" }
-
-    static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 }
+
+/// "1 row", "2 rows": a count with its noun, singular or plural (nouns that take an s).
+public func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }

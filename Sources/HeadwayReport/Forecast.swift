@@ -63,13 +63,6 @@ struct Forecast: Equatable {
         degreesOfFreedom = freedom
     }
 
-    init(drift: Double, span: Double, dispersion: Double, degreesOfFreedom: Double) {
-        self.drift = drift
-        self.span = span
-        self.dispersion = dispersion
-        self.degreesOfFreedom = degreesOfFreedom
-    }
-
     /// The standard deviation of the change over the next `days` days.
     func spread(days: Double) -> Double {
         guard days > 0 else { return 0 }

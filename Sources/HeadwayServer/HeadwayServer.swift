@@ -55,13 +55,6 @@ public struct HeadwayServer: Service {
     }
 }
 
-extension CivilDate {
-    /// Today's date in UTC: the date of the current assessment.
-    static func today() -> CivilDate {
-        CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
-    }
-}
-
 extension HeadwayServer {
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
     public func runUntilSignalled() async throws {

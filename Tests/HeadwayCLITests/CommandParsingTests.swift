@@ -1,4 +1,5 @@
 import ArgumentParser
+import HeadwayReport
 import Testing
 
 @testable import HeadwayCLI

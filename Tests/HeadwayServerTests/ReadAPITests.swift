@@ -49,7 +49,7 @@ import Testing
             let answer = try await server.get("/api/v1/commitments/\(pathSegment(key))")
             #expect(answer.status == 200)
             #expect(answer.contentType == "application/json")
-            let date = today()
+            let date = CivilDate.today()
             let report = JSONReport.render(try AssessmentStore(connection: connection).assess(asOf: date), asOf: date)
             let reported = try JSONSerialization.jsonObject(with: Data(report.utf8)) as? [String: Any]
             let object = (reported?["commitments"] as? [[String: Any]])?.first { $0["key"] as? String == key }

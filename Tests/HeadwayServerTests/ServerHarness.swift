@@ -181,5 +181,3 @@ func pathSegment(_ text: String) -> String {
     text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~"))!
 }
 
-/// Today in UTC, as the server takes it for the current assessment.
-func today() -> CivilDate { CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))) }
