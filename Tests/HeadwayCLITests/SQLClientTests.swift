@@ -54,8 +54,10 @@ import Testing
         let tables = try seeded.admin.query("SELECT tablename FROM pg_tables WHERE schemaname = 'headway'").map { try $0.decode(String.self, at: 0) }
         var attempts: [String] = []
         for table in tables {
+            // The events are the one table a reader may read (sql/006): a server may run as a reader.
+            if table != "events" { attempts.append("SELECT * FROM headway.\(table)") }
             attempts += [
-                "SELECT * FROM headway.\(table)", "INSERT INTO headway.\(table) DEFAULT VALUES", "UPDATE headway.\(table) SET recorded_at = now()",
+                "INSERT INTO headway.\(table) DEFAULT VALUES", "UPDATE headway.\(table) SET recorded_at = now()",
                 "DELETE FROM headway.\(table)", "TRUNCATE headway.\(table)", "LOCK TABLE headway.\(table) IN SHARE MODE",
                 "ALTER TABLE headway.\(table) ADD COLUMN x int", "DROP TABLE headway.\(table)",
             ]
