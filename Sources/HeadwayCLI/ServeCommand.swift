@@ -10,8 +10,8 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve commitments, assessments and status counts as JSON over HTTP.",
         discussion: """
-            Endpoints: GET /api/v1/commitments, /api/v1/commitments/KEY, /api/v1/summary, /api/v1/openapi.json, \
-            /healthz and /readyz (docs/API.md). Reads need no token, so only loopback addresses are served unless \
+            Endpoints: GET /api/v1/commitments, /api/v1/commitments/KEY, /api/v1/summary, /api/v1/events (Server-Sent \
+            Events as the database changes), /api/v1/openapi.json, /healthz and /readyz (docs/API.md). Reads need no token, so only loopback addresses are served unless \
             --public-read is given. One access log line per request goes to standard error \
             (HEADWAY_LOG_LEVEL=warning silences it). On SIGTERM or SIGINT the server stops accepting, finishes \
             the requests in flight and exits.

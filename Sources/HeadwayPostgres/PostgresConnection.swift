@@ -9,7 +9,7 @@ import Logging
 /// with several statements (migrations) go through `executeScript`.
 /// See https://www.postgresql.org/docs/current/libpq.html.
 public final class PostgresConnection {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     private let noticeSink: NoticeSink
     private var transactionDepth = 0
     /// Cursors get names of their own, so one may be read inside another.

@@ -27,7 +27,7 @@ struct API: Sendable {
     }
 
     /// The methods a client may try on a resource beside GET and HEAD (QUERY: the draft safe method with a body).
-    private static let otherMethods: [HTTPRequest.Method] = [.post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
+    static let otherMethods: [HTTPRequest.Method] = [.post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
 
     /// A read-only resource: GET (and HEAD, which the router derives from it); any other
     /// method is 405 with Allow, rather than the 404 of a path that does not exist.

@@ -2,6 +2,7 @@ import Foundation
 import HeadwayModel
 import HeadwayStore
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -18,6 +19,8 @@ public struct HeadwayServer: Service {
     public var poolSize: Int = 8
     /// Where the access log and the server's own messages go.
     public var logger: Logger
+    /// Timeouts and bounds that keep one client from holding up the others.
+    public var limits = ServerLimits()
 
     public init(host: String, port: Int, databaseURL: String, migrations: [Migration], logger: Logger) {
         self.host = host
@@ -38,15 +41,18 @@ public struct HeadwayServer: Service {
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessLogMiddleware(logger: logger))
         router.add(middleware: ProblemMiddleware(logger: logger))
+        let live = LiveEvents(databaseURL: databaseURL, pool: pool, limits: limits, logger: logger)
+        live.addRoutes(to: router)
         API(pool: pool, migrations: migrations).addRoutes(to: router)
         let onListening = onListening
         let application = Application(
             router: router,
+            server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: TimeAmount(limits.idleTimeout))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "headway"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
         do {
-            try await application.run()
+            try await live.serving { try await application.run() }
         } catch {
             try? await pool.shutdown()
             throw error

@@ -76,6 +76,28 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/events": {
+              "get": {
+                "summary": "What changes, as Server-Sent Events: id (increasing), event (the type) and one data line of JSON each, from headway.events; a ': keepalive' comment every 15 s. With Last-Event-ID (header or last_event_id), the stored events after it come first.",
+                "operationId": "events",
+                "parameters": [
+                  {"name": "type", "in": "query", "description": "Keep these types (repeatable).", "style": "form", "explode": true,
+                   "schema": {"type": "array", "items": {"type": "string", "enum": ["assessment", "status", "observations", "definitions"]}}},
+                  {"name": "commitment", "in": "query", "description": "Keep this commitment's events, and the figures and definitions of its metric.", "schema": {"type": "string", "minLength": 1}},
+                  {"name": "last_event_id", "in": "query", "description": "Resume after this event id, as the Last-Event-ID header does.", "schema": {"type": "integer", "minimum": 0}},
+                  {"name": "Last-Event-ID", "in": "header", "description": "Resume after this event id (sent by EventSource when it reconnects).", "schema": {"type": "integer", "minimum": 0}}
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The stream, open until the client or the server ends it. Each event's data: {\"commitments\": [...], \"metrics\": [...]}, and for assessment and status \"status\" and \"as_of\", for status \"previous_status\".",
+                    "content": {"text/event-stream": {"schema": {"type": "string"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
             "/api/v1/openapi.json": {
               "get": {
                 "summary": "This document.",

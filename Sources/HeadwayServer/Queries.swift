@@ -61,7 +61,7 @@ enum Queries {
     }
 
     /// A parameter given at most once and not empty.
-    private static func single(_ name: String, _ parameters: Parameters) throws -> String? {
+    static func single(_ name: String, _ parameters: Parameters) throws -> String? {
         let values = parameters.getAll(name)
         guard let value = values.first else { return nil }
         guard values.count == 1 else { throw Problem.badRequest("\(name) may be given only once") }

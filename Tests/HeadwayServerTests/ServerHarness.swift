@@ -19,13 +19,14 @@ final class RunningServer: Sendable {
     private let group: ServiceGroup
     private let serving: Task<Void, any Error>
 
-    init(url: String, poolSize: Int = 4) async throws {
+    init(url: String, poolSize: Int = 4, limits: ServerLimits = ServerLimits()) async throws {
         let log = LogCapture()
         let logger = Logger(label: "headway.test") { _ in log }
         var server = HeadwayServer(
             host: "127.0.0.1", port: 0, databaseURL: url,
             migrations: try Migrator(directory: ResourceLocator.sourceRoot.appendingPathComponent("sql")).migrations, logger: logger)
         server.poolSize = poolSize
+        server.limits = limits
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         server.onListening = { continuation.yield($0) }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [server], logger: logger))

@@ -1,0 +1,54 @@
+import HeadwayModel
+import HeadwayStore
+import Hummingbird
+
+/// ETag and If-None-Match for the API's answers (RFC 9110, section 13.1.2).
+///
+/// An answer depends only on the stored state, whose version is the last event's id (every
+/// write to what the API shows stores an event, sql/006), on the date (answers assessed now),
+/// and on what was asked. So the tag is made of those, and a request whose If-None-Match holds
+/// it is answered 304 without asking the database. Until the server has read the version, and
+/// for anything but GET and HEAD of the API, nothing is tagged.
+struct RevalidationMiddleware<Context: RequestContext>: RouterMiddleware {
+    let hub: EventHub
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The version is read before the answer is made: a change meanwhile gives an older tag, never a newer one.
+        guard request.method == .get || request.method == .head, Self.isRevalidated(request.uri.path), let version = hub.version else {
+            return try await next(request, context)
+        }
+        let tag = Self.tag(version: version, today: CivilDate.today(), request: request)
+        if let condition = request.headers[.ifNoneMatch], Self.matches(condition, tag) {
+            return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: "no-cache"])
+        }
+        var response = try await next(request, context)
+        if response.status == .ok {
+            response.headers[.eTag] = tag
+            response.headers[.cacheControl] = "no-cache"
+        }
+        return response
+    }
+
+    /// The API's answers made from the stored state; not the event stream, and not /healthz,
+    /// /readyz or /metrics, which say how the server is rather than what is stored.
+    static func isRevalidated(_ path: String) -> Bool {
+        path.hasPrefix("/api/v1/") && !path.hasPrefix("/api/v1/events")
+    }
+
+    /// A weak tag (gzip or not, the same answer): the version, then a hash of the date, the path
+    /// and query, and the Accept header (JSON or CSV).
+    static func tag(version: Int64, today: CivilDate, request: Request) -> String {
+        var hash = FNV1a()
+        for part in [today.description, request.uri.description, request.headers[.accept] ?? ""] {
+            hash.mix(part.utf8)
+            hash.mix(CollectionOfOne(0))
+        }
+        return "W/\"\(version)-\(String(hash.value, radix: 16))\""
+    }
+
+    /// Whether If-None-Match names `tag`, by weak comparison. (Not `*`: that would hold for a 404 too.)
+    static func matches(_ condition: String, _ tag: String) -> Bool {
+        let opaque = { (text: String) in text.hasPrefix("W/") ? String(text.dropFirst(2)) : text }
+        return condition.split(separator: ",").contains { opaque($0.trimmingCharacters(in: .whitespaces)) == opaque(tag) }
+    }
+}
