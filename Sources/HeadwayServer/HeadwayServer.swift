@@ -39,6 +39,7 @@ public struct HeadwayServer: Service {
         router.add(middleware: AccessLogMiddleware(logger: logger))
         router.add(middleware: ProblemMiddleware(logger: logger))
         API(pool: pool, migrations: migrations).addRoutes(to: router)
+        Dashboard(pool: pool, logger: logger).addRoutes(to: router)
         let onListening = onListening
         let application = Application(
             router: router,
