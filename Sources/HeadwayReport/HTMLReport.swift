@@ -170,7 +170,7 @@ public enum HTMLReport {
         var svg = "<svg class=\"\(layout.name)\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(label))\">\n"
         let target = y(a.targetValue.double)
         svg += "<line x1=\"\(f(left))\" y1=\"\(f(target))\" x2=\"\(f(width - right))\" y2=\"\(f(target))\" stroke=\"#8250df\" stroke-dasharray=\"2 3\"/>\n"
-        svg += "<text x=\"\(f(left))\" y=\"\(f(target - 3))\" \(font) fill=\"#8250df\">target \(escape(Display.target(a)))</text>\n"
+        svg += "<text x=\"\(f(left))\" y=\"\(f(target - 3))\" \(font) fill=\"#8250df\">\(escape(fitted("target \(Display.target(a))", layout)))</text>\n"
         svg += "<line x1=\"\(f(x(a.deadline)))\" y1=\"\(f(top))\" x2=\"\(f(x(a.deadline)))\" y2=\"\(f(height - bottom))\" stroke=\"#57606a\" stroke-dasharray=\"4 3\"/>\n"
         svg += "<text x=\"\(f(x(a.deadline) - 4))\" y=\"\(f(height - bottom - 4))\" \(font) text-anchor=\"end\" fill=\"#57606a\">deadline \(a.deadline)</text>\n"
         // The as-of date ("today" unless the report looks back), where it falls inside the chart.
@@ -208,6 +208,13 @@ public enum HTMLReport {
             svg += "<title>\(escape("\(published.date): \(words)\(Display.amount(figure, unit: a.unit))"))</title></circle>\n"
         }
         return svg + "</svg>\n"
+    }
+
+    /// Chart text cut to what fits across the plot (a long unit would run off it), with an ellipsis.
+    static func fitted(_ text: String, _ layout: Layout) -> String {
+        // About 0.62 em per character in the sans-serif fonts charts are drawn in.
+        let fits = Int((layout.width - layout.left - layout.right) / (layout.fontSize * 0.62))
+        return text.count <= fits ? text : String(text.prefix(fits - 1)) + "…"
     }
 
     /// A number as a reader writes it: whole above 100, else to two decimals.

@@ -38,8 +38,8 @@ struct DashboardAssets: Sendable {
             caption { text-align: left; color: var(--muted); padding: 0.2rem 0; }
             th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
             th { white-space: nowrap; }
-            td.n { text-align: right; white-space: nowrap; } td.d { white-space: nowrap; }
-            td.what, td.note-cell, dd { overflow-wrap: anywhere; }
+            td.n { text-align: right; } td.d { white-space: nowrap; }
+            td.what, td.note-cell, dd, th[scope=row] { overflow-wrap: anywhere; } th[scope=row] { white-space: normal; }
             .key { display: block; color: var(--muted); font-size: 0.8rem; overflow-wrap: anywhere; }
             .stale { font-size: 0.8rem; border: 1px solid var(--muted); color: var(--muted); border-radius: 3px; padding: 0 0.3rem; }
             .status { font-weight: 600; white-space: nowrap; }

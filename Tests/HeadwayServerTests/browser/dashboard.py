@@ -161,6 +161,7 @@ def main():
     finally:
         with_script.quit()
         without_script.quit()
+    problems = [problem if len(problem) <= 300 else problem[:300] + "…" for problem in problems]
     json.dump({"problems": problems, "first_contentful_paint_ms": paint, "checked": len(config["pages"]) * len(config["widths"])}, sys.stdout)
 
 
