@@ -233,6 +233,9 @@ public enum HTMLReport {
     /// Escapes text for HTML element content and attribute values; control characters (not
     /// allowed in HTML) and bidirectional overrides become U+FFFD, as in the text report.
     public static func escape(_ text: String) -> String {
+        // Most text needs nothing: one pass over its bytes says so (a C1 control or a
+        // bidirectional control starts with 0xC2 or 0xE2, so those bytes take the long way).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || "&<>\"'".utf8.contains($0) }) { return text }
         var result = ""
         for scalar in Display.terminalSafe(text).unicodeScalars {
             switch scalar {

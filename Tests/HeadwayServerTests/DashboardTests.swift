@@ -6,6 +6,8 @@ import HeadwayStore
 import TestSupport
 import Testing
 
+@testable import HeadwayServer
+
 /// The web dashboard's pages over real HTTP on a real database: what each shows, its filters,
 /// sorting and pages, the as-of view that stores nothing, its errors, and its safety headers.
 @Suite struct DashboardTests {
@@ -188,6 +190,16 @@ import Testing
         #expect(page.text.contains("5 published figures and revisions"))
         #expect(page.text.components(separatedBy: "<td data-label=\"Period\"").count == 6)
         #expect(page.text.contains("data-metric=\"closures\""))
+    }
+
+    /// A long series is thinned to what 80 units can show, from its first point to its last.
+    @Test func sparklinesKeepTheEndsOfALongSeries() {
+        let line = DashboardPage.sparkline((0..<100).map(Double.init)).text
+        let points = line.firstMatch(of: #/points="([^"]*)"/#).map { $0.output.1.split(separator: " ") } ?? []
+        #expect(points.count <= 41 && points.count >= 34)
+        #expect(points.first == "2,16" && points.last == "78,2")
+        #expect(DashboardPage.sparkline([5]).text.isEmpty)
+        #expect([DashboardPage.coordinate(9), DashboardPage.coordinate(2.46), DashboardPage.coordinate(-0.5)] == ["9", "2.5", "-0.5"])
     }
 
     /// Every page and asset: a Content-Security-Policy that allows nothing inline and nothing
