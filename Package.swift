@@ -77,7 +77,8 @@ let package = Package(
                 "HeadwayServer", "HeadwayStore", "HeadwayReport", "HeadwayModel", "HeadwayPostgres", "HeadwayIngest", "TestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["browser"]  // the dashboard's browser checks, run by DashboardBrowserTests
         ),
         .testTarget(
             name: "HeadwayCLITests",

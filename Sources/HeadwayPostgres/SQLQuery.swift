@@ -56,5 +56,41 @@ public struct SQLQuery: ExpressibleByStringInterpolation, Sendable, CustomString
 
         /// Splices SQL text in as it is. Only for trusted, fixed fragments.
         public mutating func appendInterpolation(unsafeSQL fragment: String) { sql += fragment }
+
+        /// Splices another query in (a condition shared by several statements), its `$n`
+        /// placeholders renumbered to follow the parameters before it.
+        public mutating func appendInterpolation(_ fragment: SQLQuery) {
+            sql += SQLQuery.renumbered(fragment.sql, after: parameters.count)
+            parameters += fragment.parameters
+        }
+    }
+
+    /// `sql` with every placeholder `$n` outside quoted text and identifiers made `$(n + offset)`.
+    static func renumbered(_ sql: String, after offset: Int) -> String {
+        guard offset > 0 else { return sql }
+        var result = ""
+        var quote: Character?
+        var characters = sql.makeIterator()
+        var pending = characters.next()
+        while let character = pending {
+            pending = characters.next()
+            if let open = quote {
+                if character == open { quote = nil }
+                result.append(character)
+            } else if character == "'" || character == "\"" {
+                quote = character
+                result.append(character)
+            } else if character == "$", let digit = pending, digit.isASCII, digit.isNumber {
+                var number = ""
+                while let next = pending, next.isASCII, next.isNumber {
+                    number.append(next)
+                    pending = characters.next()
+                }
+                result += "$\(Int(number)! + offset)"
+            } else {
+                result.append(character)
+            }
+        }
+        return result
     }
 }

@@ -1,11 +1,11 @@
 import Foundation
 import HeadwayModel
 
-/// Human-readable figures shared by the text, Markdown and HTML reports. Each column of those
+/// Human-readable figures shared by the text, Markdown and HTML reports and the web dashboard. Each column of those
 /// reports has one meaning (README, "Reading a report") and shows "–" where it has none.
-enum Display {
+public enum Display {
     /// The sentence a text format gives when a report as of a date leaves out commitments made after it.
-    static func leftOut(_ count: Int, asOf: CivilDate) -> String? {
+    public static func leftOut(_ count: Int, asOf: CivilDate) -> String? {
         guard count > 0 else { return nil }
         return count == 1
             ? "1 commitment made after \(asOf) is left out: it did not exist yet."
@@ -13,42 +13,60 @@ enum Display {
     }
 
     static let daysPerMonth = 365.25 / 12
-    static let blank = "–"
+    public static let blank = "–"
 
-    static func amount(_ value: Decimal?, unit: String) -> String {
+    public static func amount(_ value: Decimal?, unit: String) -> String {
         guard let value else { return blank }
         return grouped(DecimalText.format(value)) + " " + unit
     }
 
     /// A change, always with its sign: "+7,520", "-1.8", "0".
-    static func signed(_ value: Decimal) -> String {
+    public static func signed(_ value: Decimal) -> String {
         (value > 0 ? "+" : "") + grouped(DecimalText.format(value))
     }
 
     /// The latest published figure in the metric's own terms (an amount since the baseline, or a
     /// level) with its qualifier; for a level, the change since the baseline in brackets.
-    static func latest(_ a: Assessment) -> String {
+    public static func latest(_ a: Assessment) -> String {
         guard let point = a.latest else { return "no data" }
-        return a.kind == .level ? "\(figure(point, unit: a.unit)) (\(signed(point.progress)))" : figure(point, unit: a.unit)
+        return latest(value: point.value, progress: point.progress, qualifier: point.qualifier, unit: a.unit, kind: a.kind)
+    }
+
+    /// The latest figure from its parts, as a stored assessment (`headway.commitment_status`) has them.
+    public static func latest(value: Decimal, progress: Decimal?, qualifier: Qualifier, unit: String, kind: Metric.Kind) -> String {
+        let figure = figure(value, qualifier: qualifier, unit: unit)
+        guard kind == .level, let progress else { return figure }
+        return "\(figure) (\(signed(progress)))"
+    }
+
+    /// A figure with its qualifier in words: "over 2,500 lines", "about 1,990 lines".
+    public static func figure(_ value: Decimal, qualifier: Qualifier, unit: String) -> String {
+        let prefix = ["at_least": "over ", "at_most": "under ", "about": "about "][qualifier.rawValue] ?? ""
+        return prefix + amount(value, unit: unit)
     }
 
     private static func figure(_ point: ProgressPoint, unit: String) -> String {
-        let prefix = ["at_least": "over ", "at_most": "under ", "about": "about "][point.qualifier.rawValue] ?? ""
-        return prefix + amount(point.value, unit: unit)
+        figure(point.value, qualifier: point.qualifier, unit: unit)
     }
 
     /// The target as stated: an amount since the baseline, or a level (with, for a level whose
     /// baseline is known, the change it asks for in brackets).
-    static func target(_ a: Assessment) -> String {
-        a.kind == .level && a.baselineValue != nil ? "\(stated(a)) (\(signed(a.targetProgress)))" : stated(a)
+    public static func target(_ a: Assessment) -> String {
+        target(value: a.targetValue, change: a.kind == .level && a.baselineValue != nil ? a.targetProgress : nil, comparison: a.comparison, unit: a.unit)
+    }
+
+    /// The target from its parts; `change`, the change a level target asks for, in brackets.
+    public static func target(value: Decimal, change: Decimal?, comparison: Commitment.Comparison, unit: String) -> String {
+        let stated = (comparison == .atLeast ? "≥ " : "≤ ") + amount(value, unit: unit)
+        return change.map { "\(stated) (\(signed($0)))" } ?? stated
     }
 
     private static func stated(_ a: Assessment) -> String {
-        (a.comparison == .atLeast ? "≥ " : "≤ ") + amount(a.targetValue, unit: a.unit)
+        target(value: a.targetValue, change: nil, comparison: a.comparison, unit: a.unit)
     }
 
     /// The latest figure in a sentence, for the per-commitment details.
-    static func latestInWords(_ a: Assessment) -> String {
+    public static func latestInWords(_ a: Assessment) -> String {
         guard let point = a.latest else { return "no data" }
         guard a.kind == .level, let baseline = a.baselineValue else { return "\(figure(point, unit: a.unit)) at \(point.date)" }
         return "\(figure(point, unit: a.unit)) at \(point.date): \(signed(point.progress)) \(a.unit) since the baseline level of "
@@ -56,24 +74,24 @@ enum Display {
     }
 
     /// The target in a sentence, for the per-commitment details.
-    static func targetInWords(_ a: Assessment) -> String {
+    public static func targetInWords(_ a: Assessment) -> String {
         let byDeadline = "\(stated(a)) by \(a.deadline)"
         guard a.kind == .level, a.baselineValue != nil else { return byDeadline }
         return "\(byDeadline): a change of \(signed(a.targetProgress)) \(a.unit)"
     }
 
-    static func percent(_ value: Double?) -> String {
+    public static func percent(_ value: Double?) -> String {
         guard let value, value.isFinite else { return blank }
         return String(format: "%.0f%%", value)
     }
 
     /// The share of the time from the baseline to the deadline that has passed: blank before
     /// the baseline, at most 100% after the deadline.
-    static func timeElapsed(_ a: Assessment) -> String {
+    public static func timeElapsed(_ a: Assessment) -> String {
         a.asOf < a.baselineDate ? blank : percent(min(100, a.percentTimeElapsed))
     }
 
-    static func perMonth(_ perDay: Double?) -> String {
+    public static func perMonth(_ perDay: Double?) -> String {
         guard let perDay, perDay.isFinite else { return blank }
         let value = perDay * daysPerMonth
         return grouped(abs(value) >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value)) + "/mo"
@@ -82,14 +100,14 @@ enum Display {
     /// The pace needed from the as-of date to meet the target by the deadline: only before the
     /// deadline and while the target is not met. Where the figures have passed the target without
     /// proving it met ("about 2,010" of 2,000), nothing more is needed: 0.
-    static func needed(_ a: Assessment) -> String {
+    public static func needed(_ a: Assessment) -> String {
         guard a.asOf < a.deadline, a.achievedOn == nil, let perDay = a.pace.requiredFromNowPerDay else { return blank }
         return perMonth(perDay * a.targetProgress.double < 0 ? 0 : perDay)
     }
 
     /// When the target was met, or, while it is not, when the recent pace reaches it (with the
     /// range): the same in every format.
-    static func completion(_ a: Assessment) -> String {
+    public static func completion(_ a: Assessment) -> String {
         if let achievedOn = a.achievedOn { return achievedOn.description }
         guard let central = a.projection.completionDate else { return blank }
         if let low = a.projection.completionDateLow, let high = a.projection.completionDateHigh, low != high {
@@ -99,7 +117,7 @@ enum Display {
     }
 
     /// How far ahead of or behind the plan the latest figure is, in days.
-    static func scheduleVariance(_ a: Assessment) -> String {
+    public static func scheduleVariance(_ a: Assessment) -> String {
         guard let days = a.scheduleVarianceDays else { return blank }
         if days == 0 { return "on plan" }
         return "\(abs(days)) day\(abs(days) == 1 ? "" : "s") \(days > 0 ? "ahead" : "behind")"
@@ -107,7 +125,7 @@ enum Display {
 
     /// The probability of meeting the target as a percentage: "<1%" and ">99%" near the ends,
     /// 0% and 100% only where the outcome is known.
-    static func probability(_ value: Double?) -> String {
+    public static func probability(_ value: Double?) -> String {
         guard let value, value.isFinite else { return blank }
         if value == 0 || value == 1 { return String(format: "%.0f%%", value * 100) }
         if value < 0.005 { return "<1%" }
@@ -118,7 +136,7 @@ enum Display {
     /// A probability in words a reader can weigh: "about a 1 in 3 chance of meeting the target".
     /// Between 5% and 95% the nearest of a few plain odds (nearest on the log-odds scale, so
     /// 2% and 5% are as far apart as 50% and 70%); beyond, a bound.
-    static func chance(_ probability: Double) -> String {
+    public static func chance(_ probability: Double) -> String {
         let suffix = " of meeting the target"
         if probability >= 0.99 { return "almost certain to meet the target" }
         if probability > 0.95 { return "better than a 19 in 20 chance" + suffix }
@@ -132,7 +150,7 @@ enum Display {
 
     /// The probability in words where the outcome is still a forecast (not once it is achieved
     /// or missed); nil where there is none.
-    static func chanceInWords(_ a: Assessment) -> String? {
+    public static func chanceInWords(_ a: Assessment) -> String? {
         guard let probability = a.probabilityMet, probability.isFinite else { return nil }
         switch a.status {
         case .onTrack, .atRisk, .offTrack, .awaitingData: return chance(probability)
@@ -141,7 +159,7 @@ enum Display {
     }
 
     /// What each status says, for legends and details.
-    static func meaning(_ status: Assessment.Status) -> String {
+    public static func meaning(_ status: Assessment.Status) -> String {
         switch status {
         case .achieved: "the target was met by the deadline"
         case .achievedLate: "the target was met, after the deadline"
@@ -156,19 +174,19 @@ enum Display {
     }
 
     /// What the status says of this commitment: its meaning, and when the target was met.
-    static func statusInWords(_ a: Assessment) -> String {
+    public static func statusInWords(_ a: Assessment) -> String {
         guard let achievedOn = a.achievedOn, let days = a.daysEarly else { return meaning(a.status) }
         let when = days == 0 ? "the deadline day" : "\(abs(days)) day\(abs(days) == 1 ? "" : "s") \(days > 0 ? "early" : "late")"
         return meaning(a.status) + " (on \(achievedOn), \(when))"
     }
 
     /// The status in words, the chance in words and the reason: a line per commitment.
-    static func notes(_ a: Assessment) -> [String] {
+    public static func notes(_ a: Assessment) -> [String] {
         ["\(a.status.rawValue): \(statusInWords(a))"] + [chanceInWords(a), a.reason].compactMap { $0 }
     }
 
     /// Thousands separators for a plain decimal string.
-    static func grouped(_ text: String) -> String {
+    public static func grouped(_ text: String) -> String {
         var integer = Substring(text)
         var sign = ""
         if integer.hasPrefix("-") {
@@ -186,7 +204,7 @@ enum Display {
     }
 
     /// A sparkline of the published figures.
-    static func sparkline(_ a: Assessment) -> String {
+    public static func sparkline(_ a: Assessment) -> String {
         let values = a.series.compactMap { $0.progress?.double }
         guard values.count >= 2, let low = values.min(), let high = values.max() else { return "" }
         let bars = Array("▁▂▃▄▅▆▇█")
@@ -195,7 +213,7 @@ enum Display {
 
     /// Text safe for a terminal: control characters (which could move the cursor, change colours
     /// or retitle the window) are shown as U+FFFD.
-    static func terminalSafe(_ text: String) -> String {
+    public static func terminalSafe(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
             // Control characters (ESC starts terminal escape sequences) and the bidirectional
             // embeddings, overrides and isolates that can make text display out of order.

@@ -24,6 +24,7 @@ public enum HTMLReport {
             table.summary td:first-child, dd { overflow-wrap: anywhere; } .range { white-space: nowrap; display: block; }
             .legend { font-size: 0.8rem; color: #57606a; margin: 0.2rem 0 1rem; }
             .legend span { margin-right: 1rem; display: inline-block; }
+            .l-figure { color: #0969da; } .l-target { color: #8250df; }
             .status { font-weight: 600; white-space: nowrap; }
             .achieved, .on_track { color: #1a7f37; } .achieved_late, .at_risk { color: #9a6700; }
             .missed, .off_track { color: #cf222e; } .not_started, .insufficient_data { color: #57606a; }
@@ -68,39 +69,59 @@ public enum HTMLReport {
         html += "</table>\n"
         for a in assessments {
             html += "<section id=\"\(escape(MarkdownReport.anchor(a.key)))\">\n<h2>\(escape(a.title))</h2>\n"
-            html += "<p>\(status(a.status)) \(escape(Display.statusInWords(a)))</p>\n"
-            if let words = Display.chanceInWords(a) {
-                html += "<p class=\"chance\">\(escape(words.prefix(1).uppercased() + words.dropFirst())) (\(Display.probability(a.probabilityMet))).</p>\n"
-            }
-            if let reason = a.reason { html += "<p class=\"reason\">Why: \(escape(reason))</p>\n" }
+            html += verdict(a)
             html += "<figure>\n" + chart(a, .wide) + chart(a, .narrow)
-            html += "<figcaption class=\"legend\"><span style=\"color:#0969da\">● published figure (○ over, under or about)</span><span>— plan</span>"
-            html += "<span style=\"color:#0969da\">- - projection at the recent pace; shaded: its range</span><span style=\"color:#8250df\">··· target</span></figcaption>\n</figure>\n"
-            html += "<dl>\n"
-            let facts: [(String, String?)] = [
-                ("Key", a.key), ("Metric", "\(a.metric) (\(a.unit))"),
-                ("Baseline", a.baselineDate.description + (a.kind == .level ? ", level \(Display.amount(a.baselineValue, unit: a.unit))" : "")),
-                ("Target", Display.targetInWords(a)), ("Latest", Display.latestInWords(a)),
-                ("Done", Display.percent(a.percentComplete)), ("Time elapsed", Display.timeElapsed(a)),
-                ("Recent pace", Display.perMonth(a.pace.recentPerDay)), ("Needed from now", Display.needed(a)),
-                ("Completion", Display.completion(a)), ("Schedule", Display.scheduleVariance(a)),
-                ("Chance of meeting the target", Display.probability(a.probabilityMet)), ("Why", a.reason),
-            ]
-            for case let (term, value?) in facts { html += "<dt>\(escape(term))</dt><dd>\(escape(value))</dd>\n" }
-            html += "</dl>\n</section>\n"
+            html += "<figcaption class=\"legend\">\(legend)</figcaption>\n</figure>\n"
+            html += facts(a) + "</section>\n"
         }
         return html + "</body>\n</html>\n"
     }
 
+    /// The status with its meaning, the chance in words and the reason: a commitment's verdict
+    /// in a few sentences, as the report's sections and the dashboard's commitment page open.
+    public static func verdict(_ a: Assessment) -> String {
+        var html = "<p>\(status(a.status)) \(escape(Display.statusInWords(a)))</p>\n"
+        if let words = Display.chanceInWords(a) {
+            html += "<p class=\"chance\">\(escape(words.prefix(1).uppercased() + words.dropFirst())) (\(Display.probability(a.probabilityMet))).</p>\n"
+        }
+        if let reason = a.reason { html += "<p class=\"reason\">Why: \(escape(reason))</p>\n" }
+        return html
+    }
+
+    /// What a chart's lines and markers mean, each in its own colour and also in words. Classes
+    /// rather than style attributes, so a page whose Content-Security-Policy forbids inline
+    /// styles shows it too.
+    public static let legend =
+        "<span class=\"l-figure\">● published figure (○ over, under or about)</span><span>— plan</span>"
+        + "<span class=\"l-figure\">- - projection at the recent pace; shaded: its range</span><span class=\"l-target\">··· target</span>"
+        + "<span>| deadline, ¦ as-of date</span>"
+
+    /// The commitment's numbers as a definition list: key, metric, baseline, target, latest,
+    /// done, time elapsed, paces, completion, schedule variance, chance and reason.
+    public static func facts(_ a: Assessment) -> String {
+        var html = "<dl>\n"
+        let facts: [(String, String?)] = [
+            ("Key", a.key), ("Metric", "\(a.metric) (\(a.unit))"),
+            ("Baseline", a.baselineDate.description + (a.kind == .level ? ", level \(Display.amount(a.baselineValue, unit: a.unit))" : "")),
+            ("Target", Display.targetInWords(a)), ("Latest", Display.latestInWords(a)),
+            ("Done", Display.percent(a.percentComplete)), ("Time elapsed", Display.timeElapsed(a)),
+            ("Recent pace", Display.perMonth(a.pace.recentPerDay)), ("Needed from now", Display.needed(a)),
+            ("Completion", Display.completion(a)), ("Schedule", Display.scheduleVariance(a)),
+            ("Chance of meeting the target", Display.probability(a.probabilityMet)), ("Why", a.reason),
+        ]
+        for case let (term, value?) in facts { html += "<dt>\(escape(term))</dt><dd>\(escape(value))</dd>\n" }
+        return html + "</dl>\n"
+    }
+
     /// The completion date, its range kept whole (not broken at a date's hyphens).
-    static func completion(_ a: Assessment) -> String {
+    public static func completion(_ a: Assessment) -> String {
         let text = Display.completion(a)
         guard let open = text.firstIndex(of: "(") else { return escape(text) }
         return escape(String(text[..<open])) + "<span class=\"range\">" + escape(String(text[open...])) + "</span>"
     }
 
     /// A status in words with a mark of its own, so it does not rest on colour alone.
-    static func status(_ status: Assessment.Status) -> String {
+    public static func status(_ status: Assessment.Status) -> String {
         let mark = switch status {
         case .achieved, .achievedLate: "✓"
         case .missed: "✗"
@@ -117,16 +138,16 @@ public enum HTMLReport {
 
     /// A chart's geometry: one for wide screens, one drawn for a phone's width (text stays
     /// at least 11 CSS pixels high wherever each is shown).
-    struct Layout {
+    public struct Layout: Sendable {
         let name: String
         let width, height, left, right, top, bottom, fontSize: Double
-        static let wide = Layout(name: "wide", width: 640, height: 260, left: 60, right: 16, top: 12, bottom: 28, fontSize: 12)
-        static let narrow = Layout(name: "narrow", width: 360, height: 300, left: 52, right: 10, top: 12, bottom: 30, fontSize: 13)
+        public static let wide = Layout(name: "wide", width: 640, height: 260, left: 60, right: 16, top: 12, bottom: 28, fontSize: 12)
+        public static let narrow = Layout(name: "narrow", width: 360, height: 300, left: 52, right: 10, top: 12, bottom: 30, fontSize: 13)
     }
 
     /// The chart in the metric's own terms: x is time from the baseline to the later of the
     /// deadline and the last point; y is the amount since the baseline, or the level.
-    static func chart(_ a: Assessment, _ layout: Layout) -> String {
+    public static func chart(_ a: Assessment, _ layout: Layout) -> String {
         let (width, height, left, right, top, bottom) = (layout.width, layout.height, layout.left, layout.right, layout.top, layout.bottom)
         let font = "font-size=\"\(Int(layout.fontSize))\""
         let start = a.series.first?.date ?? a.baselineDate
@@ -149,9 +170,14 @@ public enum HTMLReport {
         var svg = "<svg class=\"\(layout.name)\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(label))\">\n"
         let target = y(a.targetValue.double)
         svg += "<line x1=\"\(f(left))\" y1=\"\(f(target))\" x2=\"\(f(width - right))\" y2=\"\(f(target))\" stroke=\"#8250df\" stroke-dasharray=\"2 3\"/>\n"
-        svg += "<text x=\"\(f(left))\" y=\"\(f(target - 3))\" \(font) fill=\"#8250df\">target \(escape(Display.target(a)))</text>\n"
+        svg += "<text x=\"\(f(left))\" y=\"\(f(target - 3))\" \(font) fill=\"#8250df\">\(escape(fitted("target \(Display.target(a))", layout)))</text>\n"
         svg += "<line x1=\"\(f(x(a.deadline)))\" y1=\"\(f(top))\" x2=\"\(f(x(a.deadline)))\" y2=\"\(f(height - bottom))\" stroke=\"#57606a\" stroke-dasharray=\"4 3\"/>\n"
         svg += "<text x=\"\(f(x(a.deadline) - 4))\" y=\"\(f(height - bottom - 4))\" \(font) text-anchor=\"end\" fill=\"#57606a\">deadline \(a.deadline)</text>\n"
+        // The as-of date ("today" unless the report looks back), where it falls inside the chart.
+        if a.asOf > start && a.asOf < end && a.asOf != a.deadline {
+            svg += "<line x1=\"\(f(x(a.asOf)))\" y1=\"\(f(top))\" x2=\"\(f(x(a.asOf)))\" y2=\"\(f(height - bottom))\" stroke=\"#57606a\" stroke-dasharray=\"1 3\">"
+            svg += "<title>as of \(a.asOf)</title></line>\n"
+        }
         // Axes and labels.
         svg += "<line x1=\"\(f(left))\" y1=\"\(f(height - bottom))\" x2=\"\(f(width - right))\" y2=\"\(f(height - bottom))\" stroke=\"#8c959f\"/>\n"
         svg += "<text x=\"\(f(left))\" y=\"\(f(height - 8))\" \(font) fill=\"#57606a\">\(start)</text>\n"
@@ -184,8 +210,15 @@ public enum HTMLReport {
         return svg + "</svg>\n"
     }
 
+    /// Chart text cut to what fits across the plot (a long unit would run off it), with an ellipsis.
+    static func fitted(_ text: String, _ layout: Layout) -> String {
+        // About 0.62 em per character in the sans-serif fonts charts are drawn in.
+        let fits = Int((layout.width - layout.left - layout.right) / (layout.fontSize * 0.62))
+        return text.count <= fits ? text : String(text.prefix(fits - 1)) + "…"
+    }
+
     /// A number as a reader writes it: whole above 100, else to two decimals.
-    static func number(_ value: Double) -> String {
+    public static func number(_ value: Double) -> String {
         Display.grouped(abs(value) >= 100 ? String(format: "%.0f", value) : NumberText.format((value * 100).rounded() / 100) ?? "")
     }
 
@@ -199,7 +232,10 @@ public enum HTMLReport {
 
     /// Escapes text for HTML element content and attribute values; control characters (not
     /// allowed in HTML) and bidirectional overrides become U+FFFD, as in the text report.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
+        // Most text needs nothing: one pass over its bytes says so (a C1 control or a
+        // bidirectional control starts with 0xC2 or 0xE2, so those bytes take the long way).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || "&<>\"'".utf8.contains($0) }) { return text }
         var result = ""
         for scalar in Display.terminalSafe(text).unicodeScalars {
             switch scalar {

@@ -44,6 +44,7 @@ public struct HeadwayServer: Service {
         let live = LiveEvents(databaseURL: databaseURL, pool: pool, limits: limits, logger: logger)
         live.addRoutes(to: router)
         API(pool: pool, migrations: migrations).addRoutes(to: router)
+        Dashboard(pool: pool, logger: logger).addRoutes(to: router)
         let onListening = onListening
         let application = Application(
             router: router,

@@ -37,13 +37,7 @@ public struct StatusReader {
             """
             SELECT s.key, row_to_json(s)::text
             FROM headway.commitment_status s
-            WHERE (cardinality(\(PostgresTextArray(filter.statuses))::text[]) = 0
-                   OR coalesce(s.status, 'unassessed') = ANY(\(PostgresTextArray(filter.statuses))::text[]))
-              AND (\(filter.tag)::text IS NULL OR \(filter.tag) = ANY(s.tags))
-              AND (\(filter.metric)::text IS NULL OR s.metric = \(filter.metric))
-              AND (\(filter.search)::text IS NULL
-                   OR strpos(lower(s.title), lower(\(filter.search))) > 0 OR strpos(lower(s.key), lower(\(filter.search))) > 0)
-              AND (\(filter.stale)::boolean IS NULL OR s.stale = \(filter.stale))
+            WHERE \(Self.matching(filter))
               AND (\(filter.after)::text IS NULL OR s.key COLLATE "C" > \(filter.after))
             ORDER BY s.key COLLATE "C"
             LIMIT \(filter.limit + 1)
@@ -52,6 +46,19 @@ public struct StatusReader {
         return Page(
             rows: try page.map { try $0.decode(String.self, at: 1) },
             nextCursor: rows.count > filter.limit ? try page.last?.decode(String.self, at: 0) : nil)
+    }
+
+    /// The condition on a row `s` of `headway.commitment_status` that `filter` asks for (all but the cursor).
+    static func matching(_ filter: Filter) -> SQLQuery {
+        """
+        (cardinality(\(PostgresTextArray(filter.statuses))::text[]) = 0
+               OR coalesce(s.status, 'unassessed') = ANY(\(PostgresTextArray(filter.statuses))::text[]))
+          AND (\(filter.tag)::text IS NULL OR \(filter.tag) = ANY(s.tags))
+          AND (\(filter.metric)::text IS NULL OR s.metric = \(filter.metric))
+          AND (\(filter.search)::text IS NULL
+               OR strpos(lower(s.title), lower(\(filter.search))) > 0 OR strpos(lower(s.key), lower(\(filter.search))) > 0)
+          AND (\(filter.stale)::boolean IS NULL OR s.stale = \(filter.stale))
+        """
     }
 
     public func commitmentExists(key: String) throws -> Bool {

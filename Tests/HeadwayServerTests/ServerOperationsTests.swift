@@ -47,7 +47,8 @@ final class LockRelease: @unchecked Sendable {
 
     @Test func badRequestsAndUnknownThingsAreProblems() async throws {
         let server = try await RunningServer(url: try Portfolio.create())
-        for path in ["/api/v1/commitments/no-such-key", "/api/v1/nothing", "/", "/api/v1/commitments/closures-100/extra"] {
+        // ("/" is the dashboard's overview: DashboardTests.)
+        for path in ["/api/v1/commitments/no-such-key", "/api/v1/nothing", "/nothing", "/api/v1/commitments/closures-100/extra"] {
             Self.expectProblem(try await server.get(path), 404)
         }
         let unknown = try await server.get("/api/v1/commitments/no-such-key")

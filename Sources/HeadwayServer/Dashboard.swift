@@ -1,0 +1,167 @@
+import Foundation
+import HeadwayModel
+import HeadwayReport
+import HeadwayStore
+import Hummingbird
+import HummingbirdCore
+import Logging
+
+/// The web dashboard: server-rendered pages at `/` (the portfolio), `/commitments/{key}` and
+/// `/metrics/{key}`, and the small script and stylesheet they use. Every page works without
+/// the script, which only adds live updates (from `/api/v1/events`) and sorting, filtering and
+/// paging without a reload. Nothing is fetched from another origin, and the
+/// Content-Security-Policy says so.
+struct Dashboard: Sendable {
+    let pool: DatabasePool
+    let logger: Logger
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/") { request, _ in await page { try await overview(DashboardQueries.overview(request.uri)) } }
+        router.get("commitments/:key") { request, context in
+            await page {
+                let key = try context.parameters.require("key")
+                return try await commitment(key.removingPercentEncoding ?? key, asOf: DashboardQueries.asOf(request.uri))
+            }
+        }
+        router.get("metrics/:key") { request, context in
+            await page {
+                let key = try context.parameters.require("key")
+                _ = try Queries.checked(request.uri, allowed: [])
+                return try await metric(key.removingPercentEncoding ?? key)
+            }
+        }
+        for asset in DashboardAssets.all {
+            router.get(RouterPath(asset.path)) { _, _ in
+                var headers = Self.headers
+                headers[.contentType] = asset.contentType
+                headers[.cacheControl] = "max-age=300"
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: asset.text)))
+            }
+        }
+    }
+
+    /// Scripts, styles, images and connections from this server only; no inline script or style
+    /// (the pages have none), no frames, forms that submit only here.
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+    static let headers: HTTPFields = [.contentSecurityPolicy: contentSecurityPolicy, .xContentTypeOptions: "nosniff"]
+
+    /// A page, or the error it met as a page of its own with the right status: a person reads
+    /// these, so an error is HTML too (the API's routes answer problem+json).
+    private func page(_ build: () async throws -> HTML) async -> Response {
+        do {
+            return respond(.ok, try await build())
+        } catch let problem as Problem {
+            var response = respond(problem.status, DashboardPage.error(problem.status, problem.detail))
+            for field in problem.headers { response.headers.append(field) }
+            return response
+        } catch let error as DatabaseUnavailable {
+            logger.warning("database unavailable: \(error)")
+            var response = respond(.serviceUnavailable, DashboardPage.error(.serviceUnavailable, "The database is unavailable; try again in a moment."))
+            response.headers[.retryAfter] = String(Problem.retryAfterSeconds)
+            return response
+        } catch {
+            logger.error("dashboard page failed: \(String(describing: error))")
+            return respond(.internalServerError, DashboardPage.error(.internalServerError, "The server failed to answer; the error is in its log."))
+        }
+    }
+
+    private func respond(_ status: HTTPResponse.Status, _ html: HTML) -> Response {
+        var headers = Self.headers
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html.text)))
+    }
+
+    /// The portfolio: the stored present (as the JSON list), counts by status, one page of the list.
+    func overview(_ query: DashboardReader.OverviewQuery) async throws -> HTML {
+        let (list, counts) = try await pool.withConnection { connection in
+            (try DashboardReader(connection: connection).overview(query), try StatusReader(connection: connection).statusCounts())
+        }
+        return DashboardPage.overview(DashboardPage.Overview(query: query, list: list, counts: counts))
+    }
+
+    /// One commitment assessed now from the figures, or as of a past date: computed, never stored.
+    func commitment(_ key: String, asOf: CivilDate?) async throws -> HTML {
+        let date = asOf ?? CivilDate.today()
+        let story = try await pool.withConnection { connection -> DashboardPage.Story? in
+            let store = AssessmentStore(connection: connection)
+            guard let definition = try store.loadCommitments(keys: [key]).first else { return nil }
+            let reader = DashboardReader(connection: connection)
+            return DashboardPage.Story(
+                definition: definition, assessment: try store.assess(keys: [key], asOf: date).first, asOf: asOf, chain: try reader.chain(of: key),
+                figures: try reader.figures(metric: definition.metric, asOf: asOf), history: try reader.statusHistory(of: key, asOf: asOf))
+        }
+        guard let story else { throw Problem.notFound("There is no commitment with the key \(String(reflecting: key)).") }
+        return DashboardPage.commitment(story)
+    }
+
+    /// A metric: every figure and revision, and the commitments on it.
+    func metric(_ key: String) async throws -> HTML {
+        let found = try await pool.withConnection { connection -> DashboardPage.MetricPage? in
+            let reader = DashboardReader(connection: connection)
+            guard let metric = try reader.metric(key) else { return nil }
+            return DashboardPage.MetricPage(metric: metric, commitments: try reader.commitments(onMetric: key), figures: try reader.figures(metric: key))
+        }
+        guard let found else { throw Problem.notFound("There is no metric with the key \(String(reflecting: key)).") }
+        return DashboardPage.metric(found)
+    }
+}
+
+/// The dashboard's query parameters, checked: an empty value (a form's "any") means none, and
+/// anything else wrong is a 400 page that names it.
+enum DashboardQueries {
+    static let maximumPerPage = 1000
+    static let defaultPerPage = 100
+
+    static func overview(_ uri: URI) throws -> DashboardReader.OverviewQuery {
+        let parameters = try Queries.checked(uri, allowed: ["status", "tag", "metric", "q", "stale", "sort", "order", "page", "per_page"])
+        func single(_ name: String) throws -> String? {
+            let values = parameters.getAll(name).filter { !$0.isEmpty }
+            guard values.count <= 1 else { throw Problem.badRequest("\(name) may be given only once") }
+            return values.first
+        }
+        var query = DashboardReader.OverviewQuery()
+        query.filter.statuses = parameters.getAll("status").filter { !$0.isEmpty }
+        if let unknown = query.filter.statuses.first(where: { !Queries.statuses.contains($0) }) {
+            throw Problem.badRequest("status \(String(reflecting: unknown)) is not one of \(Queries.statuses.joined(separator: ", "))")
+        }
+        query.filter.tag = try single("tag")
+        query.filter.metric = try single("metric")
+        query.filter.search = try single("q")
+        if let stale = try single("stale") {
+            guard let value = Bool(stale) else { throw Problem.badRequest("stale must be true or false, not \(String(reflecting: stale))") }
+            query.filter.stale = value
+        }
+        if let sort = try single("sort") {
+            guard let value = DashboardReader.Sort(rawValue: sort) else {
+                throw Problem.badRequest("sort must be one of \(DashboardReader.Sort.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            query.sort = value
+        }
+        if let order = try single("order") {
+            guard ["asc", "desc"].contains(order) else { throw Problem.badRequest("order must be asc or desc, not \(String(reflecting: order))") }
+            query.descending = order == "desc"
+        }
+        query.page = try whole("page", try single("page"), 1...1_000_000) ?? 1
+        query.perPage = try whole("per_page", try single("per_page"), 1...maximumPerPage) ?? defaultPerPage
+        return query
+    }
+
+    private static func whole(_ name: String, _ text: String?, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw Problem.badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(String(reflecting: text))")
+        }
+        return value
+    }
+
+    /// The commitment page's `as_of`: empty (the form's "today") means today.
+    static func asOf(_ uri: URI) throws -> CivilDate? {
+        let parameters = try Queries.checked(uri, allowed: ["as_of"])
+        guard parameters.getAll("as_of").contains(where: { !$0.isEmpty }) else { return nil }
+        return try Queries.asOf(uri)
+    }
+}
