@@ -10,8 +10,7 @@ swaps the list in place. Exit status 3 (with the reason on stderr) when somethin
 missing, so the test that runs it fails with an install hint rather than skipping.
 
 Usage: dashboard.py CONFIG.json, where CONFIG has "base" (http://127.0.0.1:PORT), "pages"
-([{"path": "/", "figures": n or null, "rows": n or null}]), "widths", "tolerate" (console
-messages containing any of these strings are not errors) and "paint" (paths to time).
+([{"path": "/", "figures": n or null, "rows": n or null}]), "widths" and "paint" (paths to time).
 """
 import json
 import shutil
@@ -82,12 +81,12 @@ def resize(driver, width):
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False})
 
 
-def console_errors(driver, tolerate):
+def console_errors(driver):
     return [entry["message"] for entry in driver.get_log("browser")
-            if entry["level"] == "SEVERE" and not any(text in entry["message"] for text in tolerate)]
+            if entry["level"] == "SEVERE"]
 
 
-def check_page(driver, base, page, widths, tolerate, problems):
+def check_page(driver, base, page, widths, problems):
     for width in widths:
         resize(driver, width)
         driver.get(base + page["path"])
@@ -100,7 +99,7 @@ def check_page(driver, base, page, widths, tolerate, problems):
             if violation["impact"] in ("serious", "critical"):
                 targets = [node["target"] for node in violation["nodes"][:3]]
                 problems.append(f"{where}: axe {violation['impact']} {violation['id']}: {violation['help']} {targets}")
-        for message in console_errors(driver, tolerate):
+        for message in console_errors(driver):
             problems.append(f"{where}: console error: {message}")
 
 
@@ -121,7 +120,7 @@ def check_without_javascript(driver, base, page, problems):
         problems.append(f"{where}: no chart shown")
 
 
-def check_sorting_in_place(driver, base, tolerate, problems):
+def check_sorting_in_place(driver, base, problems):
     """Sorting the overview with the script swaps the list and the URL without loading a page."""
     resize(driver, 1280)
     driver.get(base + "/")
@@ -136,7 +135,7 @@ def check_sorting_in_place(driver, base, tolerate, problems):
         problems.append(f"sorting with the script: the URL is {driver.current_url}")
     if driver.execute_script("return window.headwayKept") is not True:
         problems.append("sorting with the script loaded a new page instead of swapping the list")
-    for message in console_errors(driver, tolerate):
+    for message in console_errors(driver):
         problems.append(f"sorting with the script: console error: {message}")
 
 
@@ -150,13 +149,13 @@ def first_contentful_paint(driver, base, path):
 def main():
     with open(sys.argv[1]) as file:
         config = json.load(file)
-    base, tolerate, problems = config["base"], config.get("tolerate", []), []
+    base, problems = config["base"], []
     with_script, without_script = browser(True), browser(False)
     try:
         for page in config["pages"]:
-            check_page(with_script, base, page, config["widths"], tolerate, problems)
+            check_page(with_script, base, page, config["widths"], problems)
             check_without_javascript(without_script, base, page, problems)
-        check_sorting_in_place(with_script, base, tolerate, problems)
+        check_sorting_in_place(with_script, base, problems)
         paint = {path: first_contentful_paint(with_script, base, path) for path in config.get("paint", [])}
     finally:
         with_script.quit()
