@@ -33,6 +33,13 @@ extension CopyWriter {
         }
     }
 
+    /// A `bigint`.
+    public mutating func writeBinary(int64 value: Int64) {
+        appendInt32(8)
+        appendInt32(Int32(truncatingIfNeeded: value >> 32))
+        appendInt32(Int32(truncatingIfNeeded: value))
+    }
+
     /// A `date`, given as days since 1970-01-01, or NULL.
     public mutating func writeBinary(daysSince1970 days: Int?) {
         guard let days else { return appendInt32(-1) }

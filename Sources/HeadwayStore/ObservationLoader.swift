@@ -7,8 +7,8 @@ import HeadwayPostgres
 /// through COPY, identical figures left alone and changed ones stored as revisions.
 ///
 /// Memory stays flat whatever the file size: rows stream from the file through validation into a
-/// COPY, straight into the observations while a file's metrics have no data yet, otherwise into a
-/// temporary staging table that one set-based statement merges.
+/// COPY, straight into the observations while every row is a new figure (a period after the last
+/// one its metric has), otherwise into a temporary staging table that one set-based statement merges.
 public struct ObservationLoader {
     public struct Options: Sendable {
         /// Load the good rows and write the bad ones to `rejectsPath`, instead of writing nothing.
@@ -74,30 +74,28 @@ public struct ObservationLoader {
             try connection.execute("LOCK TABLE headway.observations IN SHARE ROW EXCLUSIVE MODE")
             try connection.execute("SET LOCAL work_mem = '256MB'")
             var run = Run(catalog: try ObservationCatalog.load(connection), rejects: rejects)
-            run.metricsWithData = Set(
-                try connection.query(
-                    "SELECT m.key FROM headway.metrics m WHERE EXISTS (SELECT 1 FROM headway.observations o WHERE o.metric = m.key)"
-                ).map { try $0.decode(String.self, at: 0) })
-            run.tableIsEmptyAndOurs = try connection.query(
-                """
-                SELECT NOT EXISTS (SELECT 1 FROM headway.observations) AND pg_has_role(relowner, 'USAGE')
-                FROM pg_class WHERE oid = 'headway.observations'::regclass
-                """)[0].decode(Bool.self, at: 0)
-            for path in paths where !run.truncated {
-                // The fast path copies rows straight into the table. It applies while none of the
-                // file's metrics has data yet; when it meets one, or a figure repeated in the file,
-                // the file is read again through the staging table and merged.
-                if path != "-", !options.skipInvalid, try loadDirectly(path, &run) { continue }
+            run.lastStored = try Self.lastStoredPeriods(connection)
+            run.tableIsEmpty = run.lastStored.isEmpty
+            for (index, path) in paths.enumerated() where !run.truncated {
+                // The fast path copies rows straight into the table. It applies while every row
+                // is a new figure; when it meets one that may not be, or a figure repeated in the
+                // file, the file is read again through the staging table and merged. Once a file
+                // is staged, the later ones are too, so that the merge numbers all revisions.
+                if path != "-", !options.skipInvalid, !run.staged, try loadDirectly(path, &run) {
+                    if index < paths.count - 1 { run.lastStored = try Self.lastStoredPeriods(connection) }
+                    continue
+                }
                 try stream(path, &run, direct: false)
             }
             if !run.errors.isEmpty { throw InvalidInput(errors: run.errors, truncated: run.truncated) }
             if run.staged {
-                run.summary.touchedMetrics.formUnion(
-                    try connection.query("SELECT DISTINCT metric FROM pg_temp.headway_staging").map { try $0.decode(String.self, at: 0) })
-                let counts = try connection.query(Self.mergeStatement)[0]
-                run.summary.inserted += try counts.decode(Int.self, at: 0)
-                run.summary.revised += try counts.decode(Int.self, at: 1)
-                run.summary.provenanceDiffers += try counts.decode(Int.self, at: 2)
+                // One row per metric that got figures (or one row with no metric, if none did).
+                for counts in try connection.query(Self.mergeStatement) {
+                    if let metric = try counts.decode(String?.self, at: 0) { run.summary.touchedMetrics.insert(metric) }
+                    run.summary.inserted += try counts.decode(Int.self, at: 1)
+                    run.summary.revised += try counts.decode(Int.self, at: 2)
+                    run.summary.provenanceDiffers = try counts.decode(Int.self, at: 3)
+                }
             }
             return run
         }
@@ -111,9 +109,10 @@ public struct ObservationLoader {
     private struct Run {
         let catalog: ObservationCatalog
         let rejects: RejectsWriter?
-        var metricsWithData: Set<String> = []
-        /// No observation yet, and this role owns the table (so may rebuild its index).
-        var tableIsEmptyAndOurs = false
+        /// Each metric's last stored period, in the identity index's order.
+        var lastStored: [String: StoredPeriod] = [:]
+        /// No observation yet (so the first file may go in before the identity index is built).
+        var tableIsEmpty = false
         var summary = Summary()
         var errors: [InputError] = []
         var truncated = false
@@ -122,6 +121,37 @@ public struct ObservationLoader {
 
     /// The fast path meets data it cannot simply insert.
     private struct NeedsMerge: Error {}
+
+    /// A figure's period as the identity index orders it: by start (none first), then end.
+    struct StoredPeriod: Comparable {
+        var start: Int
+        var end: Int
+
+        init(start: CivilDate?, end: CivilDate) {
+            self.start = start?.daysSinceEpoch ?? Int.min
+            self.end = end.daysSinceEpoch
+        }
+
+        static func < (a: Self, b: Self) -> Bool { (a.start, a.end) < (b.start, b.end) }
+    }
+
+    /// Each metric's last period in the identity index (a backward step into the index per
+    /// metric): a row whose period comes after it is certainly a new figure.
+    private static func lastStoredPeriods(_ connection: PostgresConnection) throws -> [String: StoredPeriod] {
+        var periods: [String: StoredPeriod] = [:]
+        let rows = try connection.query(
+            """
+            SELECT m.key, l.period_start, l.period_end FROM headway.metrics m
+            CROSS JOIN LATERAL (
+                SELECT o.period_start, o.period_end FROM headway.observations o WHERE o.metric = m.key
+                ORDER BY o.metric DESC, coalesce(o.period_start, '-infinity'::date) DESC, o.period_end DESC, o.revision DESC LIMIT 1) l
+            """)
+        for row in rows {
+            periods[try row.decode(String.self, at: 0)] = StoredPeriod(
+                start: try row.decode(CivilDate?.self, at: 1), end: try row.decode(CivilDate.self, at: 2))
+        }
+        return periods
+    }
 
     /// Tries to COPY a file straight into the observations; false when it must be merged instead.
     private func loadDirectly(_ path: String, _ run: inout Run) throws -> Bool {
@@ -132,15 +162,12 @@ public struct ObservationLoader {
                 // once: PostgreSQL's advice for bulk loads, as a sorted build costs a fraction of
                 // a million single insertions. The index still checks every row: a figure the
                 // file repeats fails the build, and the file goes through the merge instead.
-                let index = try run.tableIsEmptyAndOurs ? Self.identityIndexDefinition(connection) : nil
-                if index != nil { try connection.execute("DROP INDEX headway.observations_identity_revision") }
+                // (Functions of sql/007 do both as the table's owner, for writer logins too.)
+                let dropped = try run.tableIsEmpty && connection.query("SELECT headway.drop_identity_index_if_empty()")[0].decode(Bool.self, at: 0)
                 try stream(path, &run, direct: true)
-                if let index {
-                    try connection.execute("SET LOCAL maintenance_work_mem = '256MB'")
-                    try connection.execute(SQLQuery(index, parameters: []))
-                }
+                if dropped { try connection.execute("SELECT headway.build_identity_index()") }
             }
-            run.tableIsEmptyAndOurs = false
+            run.tableIsEmpty = false
             return true
         } catch is NeedsMerge {
             run = before
@@ -149,12 +176,6 @@ public struct ObservationLoader {
             run = before  // the file repeats a figure: the merge sorts repeats and revisions out
             return false
         }
-    }
-
-    /// The `CREATE UNIQUE INDEX` statement of the index that keeps revisions unique, as the
-    /// server has it (from sql/001), so dropping and rebuilding it leaves the schema as it was.
-    private static func identityIndexDefinition(_ connection: PostgresConnection) throws -> String {
-        try connection.query("SELECT pg_get_indexdef('headway.observations_identity_revision'::regclass)")[0].decode(String.self, at: 0)
     }
 
     /// Reads, validates and copies one file, into the observations (`direct`) or the staging table.
@@ -171,22 +192,23 @@ public struct ObservationLoader {
             try connection.executeScript(
                 """
                 CREATE TEMP TABLE headway_staging (
-                    line integer, metric text, kind text, period_start date, period_end date, value numeric,
+                    position bigint, metric text, kind text, period_start date, period_end date, value numeric,
                     qualifier text, source text, published_on date, note text
                 ) ON COMMIT DROP
                 """)
             run.staged = true
         }
-        let columns = "metric, kind, period_start, period_end, value, qualifier, source, published_on, note"
-        // Straight into the table in COPY's binary format (the server need not parse dates and
-        // numbers); into staging as text, with each row's line for the merge's messages.
+        // In COPY's binary format (the server need not parse dates and numbers); into staging with
+        // each row's position in the command, which orders revisions published on the same day.
         let statement =
             direct
-            ? "COPY headway.observations (\(columns)) FROM STDIN (FORMAT binary)" : "COPY pg_temp.headway_staging (line, \(columns)) FROM STDIN"
+            ? "COPY headway.observations (metric, kind, period_start, period_end, value, qualifier, source, published_on, note) FROM STDIN (FORMAT binary)"
+            : "COPY pg_temp.headway_staging FROM STDIN (FORMAT binary)"
         var lastProgress = Date()
         var metricsSeen: Set<String> = []
-        var lastMetric = ""  // rows come in series: check a metric when it changes
-        let copied = try connection.copyIn(statement, format: direct ? .binary : .text) { copy in
+        var lastMetric = ""  // rows come in series: look a metric up when it changes
+        var lastStored: StoredPeriod?
+        let copied = try connection.copyIn(statement, format: .binary) { copy in
             while true {
                 let record: CSVReader.Record
                 do {
@@ -205,14 +227,15 @@ public struct ObservationLoader {
                         run.summary.publishedLater += 1
                         if run.summary.firstPublishedLater == nil { run.summary.firstPublishedLater = "\(reader.fileName):\(row.line) (\(row.publishedOn))" }
                     }
-                    if direct && row.metric != lastMetric {
-                        if run.metricsWithData.contains(row.metric) { throw NeedsMerge() }
-                        metricsSeen.insert(row.metric)
-                        lastMetric = row.metric
+                    if direct {
+                        if row.metric != lastMetric {
+                            metricsSeen.insert(row.metric)
+                            lastMetric = row.metric
+                            lastStored = run.lastStored[row.metric]
+                        }
+                        if let lastStored, StoredPeriod(start: row.periodStart, end: row.periodEnd) <= lastStored { throw NeedsMerge() }
                     }
-                    if run.errors.isEmpty {
-                        if direct { try copy.writeBinary(row) } else { try copy.writeStaged(row) }
-                    }
+                    if run.errors.isEmpty { try copy.writeBinary(row, position: direct ? nil : run.summary.rows) }
                 } catch let error as InputError {
                     try reject(error, fields: record.fields, &run)
                     if run.truncated { break }
@@ -225,7 +248,6 @@ public struct ObservationLoader {
         }
         if direct {
             run.summary.inserted += copied
-            run.metricsWithData.formUnion(metricsSeen)
             run.summary.touchedMetrics.formUnion(metricsSeen)
         }
     }
@@ -241,52 +263,66 @@ public struct ObservationLoader {
         }
     }
 
-    /// Merges the staging table into the observations: a row identical to a stored one (same
-    /// identity, value, qualifier and published_on) changes nothing; any other row for an
-    /// existing identity becomes its next revision, numbered in order of publication.
-    /// A stored figure `o` identical to a staged row `s`: the same identity, value, qualifier and publication.
-    private static let sameFigure = """
-        o.metric = s.metric AND coalesce(o.period_start, '-infinity'::date) = s.start_key AND o.period_end = s.period_end
-        AND o.value = s.value AND o.qualifier = s.qualifier AND o.published_on = s.published_on
-        """
-
+    /// Merges the staging table into the observations in one statement. One hash join of the
+    /// staged rows with the stored figures keeps only the rows worth a second look: those no
+    /// stored revision repeats (same identity, value, qualifier and published_on), and those a
+    /// stored revision repeats with another note or source (counted; provenance is not revised).
+    /// Each new figure is inserted once, as its identity's next revision, numbered in order of
+    /// publication. Answers one row per metric that got figures (or one without a metric).
     static let mergeStatement: SQLQuery = """
-        WITH staged AS (
-            SELECT DISTINCT ON (metric, start_key, period_end, value, qualifier, published_on) *
-            FROM (SELECT *, coalesce(period_start, '-infinity'::date) AS start_key FROM pg_temp.headway_staging) s
-            ORDER BY metric, start_key, period_end, value, qualifier, published_on, line
+        WITH interesting AS (
+            SELECT s.*, coalesce(s.period_start, '-infinity'::date) AS start_key, o.revision AS stored_revision
+            FROM pg_temp.headway_staging s
+            LEFT JOIN headway.observations o
+              ON o.metric = s.metric AND coalesce(o.period_start, '-infinity'::date) = coalesce(s.period_start, '-infinity'::date)
+             AND o.period_end = s.period_end AND o.value = s.value AND o.qualifier = s.qualifier AND o.published_on = s.published_on
+            WHERE o.revision IS NULL OR o.note IS DISTINCT FROM s.note OR o.source IS DISTINCT FROM s.source
         ), fresh AS (
-            SELECT s.* FROM staged s
-            WHERE NOT EXISTS (SELECT 1 FROM headway.observations o WHERE \(unsafeSQL: sameFigure))
+            SELECT DISTINCT ON (metric, start_key, period_end, value, qualifier, published_on) *
+            FROM interesting WHERE stored_revision IS NULL
+            ORDER BY metric, start_key, period_end, value, qualifier, published_on, position
         ), latest AS (
             SELECT o.metric, coalesce(o.period_start, '-infinity'::date) AS start_key, o.period_end, max(o.revision) AS revision
             FROM headway.observations o
-            WHERE o.metric IN (SELECT DISTINCT metric FROM fresh)
+            JOIN (SELECT DISTINCT metric, start_key, period_end FROM fresh) f
+              ON o.metric = f.metric AND coalesce(o.period_start, '-infinity'::date) = f.start_key AND o.period_end = f.period_end
             GROUP BY 1, 2, 3
         ), inserted AS (
             INSERT INTO headway.observations (metric, kind, period_start, period_end, revision, value, qualifier, source, published_on, note)
             SELECT f.metric, f.kind, f.period_start, f.period_end,
-                   coalesce(l.revision, 0) + row_number() OVER (PARTITION BY f.metric, f.start_key, f.period_end ORDER BY f.published_on, f.line),
+                   coalesce(l.revision, 0) + row_number() OVER (PARTITION BY f.metric, f.start_key, f.period_end ORDER BY f.published_on, f.position),
                    f.value, f.qualifier, f.source, f.published_on, f.note
             FROM fresh f
             LEFT JOIN latest l ON l.metric = f.metric AND l.start_key = f.start_key AND l.period_end = f.period_end
-            ORDER BY f.metric, f.start_key, f.period_end, f.published_on, f.line
-            RETURNING revision
+            ORDER BY f.metric, f.start_key, f.period_end, f.published_on, f.position
+            RETURNING metric, revision
+        ), provenance AS (
+            -- Rows a stored revision repeats with another note or source, unless another stored
+            -- revision repeats them with the same (a figure stored twice, by some SQL client).
+            SELECT count(DISTINCT position) AS differs FROM interesting s
+            WHERE s.stored_revision IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM headway.observations o
+                WHERE o.metric = s.metric AND coalesce(o.period_start, '-infinity'::date) = s.start_key AND o.period_end = s.period_end
+                  AND o.value = s.value AND o.qualifier = s.qualifier AND o.published_on = s.published_on
+                  AND o.note IS NOT DISTINCT FROM s.note AND o.source IS NOT DISTINCT FROM s.source)
         )
-        SELECT (SELECT count(*) FILTER (WHERE revision = 1) FROM inserted), (SELECT count(*) FILTER (WHERE revision > 1) FROM inserted),
-               -- Unchanged figures given with another note or source: provenance is not revised.
-               (SELECT count(*) FROM staged s
-                WHERE EXISTS (SELECT 1 FROM headway.observations o WHERE \(unsafeSQL: sameFigure))
-                  AND NOT EXISTS (
-                    SELECT 1 FROM headway.observations o
-                    WHERE \(unsafeSQL: sameFigure) AND o.note IS NOT DISTINCT FROM s.note AND o.source IS NOT DISTINCT FROM s.source))
+        SELECT i.metric, coalesce(i.inserted, 0), coalesce(i.revised, 0), p.differs
+        FROM provenance p
+        LEFT JOIN (SELECT metric, count(*) FILTER (WHERE revision = 1) AS inserted, count(*) FILTER (WHERE revision > 1) AS revised
+                   FROM inserted GROUP BY metric) i ON true
         """
 }
 
 extension CopyWriter {
-    /// The row in COPY's binary format, in the column order of `stream`'s direct COPY.
-    mutating func writeBinary(_ row: ValidatedObservation) throws {
-        beginRow(fields: 9)
+    /// The row in COPY's binary format, in the column order of `stream`'s direct COPY, or of the
+    /// staging table when it comes with its position.
+    mutating func writeBinary(_ row: ValidatedObservation, position: Int?) throws {
+        if let position {
+            beginRow(fields: 10)
+            writeBinary(int64: Int64(position))
+        } else {
+            beginRow(fields: 9)
+        }
         writeBinary(text: row.metric)
         writeBinary(text: row.kind.rawValue)
         writeBinary(daysSince1970: row.periodStart?.daysSinceEpoch)
@@ -297,21 +333,6 @@ extension CopyWriter {
         writeBinary(daysSince1970: row.publishedOn.daysSinceEpoch)
         writeBinary(text: row.note)
         try endBinaryRow()
-    }
-
-    /// The row in COPY's text format, with its line, for the staging table.
-    mutating func writeStaged(_ row: ValidatedObservation) throws {
-        writeField(String(row.line))
-        writeField(row.metric)
-        writeField(row.kind.rawValue)
-        writeField(row.periodStart?.description)
-        writeField(row.periodEnd.description)
-        writeField(row.value.text)
-        writeField(row.qualifier.rawValue)
-        writeField(row.source)
-        writeField(row.publishedOn.description)
-        writeField(row.note)
-        try endRow()
     }
 }
 

@@ -78,5 +78,12 @@ struct LoaderFixture {
         ).map(\.values)
     }
 
+    /// A connection as a new `headway_writer` login: not the owner of the tables.
+    func writerConnection() throws -> PostgresConnection {
+        let login = "loader_\(UInt32.random(in: 0...UInt32.max))"
+        try LoginGrants(connection: connection).grant(.writer, to: login, password: nil)
+        return try PostgresConnection(url: TestDatabase.url(url, user: login))
+    }
+
     func count() throws -> Int { try connection.query("SELECT count(*) FROM headway.observations")[0].decode(Int.self, at: 0) }
 }

@@ -176,6 +176,130 @@ import Testing
         #expect(try direct.current("closures") == Array(try merged.current("closures").dropFirst()))
     }
 
+    @Test func aRepublishedHistoryInsertsTheNewRevisesTheChangedAndKeepsTheRest() throws {
+        let fixture = try LoaderFixture()
+        func month(_ number: Int, _ value: Int, published: String, note: String = "") -> String {
+            let period = "2023-\(number < 10 ? "0" : "")\(number)"
+            return "closures,\(period),\(period),\(value),,answer,\(published),\(note)\n"
+        }
+        try fixture.load(Self.header + (1...6).map { month($0, $0 * 10, published: "2023-07-01") }.joined())
+        try fixture.load(Self.header + month(2, 25, published: "2023-08-01"))  // month 2 has two revisions now
+        // The whole history again: months 1, 3 and 6 as stored (6 with another note), month 2's
+        // first release again, month 4 revised twice (given out of order), month 5 revised and
+        // repeated, months 7 and 8 new.
+        let republished = try fixture.load(
+            Self.header + month(1, 10, published: "2023-07-01") + month(2, 20, published: "2023-07-01") + month(3, 30, published: "2023-07-01")
+                + month(4, 42, published: "2023-10-01") + month(4, 41, published: "2023-09-01") + month(5, 51, published: "2023-09-01")
+                + month(5, 51, published: "2023-09-01") + month(6, 60, published: "2023-07-01", note: "checked") + month(7, 70, published: "2023-09-01")
+                + month(8, 80, published: "2023-09-01"))
+        #expect(republished.rows == 10 && republished.inserted == 2 && republished.revised == 3 && republished.unchanged == 5)
+        #expect(republished.provenanceDiffers == 1)
+        #expect(republished.touchedMetrics == ["closures"])
+        let revisions = try fixture.connection.query(
+            "SELECT extract(month FROM period_end)::int, revision, value::text FROM headway.observations ORDER BY 1, 2")
+        #expect(revisions.map(\.values) == [
+            ["1", "1", "10"], ["2", "1", "20"], ["2", "2", "25"], ["3", "1", "30"], ["4", "1", "40"], ["4", "2", "41"], ["4", "3", "42"],
+            ["5", "1", "50"], ["5", "2", "51"], ["6", "1", "60"], ["7", "1", "70"], ["8", "1", "80"],
+        ].map { $0.map(Optional.some) })
+        // Loading it once more changes nothing.
+        let again = try fixture.load(
+            Self.header + month(4, 42, published: "2023-10-01") + month(7, 70, published: "2023-09-01") + month(2, 25, published: "2023-08-01"))
+        #expect(again.unchanged == 3 && again.touchedMetrics.isEmpty)
+    }
+
+    @Test func newPeriodsAppendedToAMetricWithDataAreInsertedAndARepeatAmongThemIsARevision() throws {
+        let fixture = try LoaderFixture()
+        try fixture.load(Self.header + "closures,2024-01,2024-01,10,,answer,2024-02-01,\nofficers,,2024-01-31,700,,answer,2024-02-01,\n")
+        // Later periods only: straight into the table.
+        let appended = try fixture.load(
+            Self.header + "closures,2024-02,2024-02,12,,answer,2024-03-01,\nclosures,2024-03,2024-03,13,,answer,2024-04-01,\n"
+                + "officers,,2024-02-29,710,,answer,2024-03-01,\narrests,2024-01,2024-01,3,,answer,2024-02-01,\n")
+        #expect(appended.inserted == 4 && appended.touchedMetrics == ["closures", "officers", "arrests"])
+        // A later period given twice with two values: the second publication is revision 2.
+        let repeated = try fixture.load(
+            Self.header + "closures,2024-04,2024-04,15,,answer,2024-06-01,\nclosures,2024-04,2024-04,14,,answer,2024-05-01,\n")
+        #expect(repeated.inserted == 1 && repeated.revised == 1)
+        #expect(try fixture.current("closures").map { $0[2] } == ["10", "12", "13", "15"])
+        #expect(try fixture.connection.query(
+            "SELECT revision, value::text FROM headway.observations WHERE period_end = '2024-04-30' ORDER BY revision").map(\.values)
+            == [["1", "14"], ["2", "15"]])
+        // A period between stored ones (a quarter ending within the stored months) is new too.
+        #expect(try fixture.load(Self.header + "closures,2024-01,2024-03,35,,answer,2024-04-01,\n").inserted == 1)
+    }
+
+    @Test func revisionsAcrossTheFilesOfOneLoadAreNumberedByPublication() throws {
+        let fixture = try LoaderFixture()
+        try fixture.load(Self.header + "closures,2024-01,2024-01,10,,answer,2024-02-01,\n")
+        // The first file revises a stored figure (so it is merged) and gives a new one; the
+        // second gives that new one again, published later, with another value.
+        let first = try fixture.file("first.csv", Self.header + "closures,2024-01,2024-01,11,,answer,2024-03-01,\nclosures,2024-02,2024-02,20,,answer,2024-03-01,\n")
+        let second = try fixture.file("second.csv", Self.header + "closures,2024-02,2024-02,21,,answer,2024-04-01,\n")
+        let summary = try ObservationLoader(connection: fixture.connection).load([first, second])
+        #expect(summary.rows == 3 && summary.inserted == 1 && summary.revised == 2)
+        #expect(try fixture.connection.query(
+            "SELECT revision, value::text FROM headway.observations WHERE period_end = '2024-02-29' ORDER BY revision").map(\.values)
+            == [["1", "20"], ["2", "21"]])
+    }
+
+    @Test func concurrentRevisingLoadsNumberEveryRevisionOnce() async throws {
+        let fixture = try LoaderFixture()
+        let url = fixture.url
+        try fixture.load(Self.header + (0..<100).map { "arrests,\(CivilDateText.day($0)),\(CivilDateText.day($0)),\($0),,answer,2024-01-01,\n" }.joined())
+        var paths: [String] = []
+        for file in 0..<4 {
+            // File k revises days 20k to 20k+39 (half of them also the next file's) and adds ten new days.
+            let revised = (file * 20..<(file * 20 + 40)).map { day in
+                "arrests,\(CivilDateText.day(day)),\(CivilDateText.day(day)),\(1_000 + file),,answer,2024-02-0\(file + 1),\n"
+            }
+            let new = (100 + file * 10..<110 + file * 10).map { "arrests,\(CivilDateText.day($0)),\(CivilDateText.day($0)),\($0),,answer,2024-02-01,\n" }
+            paths.append(try fixture.file("part\(file).csv", Self.header + (revised + new).joined()))
+        }
+        let summaries = try await withThrowingTaskGroup(of: ObservationLoader.Summary.self) { group in
+            for path in paths { group.addTask { try ObservationLoader(connection: try PostgresConnection(url: url)).load([path]) } }
+            var all: [ObservationLoader.Summary] = []
+            for try await summary in group { all.append(summary) }
+            return all
+        }
+        #expect(summaries.map(\.inserted).reduce(0, +) == 40 && summaries.map(\.revised).reduce(0, +) == 160)
+        // Revisions 1 to n for each day, none twice, none missing.
+        let gaps = try fixture.connection.query(
+            "SELECT count(*) FROM (SELECT period_end FROM headway.observations GROUP BY period_end HAVING max(revision) <> count(*)) g")
+        #expect(try gaps[0].decode(Int.self, at: 0) == 0)
+        #expect(try fixture.count() == 100 + 40 + 160)
+    }
+
+    @Test func aWriterLoginLoadsIntoTheEmptyTableAndThenIncrementally() throws {
+        let fixture = try LoaderFixture()
+        let writer = try fixture.writerConnection()
+        let index = "SELECT indexdef FROM pg_indexes WHERE schemaname = 'headway' AND tablename = 'observations'"
+        let before = try fixture.connection.query(SQLQuery(index, parameters: [])).map(\.values)
+        let first = try fixture.file("first.csv", Self.header + (1...9).map { "closures,2024-0\($0),2024-0\($0),\($0),,answer,2024-10-01,\n" }.joined())
+        #expect(try ObservationLoader(connection: writer).load([first]).inserted == 9)
+        let second = try fixture.file("second.csv", Self.header + "closures,2024-09,2024-09,90,,answer,2024-11-01,\nclosures,2024-10,2024-10,10,,answer,2024-11-01,\n")
+        let summary = try ObservationLoader(connection: writer).load([second])
+        #expect(summary.inserted == 1 && summary.revised == 1)
+        #expect(try fixture.connection.query(SQLQuery(index, parameters: [])).map(\.values) == before)
+        #expect(try fixture.current("closures").map { $0[2] } == ["1", "2", "3", "4", "5", "6", "7", "8", "90", "10"])
+    }
+
+    @Test func theIdentityIndexIsDroppedOnlyFromAnEmptyTableAndNeverLeftDropped() throws {
+        let fixture = try LoaderFixture()
+        let writer = try fixture.writerConnection()
+        let indexes = "SELECT count(*) FROM pg_indexes WHERE schemaname = 'headway' AND tablename = 'observations'"
+        // A transaction that dropped it and did not build it again cannot commit.
+        let drop: SQLQuery = "SELECT headway.drop_identity_index_if_empty()"
+        var dropped = false
+        #expect(throws: PostgresError.self) {
+            try writer.transaction { connection in dropped = try connection.query(drop)[0].decode(Bool.self, at: 0) }
+        }
+        #expect(dropped)
+        #expect(try fixture.connection.query(SQLQuery(indexes, parameters: []))[0].decode(Int.self, at: 0) == 1)
+        try fixture.load(Self.header + "closures,2024-01,2024-01,10,,answer,,\n")
+        try writer.transaction { connection in dropped = try connection.query(drop)[0].decode(Bool.self, at: 0) }
+        #expect(!dropped)
+        #expect(try fixture.connection.query(SQLQuery(indexes, parameters: []))[0].decode(Int.self, at: 0) == 1)
+    }
+
     @Test func concurrentOverlappingLoadsEndWithTheUnion() async throws {
         let fixture = try LoaderFixture()
         let url = fixture.url

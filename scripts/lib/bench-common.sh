@@ -4,8 +4,9 @@
 cd "$(dirname "$0")/.."
 scripts/install-dependencies
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 1; }
-swift build -c release --product headway >/dev/null
-headway="$PWD/.build/release/headway"
+# HEADWAY_BIN: time another build of headway (say, the one before a change) instead.
+[ -n "${HEADWAY_BIN:-}" ] || swift build -c release --product headway >/dev/null
+headway=${HEADWAY_BIN:-$PWD/.build/release/headway}
 work=$(mktemp -d /tmp/headway-bench-XXXXXX); chmod 711 "$work"
 export HEADWAY_HOME="$work/home"
 [ -n "${KEEP_WORK:-}" ] || trap '"$headway" db stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
