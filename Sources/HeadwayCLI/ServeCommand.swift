@@ -34,7 +34,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let url = try database.resolvedURL()
-        _ = try database.connectMigrated(url: url)
+        _ = try database.workspace(url: url)
         let migrations = try Migrator(directory: try ResourceLocator.sqlDirectory()).migrations
         var logger = Logger(label: "headway.serve")
         logger.logLevel = ProcessInfo.processInfo.environment["HEADWAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

@@ -1,4 +1,3 @@
-import HeadwayPostgres
 import HeadwayReport
 import Hummingbird
 import Logging
