@@ -13,7 +13,7 @@ public struct HeadwayCommand: ParsableCommand {
             PostgreSQL cluster in $HEADWAY_HOME (default ~/.local/share/headway).
             """,
         subcommands: [
-            DatabaseCommand.self, ApplyCommand.self, LoadCommand.self, ReportCommand.self, BacktestCommand.self, ServeCommand.self,
+            DatabaseCommand.self, ApplyCommand.self, LoadCommand.self, ReportCommand.self, BacktestCommand.self, ServeCommand.self, TokenCommand.self,
             DemoCommand.self,
         ]
     )

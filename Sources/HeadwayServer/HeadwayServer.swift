@@ -6,7 +6,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// `headway serve`: the read API over HTTP/1.1.
+/// `headway serve`: the HTTP/1.1 API: reads, and writes with a token.
 public struct HeadwayServer: Service {
     public var host: String
     public var port: Int
@@ -18,6 +18,12 @@ public struct HeadwayServer: Service {
     public var poolSize: Int = 8
     /// Where the access log and the server's own messages go.
     public var logger: Logger
+    /// The largest request body taken (`--max-body`); larger ones are 413.
+    public var maxBodyBytes = 256 << 20
+    /// Whether reads need a read or write token too (`--require-read-token`); writes always need a write token.
+    public var requireReadToken = false
+    /// Origins a browser page may call the API from (`--cors-origin`); none by default.
+    public var corsOrigins: Set<String> = []
 
     public init(host: String, port: Int, databaseURL: String, migrations: [Migration], logger: Logger) {
         self.host = host
@@ -37,7 +43,11 @@ public struct HeadwayServer: Service {
         let pool = DatabasePool(url: databaseURL, size: poolSize, logger: logger)
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessLogMiddleware(logger: logger))
+        if !corsOrigins.isEmpty { router.add(middleware: CORSMiddleware(origins: corsOrigins)) }  // outside, so errors get its headers too
         router.add(middleware: ProblemMiddleware(logger: logger))
+        let access = Access(pool: pool, requireReadToken: requireReadToken)
+        if requireReadToken { router.add(middleware: ReadTokenMiddleware(access: access)) }
+        WriteAPI(pool: pool, access: access, maxBodyBytes: maxBodyBytes).addRoutes(to: router)
         API(pool: pool, migrations: migrations).addRoutes(to: router)
         let onListening = onListening
         let application = Application(

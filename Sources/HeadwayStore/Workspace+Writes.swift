@@ -36,3 +36,29 @@ extension Workspace {
         return summary
     }
 }
+
+extension Workspace {
+    /// Loads one CSV file that stands for something else, such as a request body spooled to
+    /// disk: errors and the summary name it `name` rather than its path.
+    public func load(spooled path: String, as name: String) throws -> ObservationLoader.Summary {
+        do {
+            var summary = try load([path])
+            summary.firstPublishedLater = summary.firstPublishedLater.map { $0.hasPrefix(path) ? name + $0.dropFirst(path.count) : $0 }
+            return summary
+        } catch let error as ObservationLoader.InvalidInput {
+            throw ObservationLoader.InvalidInput(errors: error.errors.map { $0.naming(path, name) }, truncated: error.truncated)
+        } catch let error as InputError {
+            throw error.naming(path, name)
+        }
+    }
+}
+
+extension InputError {
+    /// The error with file `path` called `name`, here and in the problems it carries.
+    func naming(_ path: String, _ name: String) -> InputError {
+        var renamed = InputError(file: file == path ? name : file, line: line, column: column, message: message)
+        renamed.label = label
+        renamed.others = others.map { $0.naming(path, name) }
+        return renamed
+    }
+}
