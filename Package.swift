@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "HeadwayServer",
             dependencies: [
-                "HeadwayStore", "HeadwayReport", "HeadwayModel", "HeadwayPostgres",
+                "HeadwayStore", "HeadwayReport", "HeadwayModel", "HeadwayIngest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "HeadwayCLI",
             dependencies: [
-                "HeadwayStore", "HeadwayModel", "HeadwayPostgres", "HeadwayIngest", "HeadwayReport", "HeadwayServer",
+                "HeadwayStore", "HeadwayModel", "HeadwayIngest", "HeadwayReport", "HeadwayServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

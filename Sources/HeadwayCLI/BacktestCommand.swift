@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import HeadwayModel
 import HeadwayReport
 import HeadwayStore
 
@@ -30,9 +29,7 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
-        let today = CivilDate.today()
-        let store = AssessmentStore(connection: try database.connectMigrated())
-        let replays = try store.backtest(keys: keys, today: today, every: every)
+        let (today, replays) = try database.workspace().backtest(keys: keys, every: every)
         let text: String
         switch format {
         case .text: text = BacktestReport.text(replays, today: today, every: every)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HeadwayReport
-import HeadwayPostgres
 import HeadwayStore
 
 /// `headway db …`: migrations and the embedded database.
@@ -17,8 +16,7 @@ struct DatabaseCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
-            let connection = try database.connect()
-            let applied = try Migrator(directory: try ResourceLocator.sqlDirectory()).migrate(connection)
+            let applied = try database.workspace(migrating: false).migrate()
             if applied.isEmpty {
                 print("Database is up to date; nothing to apply.")
             } else {
@@ -50,7 +48,7 @@ struct DatabaseCommand: ParsableCommand {
 
         func run() throws {
             if let url = database.configuredURL {
-                print("database:   \(DatabaseURL.redacted(url)) (configured)")
+                print("database:   \(DatabaseAddress.redacted(url)) (configured)")
             } else {
                 let status = try EmbeddedCluster(home: EmbeddedCluster.defaultHome()).status()
                 print("database:   embedded, \(status.running ? "running" : status.initialized ? "stopped" : "not created yet")")
@@ -60,20 +58,15 @@ struct DatabaseCommand: ParsableCommand {
                 print("url:        \(status.url)")
                 guard status.running else { return }
             }
-            let connection = try database.connect()
-            let migrator = try Migrator(directory: try ResourceLocator.sqlDirectory())
-            let pending = try migrator.pending(connection)
-            print("server:     PostgreSQL \(connection.serverVersion / 10000).\(connection.serverVersion % 10000)")
-            print("migrations: \(migrator.migrations.count - pending.count) applied, \(pending.count) pending")
-            if pending.count < migrator.migrations.count {
-                let counts = try connection.query(
-                    """
-                    SELECT (SELECT count(*) FROM headway.metrics), (SELECT count(*) FROM headway.sources),
-                           (SELECT count(*) FROM headway.commitments), (SELECT count(*) FROM headway.observations)
-                    """)[0]
-                print(
-                    "contents:   " + (try zip(0..., ["metric", "source", "commitment", "observation"]).map { try counted(counts.decode(Int.self, at: $0), $1) })
-                        .joined(separator: ", "))
+            let status = try database.workspace(migrating: false).status()
+            print("server:     PostgreSQL \(status.serverVersion / 10000).\(status.serverVersion % 10000)")
+            print("migrations: \(status.appliedMigrations) applied, \(status.pendingMigrations) pending")
+            if let contents = status.contents {
+                let counts = [
+                    counted(contents.metrics, "metric"), counted(contents.sources, "source"), counted(contents.commitments, "commitment"),
+                    counted(contents.observations, "observation"),
+                ]
+                print("contents:   " + counts.joined(separator: ", "))
             }
         }
     }
@@ -86,7 +79,7 @@ struct DatabaseCommand: ParsableCommand {
 
         func run() throws {
             if let url = database.configuredURL {
-                print(showPassword ? url : DatabaseURL.redacted(url))
+                print(showPassword ? url : DatabaseAddress.redacted(url))
             } else {
                 let cluster = EmbeddedCluster(home: EmbeddedCluster.defaultHome())
                 try cluster.start()
@@ -124,7 +117,7 @@ struct DatabaseCommand: ParsableCommand {
                 }
                 password = line
             }
-            let created = try LoginGrants(connection: try database.connectMigrated()).grant(group, to: name, password: password)
+            let created = try database.workspace().grant(group, to: name, password: password)
             let rights = group == .reader ? "may read the headway views, and nothing else" : "may apply, load and report"
             let how = password == nil ? "no password set: the server's own authentication applies" : "password set"
             print("\(created ? "Created" : "Updated") login \(name): \(rights) (\(how)).")

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import HeadwayPostgres
 import HeadwayStore
 
 /// How a command finds its database, shared by every command that needs one.
@@ -30,24 +29,15 @@ struct DatabaseOptions: ParsableArguments {
             if argument == "--database-url", index + 1 < arguments.count { urls.append(arguments[index + 1]) }
             if argument.hasPrefix("--database-url=") { urls.append(String(argument.dropFirst("--database-url=".count))) }
         }
-        return urls.compactMap(DatabaseURL.password)
+        return urls.compactMap(DatabaseAddress.password)
     }
 
     /// The URL to connect to, starting the embedded cluster first if that is the one.
-    func resolvedURL() throws -> String {
-        if let url = configuredURL { return url }
-        let cluster = EmbeddedCluster(home: EmbeddedCluster.defaultHome())
-        try cluster.start()
-        return cluster.url
-    }
+    func resolvedURL() throws -> String { try DatabaseAddress.resolve(configured: configuredURL) }
 
-    func connect() throws -> PostgresConnection { try PostgresConnection(url: try resolvedURL()) }
-
-    /// Connects (to `url` when the caller has already resolved it) and applies pending
-    /// migrations, so every command sees the current schema.
-    func connectMigrated(url: String? = nil) throws -> PostgresConnection {
-        let connection = try PostgresConnection(url: try url ?? resolvedURL())
-        try Migrator(directory: try ResourceLocator.sqlDirectory()).migrate(connection)
-        return connection
+    /// Connects (to `url` when the caller has already resolved it); with `migrating`, applies
+    /// pending migrations first, so every command sees the current schema.
+    func workspace(url: String? = nil, migrating: Bool = true) throws -> Workspace {
+        try Workspace(url: try url ?? resolvedURL(), migrating: migrating)
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HeadwayIngest
-import HeadwayPostgres
 import HeadwayStore
 
 #if canImport(Glibc)
@@ -25,36 +24,35 @@ struct DemoCommand: ParsableCommand {
         let names = try FileManager.default.contentsOfDirectory(atPath: seeds.path).sorted()
         let definitionFiles = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
         let observationFiles = names.filter { $0.hasSuffix(".csv") }
-        let connection = try database.connectMigrated()
+        let workspace = try database.workspace()
 
         var definitions = Definitions()
         for name in definitionFiles { try definitions.merge(try DefinitionsReader.read(path: seeds.appendingPathComponent(name).path)) }
-        let changes = try DefinitionApplier(connection: connection).apply(definitions)
-        let store = AssessmentStore(connection: connection)
-        try ApplyCommand.reassess(changes, store)
-        print("Definitions (\(definitionFiles.joined(separator: ", "))): " + ApplyCommand.describe(changes, dryRun: false).split(separator: "\n").last!)
-        let summary = try ObservationLoader(connection: connection).load(observationFiles.map { seeds.appendingPathComponent($0).path })
-        print("Observations (\(observationFiles.joined(separator: ", "))): " + LoadCommand.describe(summary))
+        let changes = try workspace.apply(definitions).changes
+        print("Definitions (\(definitionFiles.joined(separator: ", "))): " + Summaries.describe(changes, dryRun: false).split(separator: "\n").last!)
+        // Every commitment is assessed and stored below, so the load need not re-assess any.
+        let summary = try workspace.load(observationFiles.map { seeds.appendingPathComponent($0).path }, reassessing: false)
+        print("Observations (\(observationFiles.joined(separator: ", "))): " + Summaries.describe(summary))
         // First as the seed document saw it (its own date), then today, when every deadline it
         // names may have passed with no newer figure loaded.
-        let assessed = try store.assessForStoring()  // the present, by the server's clock
+        let assessed = try workspace.assessForStoring()  // the present, by the server's clock
         let today = assessed.asOf
         let colour = isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         if let answer = definitions.sources.filter({ $0.value.publishedOn != nil }).max(by: { $0.value.publishedOn! < $1.value.publishedOn! })?.value,
             let answeredOn = answer.publishedOn, answeredOn < today
         {
             print("\nAs of \(answeredOn), the date of the seed document (\"\(answer.title)\"): each commitment as it stood then.\n")
-            let then = try store.assess(asOf: answeredOn)
-            print(ReportCommand.render(then, asOf: answeredOn, format: .text, colour: colour, leftOut: try store.countMadeAfter(answeredOn)), terminator: "")
+            let then = try workspace.assess(asOf: answeredOn)
+            print(Summaries.render(then, asOf: answeredOn, format: .text, colour: colour, leftOut: try workspace.countMadeAfter(answeredOn)), terminator: "")
         }
-        try store.store(assessed)
+        try workspace.store(assessed)
         let assessments = assessed.assessments
         print("\nAs of today, \(today), on every figure in the database: the same commitments now.\n")
-        print(ReportCommand.render(assessments, asOf: today, format: .text, colour: colour), terminator: "")
+        print(Summaries.render(assessments, asOf: today, format: .text, colour: colour), terminator: "")
         let page = htmlOutput.map { URL(fileURLWithPath: $0) } ?? EmbeddedCluster.defaultHome().appendingPathComponent("headway-report.html")
         try FileManager.default.createDirectory(at: page.deletingLastPathComponent(), withIntermediateDirectories: true)
         let html = try OutputFile.open(page.path)
-        try html.write(contentsOf: Data(ReportCommand.render(assessments, asOf: today, format: .html).utf8))
+        try html.write(contentsOf: Data(Summaries.render(assessments, asOf: today, format: .html).utf8))
         try html.close()
         print("\nToday's report as a web page, with a chart per commitment: \(page.path)")
     }

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import HeadwayIngest
-import HeadwayPostgres
 import HeadwayStore
 import Logging
 
@@ -14,7 +12,10 @@ public struct HeadwayCommand: ParsableCommand {
             Database: --database-url, else HEADWAY_DATABASE_URL, else DATABASE_URL, else the embedded \
             PostgreSQL cluster in $HEADWAY_HOME (default ~/.local/share/headway).
             """,
-        subcommands: [DatabaseCommand.self, ApplyCommand.self, LoadCommand.self, ReportCommand.self, BacktestCommand.self, ServeCommand.self, DemoCommand.self]
+        subcommands: [
+            DatabaseCommand.self, ApplyCommand.self, LoadCommand.self, ReportCommand.self, BacktestCommand.self, ServeCommand.self, TokenCommand.self,
+            DemoCommand.self,
+        ]
     )
 
     public init() {}
@@ -36,12 +37,9 @@ public struct HeadwayCommand: ParsableCommand {
             // One line per bad row, each FILE:LINE: column NAME: what is wrong.
             FileHandle.standardError.write(Data(error.description.split(separator: "\n").map { "headway: \($0)\n" }.joined().utf8))
             Foundation.exit(ExitStatus(for: error).rawValue)
-        } catch let error as PostgresError {
-            fail(error.description, ExitStatus(for: error))
-        } catch let error as HeadwayError {
-            fail(error.message, ExitStatus(for: error))
-        } catch let error as InputError {
-            fail(error.description, ExitStatus(for: error))
+        } catch where HeadwayError.kind(of: error) != nil {
+            // The store's errors (the database's among them) describe themselves in one line.
+            fail(String(describing: error), ExitStatus(for: error))
         } catch {
             // Help and version print and end well; usage errors print the usage and end with 2.
             let code = exitCode(for: error)
@@ -53,7 +51,7 @@ public struct HeadwayCommand: ParsableCommand {
 
     private static func fail(_ message: String, _ status: ExitStatus) -> Never {
         let secrets = DatabaseOptions.configuredPasswords(arguments: Array(CommandLine.arguments.dropFirst()))
-        let line = DatabaseURL.redactingSecrets(in: message, secrets: secrets).replacingOccurrences(of: "\n", with: " ")
+        let line = DatabaseAddress.redactingSecrets(in: message, secrets: secrets).replacingOccurrences(of: "\n", with: " ")
         FileHandle.standardError.write(Data("headway: \(line)\n".utf8))
         Foundation.exit(status.rawValue)
     }

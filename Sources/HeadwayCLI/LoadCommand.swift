@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import HeadwayModel
-import HeadwayReport
 import HeadwayStore
 
 #if canImport(Glibc)
@@ -34,16 +32,10 @@ struct LoadCommand: ParsableCommand {
     func run() throws {
         var options = ObservationLoader.Options(skipInvalid: skipInvalid, rejectsPath: rejects)
         if isatty(2) == 1 { options.progress = Self.showProgress }
-        options.today = CivilDate.today()
-        let connection = try database.connectMigrated()
-        let summary = try ObservationLoader(connection: connection, options: options).load(files)
-        // SQL clients see current numbers: re-assess the commitments whose figures changed.
-        if summary.inserted + summary.revised > 0 {
-            let store = AssessmentStore(connection: connection)
-            try store.reassess(keys: try store.commitmentKeys(onMetrics: summary.touchedMetrics))
-        }
+        // SQL clients see current numbers: the commitments whose figures changed are re-assessed.
+        let summary = try database.workspace().load(files, options: options)
         if isatty(2) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        print(Self.describe(summary))
+        print(Summaries.describe(summary))
         if let first = summary.firstPublishedLater {
             // Not an error (a date may be planned), but a report as of today will not see them.
             let figures = summary.publishedLater == 1 ? "1 figure has" : "\(summary.publishedLater) figures have"
@@ -54,12 +46,6 @@ struct LoadCommand: ParsableCommand {
             print("Rejected rows, with their reasons: \(rejects)")
             throw ExitCode(ExitStatus.loadedWithRejects.rawValue)
         }
-    }
-
-    static func describe(_ summary: ObservationLoader.Summary) -> String {
-        let provenance = summary.provenanceDiffers == 0 ? "" : " (\(summary.provenanceDiffers) with another note or source; provenance is not revised)"
-        return "\(counted(summary.rows, "row")): \(summary.inserted) inserted, \(summary.unchanged) unchanged\(provenance), "
-            + "\(summary.revised) revised, \(summary.rejected) rejected in \(String(format: "%.2f", summary.elapsedSeconds)) s"
     }
 
     @Sendable static func showProgress(file: String, bytes: Int, size: Int?, rows: Int) {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HeadwayModel
-import HeadwayPostgres
 import HeadwayReport
 import HeadwayStore
 
@@ -45,11 +44,11 @@ struct ReportCommand: ParsableCommand {
         // a failure leaves yesterday's report as it was.
         let out = try output.map(OutputFile.open) ?? .standardOutput
         let url = try database.resolvedURL()
-        let assessed = try AssessmentStore(connection: try database.connectMigrated(url: url)).assessForStoring(keys: keys, asOf: requested)
+        let assessed = try database.workspace(url: url).assessForStoring(keys: keys, asOf: requested)
         let assessments = assessed.assessments, date = assessed.asOf
         // Stored over a second connection while this thread writes the report, so the server's
         // work and ours overlap.
-        let storing = Background { try AssessmentStore(connection: try PostgresConnection(url: url)).store(assessed) }
+        let storing = Background { try Workspace(url: url, migrating: false).store(assessed) }
         var buffer = ""
         var writeError: (any Error)?
         func flush() {
@@ -64,22 +63,11 @@ struct ReportCommand: ParsableCommand {
         if format == .json {
             JSONReport.write(assessments, asOf: date, to: emit)
         } else {
-            emit(Self.render(assessments, asOf: date, format: format, colour: colour, leftOut: assessed.leftOut))
+            emit(Summaries.render(assessments, asOf: date, format: format, colour: colour, leftOut: assessed.leftOut))
         }
         flush()
         try storing.wait()
         if let writeError { throw writeError }
         try out.close()
     }
-
-    static func render(_ assessments: [Assessment], asOf: CivilDate, format: Format, colour: Bool = false, leftOut: Int = 0) -> String {
-        switch format {
-        case .text: TextReport.render(assessments, asOf: asOf, colour: colour, leftOut: leftOut)
-        case .markdown: MarkdownReport.render(assessments, asOf: asOf, leftOut: leftOut)
-        case .json: JSONReport.render(assessments, asOf: asOf)
-        case .csv: CSVReport.render(assessments)
-        case .html: HTMLReport.render(assessments, asOf: asOf, leftOut: leftOut)
-        }
-    }
-
 }

@@ -8,11 +8,13 @@ import Logging
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve commitments, assessments and status counts as JSON over HTTP.",
+        abstract: "Serve the JSON API, live events and the web dashboard over HTTP.",
         discussion: """
             Endpoints: GET /api/v1/commitments, /api/v1/commitments/KEY, /api/v1/summary, /api/v1/events (Server-Sent \
-            Events as the database changes), /api/v1/openapi.json, /healthz and /readyz (docs/API.md). Reads need no token, so only loopback addresses are served unless \
-            --public-read is given. One access log line per request goes to standard error \
+            Events as the database changes), /api/v1/openapi.json, \
+            /healthz and /readyz; POST /api/v1/observations and /api/v1/definitions with a write token (docs/API.md). \
+            Reads need no token unless --require-read-token, so without it only loopback addresses are served \
+            unless --public-read is given. One access log line per request goes to standard error \
             (HEADWAY_LOG_LEVEL=warning silences it). On SIGTERM or SIGINT the server stops accepting, finishes \
             the requests in flight and exits.
             """
@@ -22,29 +24,52 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port, printed at start).") var port = 8080
     @Option(help: "Database connections at most (and statements running at a time).") var connections = 8
-    @Flag(help: "Allow a non-loopback --host: anyone who can reach it can read everything.") var publicRead = false
+    @Flag(help: "Allow a non-loopback --host without --require-read-token: anyone who can reach it can read everything.")
+    var publicRead = false
+    @Flag(help: "Reads need a read or write token too (Authorization: Bearer; headway token create).") var requireReadToken = false
+    @Option(help: ArgumentHelp("The largest request body taken, in bytes or with K, M or G (binary) (default 256M).", valueName: "size"))
+    var maxBody = "256M"
+    @Option(help: ArgumentHelp("Let browser pages from this origin call the API (CORS); repeatable.", valueName: "origin"))
+    var corsOrigin: [String] = []
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard (1...256).contains(connections) else { throw ValidationError("--connections must be from 1 to 256") }
-        guard publicRead || HeadwayServer.isLoopback(host) else {
-            throw ValidationError("--host \(host) is reachable from other machines and reads need no token; add --public-read to serve it anyway")
+        guard publicRead || requireReadToken || HeadwayServer.isLoopback(host) else {
+            throw ValidationError(
+                "--host \(host) is reachable from other machines and reads need no token; add --require-read-token, or --public-read to serve it anyway")
+        }
+        guard Self.bytes(maxBody) != nil else { throw ValidationError("--max-body must be a whole number of bytes, optionally with K, M or G, such as 64M") }
+        if let origin = corsOrigin.first(where: { !$0.hasPrefix("http://") && !$0.hasPrefix("https://") || $0.hasSuffix("/") }) {
+            throw ValidationError("--cors-origin \(origin) is not an origin: scheme, host and port, such as https://dash.example.org")
         }
     }
 
     func run() throws {
         let url = try database.resolvedURL()
-        _ = try database.connectMigrated(url: url)
+        _ = try database.workspace(url: url)
         let migrations = try Migrator(directory: try ResourceLocator.sqlDirectory()).migrations
         var logger = Logger(label: "headway.serve")
         logger.logLevel = ProcessInfo.processInfo.environment["HEADWAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         var server = HeadwayServer(host: host, port: port, databaseURL: url, migrations: migrations, logger: logger)
         server.poolSize = connections
+        server.maxBodyBytes = Self.bytes(maxBody) ?? server.maxBodyBytes
+        server.requireReadToken = requireReadToken
+        server.corsOrigins = Set(corsOrigin)
         let host = host
         server.onListening = { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)\n".utf8))
         }
         try Self.waitFor { [server] in try await server.runUntilSignalled() }
+    }
+
+    /// A size such as 1048576, 512K, 64M or 1G (binary multiples); nil when it is none.
+    static func bytes(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        let unit = text.last.flatMap { units[Character($0.uppercased())] }
+        guard let number = Int(unit == nil ? text : String(text.dropLast())), number > 0 else { return nil }
+        let (bytes, overflow) = number.multipliedReportingOverflow(by: unit ?? 1)
+        return overflow ? nil : bytes
     }
 
     /// Runs `body` as a task and blocks until it ends: ArgumentParser runs this command

@@ -44,13 +44,13 @@ struct API: Sendable {
     /// Ready when the database answers and every migration this build knows is applied.
     func ready() async throws -> Response {
         let migrations = migrations
-        let pending = try await pool.withConnection { try Migrator(migrations: migrations).pending($0).map { "\($0.version) (\($0.name))" } }
+        let pending = try await pool.withWorkspace { try $0.pendingMigrations(migrations).map { "\($0.version) (\($0.name))" } }
         guard pending.isEmpty else { throw Problem.unavailable("migrations not applied yet: \(pending.joined(separator: ", "))") }
         return jsonResponse(#"{"status":"ready"}"#)
     }
 
     func commitments(_ filter: StatusReader.Filter) async throws -> Response {
-        let page = try await pool.withConnection { try StatusReader(connection: $0).commitments(filter) }
+        let page = try await pool.withWorkspace { try $0.commitments(filter) }
         let cursor: JSONValue = page.nextCursor.map(JSONValue.string) ?? .null
         return jsonResponse(#"{"commitments":["# + page.rows.joined(separator: ",") + #"],"next_cursor":"# + cursor.compactText + "}")
     }
@@ -63,9 +63,9 @@ struct API: Sendable {
     /// from what was published by then. Nothing is stored.
     func commitment(_ key: String, asOf: CivilDate?) async throws -> Response {
         let date = asOf ?? CivilDate.today()
-        let lookup = try await pool.withConnection { connection -> Lookup in
-            guard try StatusReader(connection: connection).commitmentExists(key: key) else { return .unknown }
-            return try AssessmentStore(connection: connection).assess(keys: [key], asOf: date).first.map(Lookup.found) ?? .notYetMade
+        let lookup = try await pool.withWorkspace { workspace -> Lookup in
+            guard try workspace.commitmentExists(key: key) else { return .unknown }
+            return try workspace.assess(keys: [key], asOf: date).first.map(Lookup.found) ?? .notYetMade
         }
         switch lookup {
         case .unknown: throw Problem.notFound("no commitment with key \(String(reflecting: key))")
@@ -76,7 +76,7 @@ struct API: Sendable {
 
     /// Counts by status, of the whole portfolio and per tag, every status present with 0 for none.
     func summary() async throws -> Response {
-        let counts = try await pool.withConnection { try StatusReader(connection: $0).statusCounts() }
+        let counts = try await pool.withWorkspace { try $0.statusCounts() }
         func fields(_ rows: [StatusReader.StatusCount]) -> [(String, JSONValue)] {
             let byStatus = Dictionary(rows.map { ($0.status, $0.commitments) }, uniquingKeysWith: +)
             return [

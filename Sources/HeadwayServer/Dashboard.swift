@@ -77,8 +77,8 @@ struct Dashboard: Sendable {
 
     /// The portfolio: the stored present (as the JSON list), counts by status, one page of the list.
     func overview(_ query: DashboardReader.OverviewQuery) async throws -> HTML {
-        let (list, counts) = try await pool.withConnection { connection in
-            (try DashboardReader(connection: connection).overview(query), try StatusReader(connection: connection).statusCounts())
+        let (list, counts) = try await pool.withWorkspace { workspace in
+            (try workspace.dashboard.overview(query), try workspace.statusCounts())
         }
         return DashboardPage.overview(DashboardPage.Overview(query: query, list: list, counts: counts))
     }
@@ -86,12 +86,11 @@ struct Dashboard: Sendable {
     /// One commitment assessed now from the figures, or as of a past date: computed, never stored.
     func commitment(_ key: String, asOf: CivilDate?) async throws -> HTML {
         let date = asOf ?? CivilDate.today()
-        let story = try await pool.withConnection { connection -> DashboardPage.Story? in
-            let store = AssessmentStore(connection: connection)
-            guard let definition = try store.loadCommitments(keys: [key]).first else { return nil }
-            let reader = DashboardReader(connection: connection)
+        let story = try await pool.withWorkspace { workspace -> DashboardPage.Story? in
+            guard let definition = try workspace.commitmentDefinitions(keys: [key]).first else { return nil }
+            let reader = workspace.dashboard
             return DashboardPage.Story(
-                definition: definition, assessment: try store.assess(keys: [key], asOf: date).first, asOf: asOf, chain: try reader.chain(of: key),
+                definition: definition, assessment: try workspace.assess(keys: [key], asOf: date).first, asOf: asOf, chain: try reader.chain(of: key),
                 figures: try reader.figures(metric: definition.metric, asOf: asOf), history: try reader.statusHistory(of: key, asOf: asOf))
         }
         guard let story else { throw Problem.notFound("There is no commitment with the key \(String(reflecting: key)).") }
@@ -100,8 +99,8 @@ struct Dashboard: Sendable {
 
     /// A metric: every figure and revision, and the commitments on it.
     func metric(_ key: String) async throws -> HTML {
-        let found = try await pool.withConnection { connection -> DashboardPage.MetricPage? in
-            let reader = DashboardReader(connection: connection)
+        let found = try await pool.withWorkspace { workspace -> DashboardPage.MetricPage? in
+            let reader = workspace.dashboard
             guard let metric = try reader.metric(key) else { return nil }
             return DashboardPage.MetricPage(metric: metric, commitments: try reader.commitments(onMetric: key), figures: try reader.figures(metric: key))
         }

@@ -1,5 +1,5 @@
 import Foundation
-import HeadwayPostgres
+import HeadwayStore
 import Logging
 import NIOPosix
 
@@ -8,7 +8,7 @@ public struct DatabaseUnavailable: Error, CustomStringConvertible, Sendable {
     public let description: String
 }
 
-/// A bounded pool of libpq connections whose work runs on threads of its own.
+/// A bounded pool of workspaces (each one libpq connection) whose work runs on threads of its own.
 ///
 /// libpq blocks its caller, so no statement may run on an event loop or on Swift's cooperative
 /// threads. Work goes to a thread pool of `size` threads, each using at most one connection at a
@@ -19,10 +19,10 @@ public final class DatabasePool: @unchecked Sendable {
     private let url: String
     private let threads: NIOThreadPool
     private let logger: Logger
-    // Guards `idle`; PostgresConnection is not Sendable, so connections only ever cross threads
-    // through this lock, and each is used by one thread at a time.
+    // Guards `idle`; Workspace is not Sendable, so workspaces only ever cross threads through
+    // this lock, and each is used by one thread at a time.
     private let lock = NSLock()
-    private var idle: [PostgresConnection] = []
+    private var idle: [Workspace] = []
 
     public init(url: String, size: Int, logger: Logger) {
         precondition(size > 0, "a pool needs at least one connection")
@@ -33,9 +33,10 @@ public final class DatabasePool: @unchecked Sendable {
         threads.start()
     }
 
-    /// Runs `body` with a connection on one of the pool's threads.
+    /// Runs `body` with a workspace on one of the pool's threads. `body` may run twice, on a
+    /// new connection, when the first turns out broken: it must only read, or be idempotent.
     /// - Throws: `DatabaseUnavailable` when the database cannot be reached, else what `body` throws.
-    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    public func withWorkspace<T: Sendable>(_ body: @escaping @Sendable (Workspace) throws -> T) async throws -> T {
         try await threads.runIfActive { try self.run(body) }
     }
 
@@ -45,9 +46,9 @@ public final class DatabasePool: @unchecked Sendable {
         lock.withLock { idle.removeAll() }
     }
 
-    private func run<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    private func run<T>(_ body: (Workspace) throws -> T) throws -> T {
         // A connection idle across a database restart shows it is broken only when used. The
-        // statements here only read, so running them again on a new connection is safe.
+        // work here only reads or is idempotent, so running it again on a new connection is safe.
         if let connection = lock.withLock({ idle.popLast() }) {
             do {
                 return try use(connection, body)
@@ -58,7 +59,7 @@ public final class DatabasePool: @unchecked Sendable {
         return try use(try connect(), body)
     }
 
-    private func use<T>(_ connection: PostgresConnection, _ body: (PostgresConnection) throws -> T) throws -> T {
+    private func use<T>(_ connection: Workspace, _ body: (Workspace) throws -> T) throws -> T {
         do {
             let value = try body(connection)
             lock.withLock { idle.append(connection) }
@@ -74,11 +75,11 @@ public final class DatabasePool: @unchecked Sendable {
         }
     }
 
-    private func connect() throws -> PostgresConnection {
+    private func connect() throws -> Workspace {
         do {
-            return try PostgresConnection(url: url, applicationName: "headway serve", logger: logger)
-        } catch let error as PostgresError where error.kind == .connection {
-            throw DatabaseUnavailable(description: error.description)
+            return try Workspace(url: url, migrating: false, applicationName: "headway serve", logger: logger)
+        } catch where HeadwayError.isConnectionFailure(error) {
+            throw DatabaseUnavailable(description: String(describing: error))
         }
     }
 }

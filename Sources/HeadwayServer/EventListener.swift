@@ -1,5 +1,4 @@
 import Foundation
-import HeadwayPostgres
 import HeadwayStore
 import Logging
 
@@ -57,17 +56,17 @@ final class EventListener: @unchecked Sendable {
         var outage = false
         while !isStopping {
             do {
-                let connection = try PostgresConnection(url: url, applicationName: "headway serve events", logger: logger)
-                try connection.listen(StoredEvent.channel)
-                let log = EventLog(connection: connection)
+                let workspace = try Workspace(url: url, migrating: false, applicationName: "headway serve events", logger: logger)
+                try workspace.listenForEvents()
+                let log = workspace.events
                 try catchUp(log)
                 if outage { logger.info("following events again") }
                 outage = false
                 retryDelay = .milliseconds(100)
                 var lastRead = ContinuousClock.now
                 while !isStopping {
-                    let notifications = try connection.waitForNotifications(timeout: Self.pollInterval)
-                    if !notifications.isEmpty || ContinuousClock.now - lastRead > recheckInterval {
+                    let announced = try workspace.waitForEvents(timeout: Self.pollInterval)
+                    if announced || ContinuousClock.now - lastRead > recheckInterval {
                         try catchUp(log)
                         lastRead = ContinuousClock.now
                     }

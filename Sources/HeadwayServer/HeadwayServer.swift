@@ -7,7 +7,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// `headway serve`: the read API over HTTP/1.1.
+/// `headway serve`: the HTTP/1.1 API: reads, and writes with a token.
 public struct HeadwayServer: Service {
     public var host: String
     public var port: Int
@@ -21,6 +21,12 @@ public struct HeadwayServer: Service {
     public var logger: Logger
     /// Timeouts and bounds that keep one client from holding up the others.
     public var limits = ServerLimits()
+    /// The largest request body taken (`--max-body`); larger ones are 413.
+    public var maxBodyBytes = 256 << 20
+    /// Whether reads need a read or write token too (`--require-read-token`); writes always need a write token.
+    public var requireReadToken = false
+    /// Origins a browser page may call the API from (`--cors-origin`); none by default.
+    public var corsOrigins: Set<String> = []
 
     public init(host: String, port: Int, databaseURL: String, migrations: [Migration], logger: Logger) {
         self.host = host
@@ -40,9 +46,13 @@ public struct HeadwayServer: Service {
         let pool = DatabasePool(url: databaseURL, size: poolSize, logger: logger)
         let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: AccessLogMiddleware(logger: logger))
+        if !corsOrigins.isEmpty { router.add(middleware: CORSMiddleware(origins: corsOrigins)) }  // outside, so errors get its headers too
         router.add(middleware: ProblemMiddleware(logger: logger))
+        let access = Access(pool: pool, requireReadToken: requireReadToken)
+        if requireReadToken { router.add(middleware: ReadTokenMiddleware(access: access)) }
         let live = LiveEvents(databaseURL: databaseURL, pool: pool, limits: limits, logger: logger)
         live.addRoutes(to: router)
+        WriteAPI(pool: pool, access: access, maxBodyBytes: maxBodyBytes).addRoutes(to: router)
         API(pool: pool, migrations: migrations).addRoutes(to: router)
         Dashboard(pool: pool, logger: logger).addRoutes(to: router)
         let onListening = onListening

@@ -80,7 +80,7 @@ struct LiveEvents: Sendable {
         let asked = try EventRequest(request)
         var metric: String?
         if let key = asked.commitment {
-            metric = try await pool.withConnection { try EventLog(connection: $0).metric(ofCommitment: key) }
+            metric = try await pool.withWorkspace { try $0.events.metric(ofCommitment: key) }
             guard metric != nil else { throw Problem.notFound("no commitment with key \(String(reflecting: key))") }
         }
         let filter = EventFilter(types: asked.types, commitment: asked.commitment, metric: metric)
@@ -96,7 +96,7 @@ struct LiveEvents: Sendable {
                 // Not beyond the database's last event: a database replaced by an older one starts again lower.
                 last = hub.version.map { min(resumeAfter, $0) } ?? resumeAfter
                 while true {
-                    let stored = try await pool.withConnection { [last] in try EventLog(connection: $0).events(after: last, limit: EventListener.batchSize) }
+                    let stored = try await pool.withWorkspace { [last] in try $0.events.events(after: last, limit: EventListener.batchSize) }
                     for event in stored where filter.admits(event) { try await writer.write(Self.text(event)) }
                     guard let newest = stored.last, stored.count == EventListener.batchSize else {
                         last = stored.last?.id ?? last

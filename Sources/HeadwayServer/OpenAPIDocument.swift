@@ -7,7 +7,7 @@ enum OpenAPIDocument {
           "info": {
             "title": "Headway",
             "version": "1",
-            "description": "Where public commitments stand against the progress figures published over time. Read-only. Errors are application/problem+json (RFC 9457)."
+            "description": "Where public commitments stand against the progress figures published over time; figures and definitions written with a token. Errors are application/problem+json (RFC 9457)."
           },
           "paths": {
             "/healthz": {
@@ -104,10 +104,71 @@ enum OpenAPIDocument {
                 "operationId": "openapi",
                 "responses": {"200": {"description": "OpenAPI 3.1.", "content": {"application/json": {"schema": {"type": "object"}}}}}
               }
+            },
+            "/api/v1/observations": {
+              "post": {
+                "summary": "Load observations as headway load does: every row checked, all or nothing, identical figures unchanged, changed ones revisions; re-assesses what they touch.",
+                "operationId": "loadObservations",
+                "security": [{"bearerToken": []}],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "text/csv": {"schema": {"type": "string", "description": "The observation CSV of docs/FORMATS.md, header row first."}},
+                    "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/ObservationRow"}}}
+                  }
+                },
+                "responses": {
+                  "200": {"description": "Loaded (or nothing to change).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LoadSummary"}}}},
+                  "400": {"$ref": "#/components/responses/InvalidBody"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/v1/definitions": {
+              "post": {
+                "summary": "Apply sources, metrics and commitments as headway apply does: one transaction, changed ones updated with their earlier version kept; re-assesses what they touch.",
+                "operationId": "applyDefinitions",
+                "security": [{"bearerToken": []}],
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/yaml": {"schema": {"type": "string", "description": "Definitions as in docs/FORMATS.md."}},
+                    "application/json": {"schema": {"type": "object"}}
+                  }
+                },
+                "responses": {
+                  "200": {"description": "Applied (or nothing to change).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApplySummary"}}}},
+                  "400": {"$ref": "#/components/responses/InvalidBody"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
             }
           },
           "components": {
+            "securitySchemes": {
+              "bearerToken": {"type": "http", "scheme": "bearer", "description": "A token from headway token create: write for POST; read or write for reads when the server runs with --require-read-token."}
+            },
             "responses": {
+              "InvalidBody": {
+                "description": "A row or definition is wrong; nothing was written. line (or row, for JSON rows) and column name the first problem, errors every one found.",
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/InvalidBodyProblem"}}}
+              },
+              "Unauthorized": {
+                "description": "No token, or not a live one.",
+                "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+              },
+              "Forbidden": {"description": "A read token where a write token is needed.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "TooLarge": {"description": "The body is larger than the server takes (--max-body); nothing was written.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "UnsupportedMediaType": {"description": "A Content-Type this resource does not take.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
               "BadRequest": {"description": "A parameter is wrong; detail says which.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
               "NotFound": {"description": "No such commitment or route.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
               "Unavailable": {
@@ -121,6 +182,51 @@ enum OpenAPIDocument {
               "Problem": {
                 "type": "object", "required": ["type", "title", "status", "detail"],
                 "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"}}
+              },
+              "InvalidBodyProblem": {
+                "allOf": [
+                  {"$ref": "#/components/schemas/Problem"},
+                  {
+                    "type": "object",
+                    "properties": {
+                      "line": {"type": "integer"}, "row": {"type": "integer"}, "column": {"type": ["string", "null"]},
+                      "errors": {"type": "array", "items": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}, "line": {"type": "integer"}, "row": {"type": "integer"}, "column": {"type": ["string", "null"]}}}}
+                    }
+                  }
+                ]
+              },
+              "ObservationRow": {
+                "type": "object", "additionalProperties": false, "required": ["metric", "period_end", "value"],
+                "properties": {
+                  "metric": {"type": "string"}, "period_start": {"type": ["string", "null"]}, "period_end": {"type": "string"},
+                  "value": {"type": ["number", "string"]}, "qualifier": {"type": ["string", "null"]}, "source": {"type": ["string", "null"]},
+                  "published_on": {"type": ["string", "null"]}, "note": {"type": ["string", "null"]}
+                }
+              },
+              "LoadSummary": {
+                "type": "object", "required": ["rows", "inserted", "unchanged", "revised", "rejected", "provenance_differs", "published_later"],
+                "properties": {
+                  "rows": {"type": "integer"}, "inserted": {"type": "integer"}, "unchanged": {"type": "integer"}, "revised": {"type": "integer"},
+                  "rejected": {"type": "integer"}, "provenance_differs": {"type": "integer", "description": "Unchanged figures given with another note or source (provenance is not revised)."},
+                  "published_later": {"type": "integer", "description": "Figures whose published_on is after today: loaded, but reports as of today leave them out."}
+                }
+              },
+              "ApplySummary": {
+                "type": "object", "required": ["created", "updated", "unchanged", "changes", "warnings"],
+                "properties": {
+                  "created": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"},
+                  "changes": {
+                    "type": "array",
+                    "items": {
+                      "type": "object", "required": ["action", "kind", "key", "fields"],
+                      "properties": {
+                        "action": {"type": "string", "enum": ["created", "updated"]}, "kind": {"type": "string", "enum": ["source", "metric", "commitment"]},
+                        "key": {"type": "string"}, "fields": {"type": "array", "items": {"type": "string"}}
+                      }
+                    }
+                  },
+                  "warnings": {"type": "array", "items": {"type": "string"}}
+                }
               },
               "Status": {"type": "string", "enum": ["achieved", "achieved_late", "missed", "awaiting_data", "on_track", "at_risk", "off_track", "not_started", "insufficient_data"]},
               "StatusFilter": {"type": "string", "enum": ["achieved", "achieved_late", "missed", "awaiting_data", "on_track", "at_risk", "off_track", "not_started", "insufficient_data", "unassessed"]},

@@ -1,4 +1,3 @@
-import HeadwayPostgres
 import HeadwayReport
 import Hummingbird
 import Logging
@@ -7,8 +6,10 @@ import Logging
 struct Problem: Error {
     let status: HTTPResponse.Status
     let detail: String
-    /// Retry-After (503), Allow (405).
+    /// Retry-After (503), Allow (405), WWW-Authenticate (401).
     var headers: HTTPFields = [:]
+    /// Extension members beside type, title, status and detail, such as a bad row's `line`.
+    var members: [(String, JSONValue)] = []
 
     static func badRequest(_ detail: String) -> Problem { Problem(status: .badRequest, detail: detail) }
     static func notFound(_ detail: String) -> Problem { Problem(status: .notFound, detail: detail) }
@@ -27,7 +28,7 @@ struct Problem: Error {
         let body: JSONValue = .object([
             ("type", .string("about:blank")), ("title", .string(status.reasonPhrase)),
             ("status", .number(String(status.code))), ("detail", .string(detail)),
-        ])
+        ] + members)
         var headers = headers
         headers[.contentType] = "application/problem+json"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body.compactText)))

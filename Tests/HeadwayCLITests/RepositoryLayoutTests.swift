@@ -94,4 +94,18 @@ import Yams
         }
         #expect(try read("seeds/README.md").contains("\"Organised Crime: Cross Border Cooperation\""))
     }
+
+    /// The command line and the server call the workflow layer (HeadwayStore's `Workspace`) and
+    /// nothing below it: no SQL, no libpq.
+    @Test func theCommandLineAndTheServerNeverTalkToPostgreSQLThemselves() throws {
+        for folder in ["Sources/HeadwayCLI", "Sources/HeadwayServer"] {
+            let names = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path).filter { $0.hasSuffix(".swift") }
+            #expect(!names.isEmpty)
+            for name in names {
+                let text = try read("\(folder)/\(name)")
+                #expect(!text.contains("import HeadwayPostgres"), "\(folder)/\(name)")
+                #expect(text.range(of: #"\b(SELECT|INSERT INTO|UPDATE headway|DELETE FROM)\b"#, options: .regularExpression) == nil, "\(folder)/\(name)")
+            }
+        }
+    }
 }

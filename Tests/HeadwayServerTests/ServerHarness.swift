@@ -19,7 +19,7 @@ final class RunningServer: Sendable {
     private let group: ServiceGroup
     private let serving: Task<Void, any Error>
 
-    init(url: String, poolSize: Int = 4, limits: ServerLimits = ServerLimits()) async throws {
+    init(url: String, poolSize: Int = 4, limits: ServerLimits = ServerLimits(), configure: (inout HeadwayServer) -> Void = { _ in }) async throws {
         let log = LogCapture()
         let logger = Logger(label: "headway.test") { _ in log }
         var server = HeadwayServer(
@@ -27,6 +27,7 @@ final class RunningServer: Sendable {
             migrations: try Migrator(directory: ResourceLocator.sourceRoot.appendingPathComponent("sql")).migrations, logger: logger)
         server.poolSize = poolSize
         server.limits = limits
+        configure(&server)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         server.onListening = { continuation.yield($0) }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [server], logger: logger))
@@ -55,19 +56,31 @@ final class RunningServer: Sendable {
     }
 
     /// GET `pathAndQuery` (already percent-encoded where needed).
-    func get(_ pathAndQuery: String, method: String = "GET", headers: [String: String] = [:]) async throws -> Answer {
-        try await Self.get(port: port, pathAndQuery, method: method, headers: headers)
+    func get(_ pathAndQuery: String, method: String = "GET", headers: [String: String] = [:], body: Data? = nil) async throws -> Answer {
+        try await Self.get(port: port, pathAndQuery, method: method, headers: headers, body: body)
     }
 
-    static func get(port: Int, _ pathAndQuery: String, method: String = "GET", headers: [String: String] = [:]) async throws -> Answer {
+    /// POST `body` with its Content-Type and, when given, a bearer token.
+    func post(_ path: String, _ body: String, contentType: String = "text/csv", token: String? = nil) async throws -> Answer {
+        var headers = ["Content-Type": contentType]
+        if let token { headers["Authorization"] = "Bearer \(token)" }
+        return try await get(path, method: "POST", headers: headers, body: Data(body.utf8))
+    }
+
+    static func get(port: Int, _ pathAndQuery: String, method: String = "GET", headers: [String: String] = [:], body: Data? = nil) async throws -> Answer {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(pathAndQuery)")!)
         request.httpMethod = method
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (body, response) = try await Self.session.data(for: request)
+        let answer: Data, response: URLResponse
+        if let body {
+            (answer, response) = try await Self.session.upload(for: request, from: body)
+        } else {
+            (answer, response) = try await Self.session.data(for: request)
+        }
         let http = response as! HTTPURLResponse
         var fields: [String: String] = [:]
         for (name, value) in http.allHeaderFields { fields[String(describing: name).lowercased()] = String(describing: value) }
-        return Answer(status: http.statusCode, headers: fields, body: body)
+        return Answer(status: http.statusCode, headers: fields, body: answer)
     }
 
     private static let session: URLSession = {

@@ -215,8 +215,8 @@ final class LockRelease: @unchecked Sendable {
         #expect(document["openapi"] as? String == "3.1.0")
         let paths = document["paths"] as? [String: Any] ?? [:]
         #expect(paths.keys.sorted() == [
-            "/api/v1/commitments", "/api/v1/commitments/{key}", "/api/v1/events", "/api/v1/openapi.json", "/api/v1/summary", "/healthz",
-            "/readyz",
+            "/api/v1/commitments", "/api/v1/commitments/{key}", "/api/v1/definitions", "/api/v1/events", "/api/v1/observations",
+            "/api/v1/openapi.json", "/api/v1/summary", "/healthz", "/readyz",
         ])
         let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]] ?? [:]
         // Every column of the view, in the list's rows; every field of the report's object.

@@ -1,0 +1,38 @@
+import Foundation
+import HeadwayStore
+import Hummingbird
+
+/// Who may do what: writes need a write token, reads a read or write token when the server
+/// requires one (`--require-read-token`). Tokens arrive as `Authorization: Bearer TOKEN` and
+/// are checked against their stored hashes; a token never reaches a log or an answer.
+struct Access: Sendable {
+    let pool: DatabasePool
+    let requireReadToken: Bool
+
+    /// Refuses the request unless its token grants `scope`: 401 without a live token, 403 with
+    /// a read token where a write token is needed.
+    func require(_ scope: APITokens.Scope, _ request: Request) async throws {
+        guard let presented = Self.bearerToken(request.headers[.authorization]) else {
+            throw Problem(
+                status: .unauthorized, detail: "this needs a \(scope.rawValue) token: Authorization: Bearer TOKEN (headway token create)",
+                headers: [.wwwAuthenticate: "Bearer"])
+        }
+        guard let holder = try await pool.withWorkspace({ try $0.tokens.holder(of: presented) }) else {
+            throw Problem(
+                status: .unauthorized, detail: "the token is not a live token of this server (unknown or revoked)",
+                headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#])
+        }
+        if scope == .write && holder.scope != .write {
+            throw Problem(
+                status: .forbidden, detail: "token \(holder.name) may only read; writing needs a write token",
+                headers: [.wwwAuthenticate: #"Bearer error="insufficient_scope", scope="write""#])
+        }
+    }
+
+    /// The token of an `Authorization: Bearer TOKEN` header (the scheme in any case, RFC 9110).
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import HeadwayIngest
+import HeadwayReport
+import HeadwayStore
+import Hummingbird
+
+/// The write API: observations and definitions, taken as `headway load` and `headway apply`
+/// take them (the same checks, all or nothing, the same summary), each with a write token.
+struct WriteAPI: Sendable {
+    let pool: DatabasePool
+    let access: Access
+    /// The largest body accepted (`--max-body`); larger ones are 413 and nothing is written.
+    let maxBodyBytes: Int
+
+    static let paths: Set<String> = ["/api/v1/observations", "/api/v1/definitions"]
+    /// What errors call the body, where `headway load` names the file.
+    static let bodyName = "request body"
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        write(router, "api/v1/observations") { request in try await observations(request) }
+        write(router, "api/v1/definitions") { request in try await definitions(request) }
+    }
+
+    /// A POST-only resource: a write token first, then the body; other methods are 405.
+    private func write(_ router: Router<BasicRequestContext>, _ path: RouterPath, _ handler: @escaping @Sendable (Request) async throws -> Response) {
+        router.post(path) { request, _ in
+            try await access.require(.write, request)
+            return try await handler(request)
+        }
+        for method: HTTPRequest.Method in [.get, .put, .patch, .delete, .options, .trace] {
+            router.on(path, method: method) { _, _ -> Response in throw Problem.methodNotAllowed(method, allowed: "POST") }
+        }
+    }
+
+    /// `POST /api/v1/observations`: CSV (text/csv) or JSON rows (application/json).
+    func observations(_ request: Request) async throws -> Response {
+        let mediaType = try Self.mediaType(request, accepted: ["text/csv", "application/json"])
+        try checkDeclaredLength(request)
+        let rows = mediaType == "application/json" ? JSONRowsToCSV() : nil
+        let body = try await SpooledBody.receive(request.body, limit: maxBodyBytes, transform: rows)
+        defer { body.remove() }
+        let summary = try await Self.answeringInputErrors(rows: rows) {
+            try await pool.withWorkspace { try $0.load(spooled: body.path, as: Self.bodyName) }
+        }
+        return jsonResponse(
+            JSONValue.object([
+                ("rows", .number(String(summary.rows))), ("inserted", .number(String(summary.inserted))),
+                ("unchanged", .number(String(summary.unchanged))), ("revised", .number(String(summary.revised))),
+                ("rejected", .number(String(summary.rejected))), ("provenance_differs", .number(String(summary.provenanceDiffers))),
+                ("published_later", .number(String(summary.publishedLater))),
+            ]).compactText)
+    }
+
+    /// `POST /api/v1/definitions`: YAML (application/yaml) or JSON (application/json).
+    func definitions(_ request: Request) async throws -> Response {
+        _ = try Self.mediaType(request, accepted: ["application/yaml", "application/x-yaml", "text/yaml", "application/json"])
+        try checkDeclaredLength(request)
+        // Definitions are read whole (YAML needs the whole document); the limit bounds them.
+        var buffer = ByteBuffer()
+        for try await chunk in request.body {
+            guard buffer.readableBytes + chunk.readableBytes <= maxBodyBytes else { throw Problem.tooLarge(limit: maxBodyBytes) }
+            buffer.writeImmutableBuffer(chunk)
+        }
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
+            throw Problem.badRequest("\(Self.bodyName): is not valid UTF-8")
+        }
+        let applied = try await Self.answeringInputErrors {
+            let definitions = try DefinitionsReader.read(text: text, fileName: Self.bodyName)
+            return try await pool.withWorkspace { try $0.apply(definitions) }
+        }
+        let count = { (action: DefinitionApplier.Change.Action) in JSONValue.number(String(applied.changes.filter { $0.action == action }.count)) }
+        let changes = applied.changes.filter { $0.action != .unchanged }.map { change in
+            JSONValue.object([
+                ("action", .string(change.action.rawValue)), ("kind", .string(change.kind)), ("key", .string(change.key)),
+                ("fields", .array(change.fields.map(JSONValue.string))),
+            ])
+        }
+        return jsonResponse(
+            JSONValue.object([
+                ("created", count(.created)), ("updated", count(.updated)), ("unchanged", count(.unchanged)), ("changes", .array(changes)),
+                ("warnings", .array(applied.warnings.map(JSONValue.string))),
+            ]).compactText)
+    }
+
+    /// A body the client says is too large is refused before a byte of it is read.
+    private func checkDeclaredLength(_ request: Request) throws {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes { throw Problem.tooLarge(limit: maxBodyBytes) }
+    }
+
+    /// The request's media type (without parameters such as charset), if it is one of `accepted`; else 415.
+    static func mediaType(_ request: Request, accepted: [String]) throws -> String {
+        let given = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let given, accepted.contains(given) else {
+            throw Problem(
+                status: .unsupportedMediaType,
+                detail: "Content-Type must be \(accepted.joined(separator: " or ")), not \(given.map { String(reflecting: $0) } ?? "missing")",
+                headers: [.accept: accepted.joined(separator: ", ")])
+        }
+        return given
+    }
+
+    /// Runs `body`, answering bad input as 400 with the first bad row's line and column (with
+    /// `rows`, JSON rows: its row in the array instead of the line of the CSV made of it).
+    static func answeringInputErrors<T>(rows: JSONRowsToCSV? = nil, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ObservationLoader.InvalidInput {
+            throw Problem.invalid(error.errors, truncated: error.truncated, rows: rows)
+        } catch let error as InputError {
+            throw Problem.invalid([error], truncated: false, rows: rows)
+        } catch let error as HeadwayError where error.kind == .input {
+            throw Problem.badRequest(error.message)
+        }
+    }
+}
+
+extension Problem {
+    /// 413: the body is larger than the server takes.
+    static func tooLarge(limit: Int) -> Problem {
+        Problem(status: .contentTooLarge, detail: "the body is larger than this server takes (\(limit) bytes, --max-body); nothing was written")
+    }
+
+    /// 400 for bad input: the first problem's `line` and `column` (a CSV column or a definitions
+    /// field), and every problem found in `errors`; nothing was written.
+    /// For JSON rows (`rows`), each problem names its `row` in the array, not a line.
+    static func invalid(_ errors: [InputError], truncated: Bool, rows: JSONRowsToCSV? = nil) -> Problem {
+        func members(_ error: InputError) -> [(String, JSONValue)] {
+            let position: [(String, JSONValue)]
+            if error.line <= 0 {
+                position = []
+            } else if let rows {
+                position = [("row", .number(String(rows.row(ofCSVLine: error.line))))]
+            } else {
+                position = [("line", .number(String(error.line)))]
+            }
+            return position + [("column", error.column.map(JSONValue.string) ?? .null)]
+        }
+        func detail(_ error: InputError) -> String {
+            guard let rows, error.line > 0 else { return error.description }
+            return "\(error.file): row \(rows.row(ofCSVLine: error.line)): " + error.description.dropFirst("\(error.file):\(error.line): ".count)
+        }
+        let first = errors.first
+        let more = errors.count > 1 ? " (and \(errors.count - 1)\(truncated ? "+" : "") more)" : ""
+        return Problem(
+            status: .badRequest, detail: (first.map(detail) ?? "the body is not valid") + more + "; nothing was written",
+            members: (first.map(members) ?? [])
+                + [("errors", .array(errors.map { .object([("detail", .string(detail($0)))] + members($0)) }))])
+    }
+}

@@ -1,0 +1,44 @@
+import HeadwayModel
+import HeadwayReport
+
+extension Workspace {
+    /// Assesses the commitments named by `keys` (all when empty) with what was published by
+    /// `asOf`; nothing is stored (see `AssessmentStore.assess`).
+    public func assess(keys: [String] = [], asOf: CivilDate) throws -> [Assessment] {
+        try AssessmentStore(connection: connection).assess(keys: keys, asOf: asOf)
+    }
+
+    /// Assesses as of `asOf` (nil: the present, by the database's clock), ready to `store`
+    /// (see `AssessmentStore.assessForStoring`).
+    public func assessForStoring(keys: [String] = [], asOf: CivilDate? = nil) throws -> AssessmentStore.Assessed {
+        try AssessmentStore(connection: connection).assessForStoring(keys: keys, asOf: asOf)
+    }
+
+    /// Keeps the assessments in `headway.assessments`; those of the present become the views' state.
+    public func store(_ assessed: AssessmentStore.Assessed) throws {
+        try AssessmentStore(connection: connection).store(assessed)
+    }
+
+    /// How many of the commitments named by `keys` (all when empty) were made after `asOf`.
+    public func countMadeAfter(_ asOf: CivilDate, keys: [String] = []) throws -> Int {
+        try AssessmentStore(connection: connection).countMadeAfter(asOf, keys: keys)
+    }
+
+    /// Replays the commitments whose outcome is known today (see `AssessmentStore.backtest`).
+    public func backtest(keys: [String] = [], every: Backtest.Every) throws -> (today: CivilDate, replays: [Backtest.Replay]) {
+        let today = today()
+        return (today, try AssessmentStore(connection: connection).backtest(keys: keys, today: today, every: every))
+    }
+
+    /// Re-assesses the given commitments as of the present and stores the results.
+    @discardableResult
+    func reassess(keys: [String]) throws -> [Assessment] {
+        try AssessmentStore(connection: connection).reassess(keys: keys)
+    }
+
+    /// Re-assesses the commitments on any of `metrics`.
+    @discardableResult
+    func reassess(onMetrics metrics: Set<String>) throws -> [Assessment] {
+        try reassess(keys: try AssessmentStore(connection: connection).commitmentKeys(onMetrics: metrics))
+    }
+}
