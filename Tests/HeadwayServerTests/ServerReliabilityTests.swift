@@ -92,6 +92,8 @@ import Testing
                 [
                     schemathesis, "run", "http://127.0.0.1:\(port)/api/v1/openapi.json", "--checks", "all", "--exclude-path", "/api/v1/events",
                     "--max-examples", "40", "--phases", "examples,coverage,fuzzing", "--no-color", "--seed", "1", "--generation-database", "none",
+                    // Other tests of the suite may keep this process busy for a while: slow is not wrong.
+                    "--request-timeout", "60",
                 ], separateErrors: true
             ).wait()
         }
