@@ -36,9 +36,9 @@ public struct HeadwayServer: Service {
     public func run() async throws {
         let pool = DatabasePool(url: databaseURL, size: poolSize, logger: logger)
         let router = Router(options: .autoGenerateHeadEndpoints)
-        router.add(middleware: AccessLogMiddleware(logger: logger))
-        router.add(middleware: ProblemMiddleware(logger: logger))
+        Operations.install(on: router, pool: pool, logger: logger)
         API(pool: pool, migrations: migrations).addRoutes(to: router)
+        API(pool: pool, migrations: migrations).addReadRoutes(to: router)
         let onListening = onListening
         let application = Application(
             router: router,

@@ -54,7 +54,7 @@ final class LockRelease: @unchecked Sendable {
         #expect(unknown.object["detail"] as? String == #"no commitment with key "no-such-key""#)
         for query in [
             "limit=0", "limit=1001", "limit=ten", "limit=1&limit=2", "status=winning", "stale=maybe", "tag=",
-            "sort=key", "cursor=",
+            "sort=nothing", "sort=-", "cursor=", "cursor=abc",
         ] {
             Self.expectProblem(try await server.get("/api/v1/commitments?\(query)"), 400)
         }
