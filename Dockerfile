@@ -9,7 +9,8 @@ RUN swift build -c release --product headway --static-swift-stdlib
 
 # Run: the binary, libpq, and the migrations and seeds it reads from ../share/headway.
 FROM ubuntu:22.04
-RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certificates && rm -rf /var/lib/apt/lists/*
+# curl: the API service's healthcheck (docker-compose.yml) asks /readyz with it.
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certificates curl && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/.build/release/headway /usr/local/bin/headway
 COPY sql /usr/local/share/headway/sql
 COPY seeds /usr/local/share/headway/seeds

@@ -85,6 +85,13 @@ public final class PostgresConnection {
         return rowsOf(result)
     }
 
+    /// Runs a query and returns the names of its columns, which a result has even without rows.
+    public func columnNames(_ query: SQLQuery) throws -> [String] {
+        let result = try run(query)
+        defer { PQclear(result) }
+        return columnsOf(result).names
+    }
+
     /// Runs a statement and returns the number of rows it affected.
     @discardableResult
     public func execute(_ query: SQLQuery) throws -> Int {

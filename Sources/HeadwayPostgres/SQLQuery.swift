@@ -31,6 +31,12 @@ public struct SQLQuery: ExpressibleByStringInterpolation, Sendable, CustomString
         self.parameters = rawParameters
     }
 
+    /// This statement inside a larger one: `before` and `after` are trusted SQL text around it,
+    /// and its parameters keep their numbers (`SELECT … FROM (\(query)) AS t`).
+    public func wrapped(unsafeSQL before: String, _ after: String) -> SQLQuery {
+        SQLQuery(before + sql + after, rawParameters: parameters)
+    }
+
     /// The SQL text only: parameter values are never shown.
     public var description: String { sql }
 

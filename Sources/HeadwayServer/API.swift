@@ -14,11 +14,8 @@ struct API: Sendable {
         read(router, "healthz") { _, _ in jsonResponse(#"{"status":"ok"}"#) }
         read(router, "readyz") { _, _ in try await ready() }
         let v1 = router.group("api/v1")
-        read(v1, "commitments") { request, _ in try await commitments(Queries.listFilter(request.uri)) }
-        read(v1, "commitments/:key") { request, context in
-            let key = try context.parameters.require("key")
-            return try await commitment(key.removingPercentEncoding ?? key, asOf: Queries.asOf(request.uri))
-        }
+        read(v1, "commitments") { request, _ in try await commitments(Queries.listFilter(request.uri), request: request) }
+        read(v1, "commitments/:key") { request, context in try await commitment(try Self.key(context), asOf: Queries.asOf(request.uri)) }
         read(v1, "summary") { request, _ in
             _ = try Queries.checked(request.uri, allowed: [])
             return try await summary()
@@ -31,7 +28,7 @@ struct API: Sendable {
 
     /// A read-only resource: GET (and HEAD, which the router derives from it); any other
     /// method is 405 with Allow, rather than the 404 of a path that does not exist.
-    private func read(
+    func read(
         _ routes: some RouterMethods<BasicRequestContext>, _ path: RouterPath,
         _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
     ) {
@@ -49,14 +46,22 @@ struct API: Sendable {
         return jsonResponse(#"{"status":"ready"}"#)
     }
 
-    func commitments(_ filter: StatusReader.Filter) async throws -> Response {
-        let page = try await pool.withWorkspace { try $0.commitments(filter) }
-        let cursor: JSONValue = page.nextCursor.map(JSONValue.string) ?? .null
-        return jsonResponse(#"{"commitments":["# + page.rows.joined(separator: ",") + #"],"next_cursor":"# + cursor.compactText + "}")
+    /// One page of the list, as JSON or CSV; a CSV answer points to the next page with a Link header.
+    func commitments(_ filter: StatusReader.Filter, request: Request) async throws -> Response {
+        let format = try Queries.format(request)
+        let page = try await pool.withWorkspace { try $0.commitments(filter, format: format) }
+        let cursor = page.next.map { ListCursor.encode($0, sort: filter.sort) }
+        var headers: HTTPFields = [:]
+        if let cursor, format == .csv {
+            // The request's own query (still percent-encoded), its cursor replaced; a cursor is base64url.
+            let query = (request.uri.query ?? "").split(separator: "&").filter { !$0.hasPrefix("cursor=") } + ["cursor=\(cursor)"]
+            headers[.init("Link")!] = "<\(request.uri.path)?\(query.joined(separator: "&"))>; rel=\"next\""
+        }
+        return TableAnswer.response(page.rows, format: format, name: "commitments", more: [("next_cursor", cursor.map(JSONValue.string) ?? .null)], headers: headers)
     }
 
     private enum Lookup: Sendable {
-        case unknown, notYetMade, found(Assessment)
+        case unknown, notYetMade, found(Assessment, [String: FigureReader.Figure])
     }
 
     /// The assessment as the JSON report has it, computed now from the figures; with `asOf`,
@@ -65,12 +70,14 @@ struct API: Sendable {
         let date = asOf ?? CivilDate.today()
         let lookup = try await pool.withWorkspace { workspace -> Lookup in
             guard try workspace.commitmentExists(key: key) else { return .unknown }
-            return try workspace.assess(keys: [key], asOf: date).first.map(Lookup.found) ?? .notYetMade
+            guard let assessment = try workspace.assess(keys: [key], asOf: date).first else { return .notYetMade }
+            let references = assessment.points.flatMap(\.derivedFrom)
+            return .found(assessment, try workspace.figures.figures(metric: assessment.metric, references: references))
         }
         switch lookup {
         case .unknown: throw Problem.notFound("no commitment with key \(String(reflecting: key))")
         case .notYetMade: throw Problem.notFound("commitment \(String(reflecting: key)) was made after \(date)")
-        case .found(let assessment): return jsonResponse(JSONReport.value(assessment).compactText)
+        case .found(let assessment, let figures): return jsonResponse(Self.withFigures(JSONReport.value(assessment), assessment, figures).compactText)
         }
     }
 

@@ -19,10 +19,15 @@ public final class DatabasePool: @unchecked Sendable {
     private let url: String
     private let threads: NIOThreadPool
     private let logger: Logger
-    // Guards `idle`; Workspace is not Sendable, so workspaces only ever cross threads through
-    // this lock, and each is used by one thread at a time.
+    // Guards `idle` and the counts; Workspace is not Sendable, so workspaces only ever cross
+    // threads through this lock, and each is used by one thread at a time.
     private let lock = NSLock()
     private var idle: [Workspace] = []
+    /// Work asked for and not finished yet (running or waiting for a thread), work running, and
+    /// how many pieces of work found every thread busy.
+    private var pending = 0
+    private var running = 0
+    private var waits = 0
 
     public init(url: String, size: Int, logger: Logger) {
         precondition(size > 0, "a pool needs at least one connection")
@@ -37,7 +42,29 @@ public final class DatabasePool: @unchecked Sendable {
     /// new connection, when the first turns out broken: it must only read, or be idempotent.
     /// - Throws: `DatabaseUnavailable` when the database cannot be reached, else what `body` throws.
     public func withWorkspace<T: Sendable>(_ body: @escaping @Sendable (Workspace) throws -> T) async throws -> T {
-        try await threads.runIfActive { try self.run(body) }
+        lock.withLock {
+            pending += 1
+            if pending > size { waits += 1 }
+        }
+        defer { lock.withLock { pending -= 1 } }
+        return try await threads.runIfActive {
+            self.lock.withLock { self.running += 1 }
+            defer { self.lock.withLock { self.running -= 1 } }
+            return try self.run(body)
+        }
+    }
+
+    /// The pool's state now, for `GET /metrics`.
+    public struct Statistics: Sendable {
+        public let size: Int
+        /// Connections running a statement, and open ones waiting for work.
+        public let inUse: Int, idle: Int
+        /// Requests waiting for a thread now, and how many have had to wait since the start.
+        public let waiting: Int, waits: Int
+    }
+
+    public var statistics: Statistics {
+        lock.withLock { Statistics(size: size, inUse: running, idle: idle.count, waiting: max(0, pending - running), waits: waits) }
     }
 
     /// Stops the threads once the work already queued is done, and closes every connection.

@@ -45,15 +45,16 @@ public struct HeadwayServer: Service {
     public func run() async throws {
         let pool = DatabasePool(url: databaseURL, size: poolSize, logger: logger)
         let router = Router(options: .autoGenerateHeadEndpoints)
-        router.add(middleware: AccessLogMiddleware(logger: logger))
-        if !corsOrigins.isEmpty { router.add(middleware: CORSMiddleware(origins: corsOrigins)) }  // outside, so errors get its headers too
-        router.add(middleware: ProblemMiddleware(logger: logger))
+        Operations.install(on: router, pool: pool, logger: logger)
+        if !corsOrigins.isEmpty { router.add(middleware: CORSMiddleware(origins: corsOrigins)) }
         let access = Access(pool: pool, requireReadToken: requireReadToken)
         if requireReadToken { router.add(middleware: ReadTokenMiddleware(access: access)) }
         let live = LiveEvents(databaseURL: databaseURL, pool: pool, limits: limits, logger: logger)
         live.addRoutes(to: router)
         WriteAPI(pool: pool, access: access, maxBodyBytes: maxBodyBytes).addRoutes(to: router)
-        API(pool: pool, migrations: migrations).addRoutes(to: router)
+        let api = API(pool: pool, migrations: migrations)
+        api.addRoutes(to: router)
+        api.addReadRoutes(to: router)
         Dashboard(pool: pool, logger: logger).addRoutes(to: router)
         let onListening = onListening
         let application = Application(

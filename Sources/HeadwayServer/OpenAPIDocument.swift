@@ -7,7 +7,7 @@ enum OpenAPIDocument {
           "info": {
             "title": "Headway",
             "version": "1",
-            "description": "Where public commitments stand against the progress figures published over time; figures and definitions written with a token. Errors are application/problem+json (RFC 9457)."
+            "description": "Where public commitments stand against the progress figures published over time; figures and definitions written with a token. Errors are application/problem+json (RFC 9457). Every answer carries X-Request-Id; answers over 1 KiB are gzipped for clients that accept it."
           },
           "paths": {
             "/healthz": {
@@ -39,10 +39,18 @@ enum OpenAPIDocument {
                   {"name": "q", "in": "query", "description": "A case-insensitive substring of the title or the key.", "schema": {"type": "string", "minLength": 1}},
                   {"name": "stale", "in": "query", "description": "Keep rows whose stored assessment is (not) out of date.", "schema": {"type": "boolean"}},
                   {"name": "limit", "in": "query", "description": "Rows per page.", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
-                  {"name": "cursor", "in": "query", "description": "next_cursor of the previous page.", "schema": {"type": "string", "minLength": 1}}
+                  {"name": "sort", "in": "query", "description": "The order: a field, with a leading - for descending; rows without a value come last either way, equal values by key. status follows the Status enumeration's order; updated is assessed_at.",
+                   "schema": {"type": "string", "enum": ["key", "-key", "deadline", "-deadline", "status", "-status", "probability_met", "-probability_met", "percent_complete", "-percent_complete", "updated", "-updated"], "default": "key"}},
+                  {"name": "limit", "in": "query", "description": "Rows per page.", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+                  {"name": "cursor", "in": "query", "description": "next_cursor of the previous page, with the same sort.", "schema": {"type": "string", "minLength": 1}},
+                  {"$ref": "#/components/parameters/Format"}
                 ],
                 "responses": {
-                  "200": {"description": "One page.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommitmentList"}}}},
+                  "200": {
+                    "description": "One page. As CSV, the next page's address is in the Link header (rel=next).",
+                    "headers": {"Link": {"schema": {"type": "string"}}},
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CommitmentList"}}, "text/csv": {"schema": {"type": "string"}}}
+                  },
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "503": {"$ref": "#/components/responses/Unavailable"}
                 }
@@ -96,6 +104,58 @@ enum OpenAPIDocument {
                   "404": {"$ref": "#/components/responses/NotFound"},
                   "503": {"$ref": "#/components/responses/Unavailable"}
                 }
+              }
+            },
+            "/api/v1/commitments/{key}/history": {
+              "get": {
+                "summary": "The commitment's status changes over time: its rows of headway.status_history, oldest first.",
+                "operationId": "getCommitmentHistory",
+                "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string"}}, {"$ref": "#/components/parameters/Format"}],
+                "responses": {
+                  "200": {"description": "The changes.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/History"}}, "text/csv": {"schema": {"type": "string"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/v1/metrics": {
+              "get": {
+                "summary": "Every metric, with how many figures it has, its latest period and the commitments on it.",
+                "operationId": "listMetrics",
+                "parameters": [{"$ref": "#/components/parameters/Format"}],
+                "responses": {
+                  "200": {"description": "The metrics, by key.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MetricList"}}, "text/csv": {"schema": {"type": "string"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/v1/metrics/{key}/observations": {
+              "get": {
+                "summary": "A metric's figures with their sources: the current revision of each (headway.observation_current), or every revision (headway.observation_revisions).",
+                "operationId": "listObservations",
+                "parameters": [
+                  {"name": "key", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {"name": "from", "in": "query", "description": "Figures whose period ends on or after this date (a period: its first day).", "schema": {"type": "string", "minLength": 1}},
+                  {"name": "to", "in": "query", "description": "Figures whose period ends on or before this date (a period: its last day).", "schema": {"type": "string", "minLength": 1}},
+                  {"name": "as_of", "in": "query", "description": "As published by this date (a period: its last day): later figures and revisions left out.", "schema": {"type": "string", "minLength": 1}},
+                  {"name": "revisions", "in": "query", "description": "all: every revision, each with its number and publication date; current (the default): the revision current at as_of, or now.", "schema": {"type": "string", "enum": ["current", "all"]}},
+                  {"$ref": "#/components/parameters/Format"}
+                ],
+                "responses": {
+                  "200": {"description": "The figures, by period (and revision).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ObservationList"}}, "text/csv": {"schema": {"type": "string"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/metrics": {
+              "get": {
+                "summary": "Prometheus metrics (text format 0.0.4): requests by route, method and status; latency histogram by route; database pool connections.",
+                "operationId": "prometheusMetrics",
+                "responses": {"200": {"description": "The samples.", "content": {"text/plain": {"schema": {"type": "string"}}}}}
               }
             },
             "/api/v1/openapi.json": {
@@ -156,6 +216,9 @@ enum OpenAPIDocument {
             "securitySchemes": {
               "bearerToken": {"type": "http", "scheme": "bearer", "description": "A token from headway token create: write for POST; read or write for reads when the server runs with --require-read-token."}
             },
+            "parameters": {
+              "Format": {"name": "format", "in": "query", "description": "json or csv; without it, CSV when Accept names text/csv before application/json. CSV: RFC 4180 with a header row of the JSON's columns; strings as they are, numbers, booleans and arrays as their JSON text, null an empty field, the empty string \"\".", "schema": {"type": "string", "enum": ["json", "csv"]}}
+            },
             "responses": {
               "InvalidBody": {
                 "description": "A row or definition is wrong; nothing was written. line (or row, for JSON rows) and column name the first problem, errors every one found.",
@@ -181,7 +244,7 @@ enum OpenAPIDocument {
               "State": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
               "Problem": {
                 "type": "object", "required": ["type", "title", "status", "detail"],
-                "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"}}
+                "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"}, "request_id": {"type": "string", "description": "The request's X-Request-Id."}}
               },
               "InvalidBodyProblem": {
                 "allOf": [
@@ -319,10 +382,11 @@ enum OpenAPIDocument {
                   "series": {
                     "type": "array",
                     "items": {
-                      "type": "object", "required": ["date", "progress", "qualifier", "trajectory"],
+                      "type": "object", "required": ["date", "progress", "qualifier", "trajectory", "figures"],
                       "properties": {
                         "date": {"$ref": "#/components/schemas/Date"}, "progress": {"$ref": "#/components/schemas/NullableNumber"},
-                        "qualifier": {"$ref": "#/components/schemas/NullableString"}, "trajectory": {"$ref": "#/components/schemas/NullableNumber"}
+                        "qualifier": {"$ref": "#/components/schemas/NullableString"}, "trajectory": {"$ref": "#/components/schemas/NullableNumber"},
+                        "figures": {"type": "array", "description": "The published figures the progress was derived from; none where the point only draws the plan.", "items": {"$ref": "#/components/schemas/PointFigure"}}
                       }
                     }
                   }
@@ -340,6 +404,65 @@ enum OpenAPIDocument {
                   {"$ref": "#/components/schemas/Counts"},
                   {"type": "object", "required": ["by_tag"], "properties": {"by_tag": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Counts"}}}}
                 ]
+              },
+              "PointFigure": {
+                "type": "object", "required": ["period_start", "period_end", "value", "qualifier", "published_on", "revision", "source", "note", "subtracted"],
+                "properties": {
+                  "period_start": {"$ref": "#/components/schemas/NullableDate"}, "period_end": {"$ref": "#/components/schemas/Date"},
+                  "value": {"type": "number"}, "qualifier": {"type": "string"}, "published_on": {"$ref": "#/components/schemas/Date"},
+                  "revision": {"type": "integer", "minimum": 1},
+                  "source": {"type": ["object", "null"], "required": ["key", "title", "url"], "properties": {"key": {"type": "string"}, "title": {"type": "string"}, "url": {"type": ["string", "null"]}}},
+                  "note": {"$ref": "#/components/schemas/NullableString"},
+                  "subtracted": {"type": "boolean", "description": "Taken away rather than added (a running total up to the baseline)."}
+                }
+              },
+              "History": {
+                "type": "object", "required": ["history", "key"],
+                "properties": {
+                  "key": {"type": "string"},
+                  "history": {"type": "array", "items": {
+                    "type": "object", "description": "One row of headway.status_history (docs/SQL.md).",
+                    "required": ["time", "commitment_key", "as_of", "status", "previous_status", "progress", "percent_complete", "commitment_version", "method_version", "assessed_at"],
+                    "properties": {
+                      "time": {"type": "string", "description": "The as-of date at midnight UTC, a PostgreSQL timestamp with time zone."},
+                      "commitment_key": {"type": "string"}, "as_of": {"$ref": "#/components/schemas/Date"},
+                      "status": {"$ref": "#/components/schemas/Status"}, "previous_status": {"oneOf": [{"$ref": "#/components/schemas/Status"}, {"type": "null"}]},
+                      "progress": {"$ref": "#/components/schemas/NullableNumber"}, "percent_complete": {"$ref": "#/components/schemas/NullableNumber"},
+                      "commitment_version": {"type": "integer"}, "method_version": {"type": "string"}, "assessed_at": {"type": "string"}
+                    }
+                  }}
+                }
+              },
+              "MetricList": {
+                "type": "object", "required": ["metrics"],
+                "properties": {"metrics": {"type": "array", "items": {
+                  "type": "object",
+                  "required": ["key", "name", "unit", "kind", "figures", "revisions", "latest_period_end", "latest_published_on", "commitments"],
+                  "properties": {
+                    "key": {"type": "string"}, "name": {"type": "string"}, "unit": {"type": "string"}, "kind": {"type": "string", "enum": ["additive", "level"]},
+                    "figures": {"type": "integer", "description": "Figures (current revisions)."}, "revisions": {"type": "integer", "description": "Rows, every revision counted."},
+                    "latest_period_end": {"$ref": "#/components/schemas/NullableDate"}, "latest_published_on": {"$ref": "#/components/schemas/NullableDate"},
+                    "commitments": {"type": "array", "items": {"type": "string"}}
+                  }
+                }}}
+              },
+              "ObservationList": {
+                "type": "object", "required": ["observations", "metric"],
+                "properties": {
+                  "metric": {"type": "string"},
+                  "observations": {"type": "array", "items": {
+                    "type": "object", "description": "One row of headway.observation_current (docs/SQL.md).",
+                    "required": ["metric", "period_start", "period_end", "value", "qualifier", "published_on", "revision", "source", "source_title", "source_publisher", "source_url", "note", "recorded_at"],
+                    "properties": {
+                      "metric": {"type": "string"}, "period_start": {"$ref": "#/components/schemas/NullableDate"}, "period_end": {"$ref": "#/components/schemas/Date"},
+                      "value": {"type": "number"}, "qualifier": {"type": "string", "enum": ["exact", "about", "at_least", "at_most"]},
+                      "published_on": {"$ref": "#/components/schemas/Date"}, "revision": {"type": "integer", "minimum": 1},
+                      "source": {"$ref": "#/components/schemas/NullableString"}, "source_title": {"$ref": "#/components/schemas/NullableString"},
+                      "source_publisher": {"$ref": "#/components/schemas/NullableString"}, "source_url": {"$ref": "#/components/schemas/NullableString"},
+                      "note": {"$ref": "#/components/schemas/NullableString"}, "recorded_at": {"type": "string"}
+                    }
+                  }}
+                }
               }
             }
           }

@@ -24,11 +24,12 @@ struct Problem: Error {
 
     static let retryAfterSeconds = 5
 
-    var response: Response {
+    /// The answer; `requestID` (the request's X-Request-Id) goes in as `request_id`.
+    func response(requestID: String?) -> Response {
         let body: JSONValue = .object([
             ("type", .string("about:blank")), ("title", .string(status.reasonPhrase)),
             ("status", .number(String(status.code))), ("detail", .string(detail)),
-        ] + members)
+        ] + members + (requestID.map { [("request_id", JSONValue.string($0))] } ?? []))
         var headers = headers
         headers[.contentType] = "application/problem+json"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body.compactText)))
@@ -44,16 +45,16 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
-            return problem.response
+            return problem.response(requestID: context.requestID)
         } catch let error as DatabaseUnavailable {
             logger.warning("database unavailable: \(error)")
-            return Problem.unavailable("the database is unavailable; try again later").response
+            return Problem.unavailable("the database is unavailable; try again later").response(requestID: context.requestID)
         } catch let error as HTTPError {
             let detail = error.status == .notFound ? "no resource at \(request.method) \(request.uri.path)" : error.body ?? error.status.reasonPhrase
-            return Problem(status: error.status, detail: detail).response
+            return Problem(status: error.status, detail: detail).response(requestID: context.requestID)
         } catch {
             logger.error("\(request.method) \(request.uri.path) failed: \(String(describing: error))")
-            return Problem(status: .internalServerError, detail: "the server failed to answer; the error is in its log").response
+            return Problem(status: .internalServerError, detail: "the server failed to answer; the error is in its log").response(requestID: context.requestID)
         }
     }
 }

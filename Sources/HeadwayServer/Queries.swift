@@ -11,9 +11,10 @@ enum Queries {
     /// The statuses a filter may name: every assessment status, and commitments not assessed yet.
     static let statuses = Assessment.Status.allCases.map(\.rawValue) + ["unassessed"]
 
-    /// `GET /api/v1/commitments`: status (repeatable), tag, metric, q, stale, limit, cursor.
+    /// `GET /api/v1/commitments`: status (repeatable), tag, metric, q, stale, sort, limit, cursor
+    /// (and format, read by `format(_:)`).
     static func listFilter(_ uri: URI) throws -> StatusReader.Filter {
-        let parameters = try checked(uri, allowed: ["status", "tag", "metric", "q", "stale", "limit", "cursor"])
+        let parameters = try checked(uri, allowed: ["status", "tag", "metric", "q", "stale", "sort", "limit", "cursor", "format"])
         var filter = StatusReader.Filter()
         filter.statuses = parameters.getAll("status")
         if let unknown = filter.statuses.first(where: { !statuses.contains($0) }) {
@@ -22,7 +23,8 @@ enum Queries {
         filter.tag = try single("tag", parameters)
         filter.metric = try single("metric", parameters)
         filter.search = try single("q", parameters)
-        filter.after = try single("cursor", parameters)
+        filter.sort = try sort(parameters)
+        filter.after = try single("cursor", parameters).map { try ListCursor.position(decoding: $0, sort: filter.sort) }
         if let stale = try single("stale", parameters) {
             guard let value = Bool(stale) else { throw Problem.badRequest("stale must be true or false, not \(String(reflecting: stale))") }
             filter.stale = value

@@ -79,9 +79,20 @@ public final class Workspace {
     // MARK: - Reads for the HTTP API
 
     /// One page of `headway.commitment_status` (see `StatusReader.commitments`).
-    public func commitments(_ filter: StatusReader.Filter) throws -> StatusReader.Page {
-        try StatusReader(connection: connection).commitments(filter)
+    public func commitments(_ filter: StatusReader.Filter, format: RowFormat = .json) throws -> StatusReader.Page {
+        try StatusReader(connection: connection).commitments(filter, format: format)
     }
+
+    /// A commitment's status changes (see `StatusReader.history`); nil for an unknown key.
+    public func history(key: String, format: RowFormat = .json) throws -> FormattedRows? {
+        try StatusReader(connection: connection).history(key: key, format: format)
+    }
+
+    /// Metrics and their figures, as the API lists them.
+    public var metrics: MetricReader { MetricReader(connection: connection) }
+
+    /// The published figures behind an assessment's points.
+    public var figures: FigureReader { FigureReader(connection: connection) }
 
     public func commitmentExists(key: String) throws -> Bool {
         try StatusReader(connection: connection).commitmentExists(key: key)

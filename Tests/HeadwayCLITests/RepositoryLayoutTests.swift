@@ -31,6 +31,27 @@ import Yams
         #expect((environment["HEADWAY_DATABASE_URL"] as? String)?.contains("@db:5432/") == true)
     }
 
+    @Test func composeServesTheAPIOnceMigratedWithAReadinessCheck() throws {
+        let compose = try #require(try Yams.load(yaml: try read("docker-compose.yml")) as? [String: Any])
+        let services = try #require(compose["services"] as? [String: Any])
+        let api = try #require(services["api"] as? [String: Any])
+        #expect(api["image"] as? String == "headway:local")
+        let command = try #require(api["command"] as? [String])
+        #expect(command.first == "serve")
+        #expect(command.joined(separator: " ").contains("--host 0.0.0.0"))
+        #expect(command.contains("--public-read"))
+        let port = command.firstIndex(of: "--port").map { command[$0 + 1] } ?? "8080"
+        let dependsOn = try #require(api["depends_on"] as? [String: Any])
+        #expect((dependsOn["headway"] as? [String: Any])?["condition"] as? String == "service_completed_successfully")
+        let environment = try #require(api["environment"] as? [String: Any])
+        #expect((environment["HEADWAY_DATABASE_URL"] as? String)?.contains("@db:5432/") == true)
+        let probe = try #require((api["healthcheck"] as? [String: Any])?["test"] as? [String]).joined(separator: " ")
+        #expect(probe.contains("http://127.0.0.1:\(port)/readyz"))
+        #expect(probe.contains("curl"))
+        #expect(try read("Dockerfile").contains("curl"))  // the probe's tool is in the image
+        #expect((api["ports"] as? [String])?.allSatisfy { $0.hasPrefix("127.0.0.1:") && $0.hasSuffix(":\(port)") } == true)
+    }
+
     @Test func composeProvisionsGrafanaOnAReaderLogin() throws {
         let compose = try #require(try Yams.load(yaml: try read("docker-compose.yml")) as? [String: Any])
         let services = try #require(compose["services"] as? [String: Any])

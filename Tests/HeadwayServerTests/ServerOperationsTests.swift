@@ -55,7 +55,7 @@ final class LockRelease: @unchecked Sendable {
         #expect(unknown.object["detail"] as? String == #"no commitment with key "no-such-key""#)
         for query in [
             "limit=0", "limit=1001", "limit=ten", "limit=1&limit=2", "status=winning", "stale=maybe", "tag=",
-            "sort=key", "cursor=",
+            "sort=nothing", "sort=-", "cursor=", "cursor=abc",
         ] {
             Self.expectProblem(try await server.get("/api/v1/commitments?\(query)"), 400)
         }
@@ -209,14 +209,16 @@ final class LockRelease: @unchecked Sendable {
         let server = try await RunningServer(url: url)
         let answer = try await server.get("/api/v1/openapi.json")
         let one = try await server.get("/api/v1/commitments/closures-100")
+        let metricList = try await server.get("/api/v1/metrics")
         try await server.stop()
         #expect(answer.status == 200)
         let document = answer.object
         #expect(document["openapi"] as? String == "3.1.0")
         let paths = document["paths"] as? [String: Any] ?? [:]
         #expect(paths.keys.sorted() == [
-            "/api/v1/commitments", "/api/v1/commitments/{key}", "/api/v1/definitions", "/api/v1/events", "/api/v1/observations",
-            "/api/v1/openapi.json", "/api/v1/summary", "/healthz", "/readyz",
+            "/api/v1/commitments", "/api/v1/commitments/{key}", "/api/v1/commitments/{key}/history", "/api/v1/definitions",
+            "/api/v1/events", "/api/v1/metrics", "/api/v1/metrics/{key}/observations", "/api/v1/observations",
+            "/api/v1/openapi.json", "/api/v1/summary", "/healthz", "/metrics", "/readyz",
         ])
         let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]] ?? [:]
         // Every column of the view, in the list's rows; every field of the report's object.
@@ -229,16 +231,36 @@ final class LockRelease: @unchecked Sendable {
         let assessment = schemas["Assessment"] ?? [:]
         #expect(Set((assessment["properties"] as? [String: Any] ?? [:]).keys) == Set(one.object.keys))
         #expect(Set(assessment["required"] as? [String] ?? []) == Set(one.object.keys))
+        // The figures on each point of the series.
+        let point = (((assessment["properties"] as? [String: Any])?["series"] as? [String: Any])?["items"] as? [String: Any]) ?? [:]
+        let pointKeys = Set((one.object["series"] as? [[String: Any]] ?? []).flatMap { $0.keys })
+        #expect(Set(point["required"] as? [String] ?? []) == pointKeys)
+        let figure = (one.object["series"] as? [[String: Any]] ?? []).compactMap { ($0["figures"] as? [[String: Any]])?.first }.first ?? [:]
+        #expect(!figure.isEmpty)
+        #expect(Set(schemas["PointFigure"]?["required"] as? [String] ?? []) == Set(figure.keys))
+        // The table answers: their rows' fields are the views' columns (the metrics', the answer's).
+        func itemFields(_ schema: String, _ field: String) -> [String] {
+            let items = ((schemas[schema]?["properties"] as? [String: Any])?[field] as? [String: Any])?["items"] as? [String: Any]
+            return items?["required"] as? [String] ?? []
+        }
+        let connection = try PostgresConnection(url: url)
+        func viewColumns(_ view: String) throws -> [String] {
+            try connection.columnNames("SELECT * FROM headway.\(unsafeSQL: view) LIMIT 0")
+        }
+        #expect(itemFields("History", "history") == (try viewColumns("status_history")))
+        #expect(itemFields("ObservationList", "observations") == (try viewColumns("observation_current")))
+        let metric = (metricList.object["metrics"] as? [[String: Any]])?.first ?? [:]
+        #expect(Set(itemFields("MetricList", "metrics")) == Set(metric.keys))
         #expect(schemas["Status"]?["enum"] as? [String] == Assessment.Status.allCases.map(\.rawValue))
         #expect(schemas["StatusFilter"]?["enum"] as? [String] == Assessment.Status.allCases.map(\.rawValue) + ["unassessed"])
         // Every reference resolves.
         let text = String(data: answer.body, encoding: .utf8) ?? ""
         let references = text.components(separatedBy: "\"$ref\": \"#/components/").dropFirst().map { $0.prefix { $0 != "\"" } }
-        let responses = (document["components"] as? [String: Any])?["responses"] as? [String: Any] ?? [:]
         #expect(!references.isEmpty)
         for reference in references {
             let parts = reference.split(separator: "/").map(String.init)
-            #expect(parts.count == 2 && (parts[0] == "schemas" ? schemas[parts[1]] != nil : responses[parts[1]] != nil), "\(reference)")
+            let section = (document["components"] as? [String: Any])?[parts[0]] as? [String: Any] ?? [:]
+            #expect(parts.count == 2 && section[parts[1]] != nil, "\(reference)")
         }
     }
 

@@ -1,0 +1,37 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Gives every request an id, for matching a client's report with the server's log: the
+/// client's own `X-Request-Id` when it is sane (1 to 128 letters, digits and `-_.:/+=`), else a
+/// new UUID. It rides in the context's logger (so handlers' log lines carry it too), the access
+/// log and problem details show it, and the answer echoes it.
+struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let id = Self.id(offered: request.headers[.requestID])
+        context.logger[metadataKey: "request_id"] = "\(id)"
+        var response = try await next(request, context)
+        response.headers[.requestID] = id
+        return response
+    }
+
+    static func id(offered: String?) -> String {
+        guard let offered, (1...128).contains(offered.utf8.count),
+            offered.utf8.allSatisfy({ byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || "-_.:/+=".utf8.contains(byte)
+            })
+        else { return UUID().uuidString.lowercased() }
+        return offered
+    }
+}
+
+extension HTTPField.Name {
+    static var requestID: Self { Self("X-Request-Id")! }
+}
+
+extension RequestContext {
+    /// The request's id, once `RequestIDMiddleware` has given it one.
+    var requestID: String? { logger[metadataKey: "request_id"]?.description }
+}

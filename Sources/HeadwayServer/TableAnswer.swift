@@ -1,0 +1,32 @@
+import HeadwayReport
+import HeadwayStore
+import Hummingbird
+
+/// A table-shaped answer in the format asked for: JSON `{"NAME": [rows], …}`, or CSV (RFC 4180)
+/// with a header row of the same columns, the rows as PostgreSQL rendered them (`RowFormat`).
+enum TableAnswer {
+    static func response(
+        _ table: FormattedRows, format: RowFormat, name: String, more: [(String, JSONValue)] = [], headers: HTTPFields = [:]
+    ) -> Response {
+        var headers = headers
+        var text: String
+        switch format {
+        case .json:
+            headers[.contentType] = "application/json"
+            text = "{" + JSONValue.string(name).compactText + ":[" + table.rows.joined(separator: ",") + "]"
+            for (field, value) in more { text += "," + JSONValue.string(field).compactText + ":" + value.compactText }
+            text += "}"
+        case .csv:
+            headers[.contentType] = "text/csv; charset=utf-8; header=present"
+            text = table.columns.map(csvField).joined(separator: ",") + "\r\n"
+            for row in table.rows { text += row + "\r\n" }
+        }
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A field of the header row, quoted as the rows' fields are (`RowFormat.csv`).
+    private static func csvField(_ text: String) -> String {
+        guard text.isEmpty || text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
