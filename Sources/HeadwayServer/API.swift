@@ -23,9 +23,6 @@ struct API: Sendable {
         read(v1, "openapi.json") { _, _ in jsonResponse(OpenAPIDocument.text) }
     }
 
-    /// The methods a client may try on a resource beside GET and HEAD (QUERY: the draft safe method with a body).
-    static let otherMethods: [HTTPRequest.Method] = [.post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
-
     /// A read-only resource: GET (and HEAD, which the router derives from it); any other
     /// method is 405 with Allow, rather than the 404 of a path that does not exist.
     func read(
@@ -33,8 +30,17 @@ struct API: Sendable {
         _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
     ) {
         routes.get(path, use: handler)
-        for method in Self.otherMethods {
-            routes.on(path, method: method) { _, _ -> Response in throw Problem.methodNotAllowed(method, allowed: "GET, HEAD") }
+        Self.refuseOtherMethods(routes, path, allowed: [.get])
+    }
+
+    /// The methods a client may try on a resource (QUERY: the draft safe method with a body).
+    static let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
+
+    /// Answers every method of `methods` but `allowed` (and HEAD, derived from GET) with 405 and Allow.
+    static func refuseOtherMethods(_ routes: some RouterMethods<BasicRequestContext>, _ path: RouterPath, allowed: [HTTPRequest.Method]) {
+        let allow = allowed.flatMap { $0 == .get ? ["GET", "HEAD"] : [$0.rawValue] }.joined(separator: ", ")
+        for method in methods where !allowed.contains(method) {
+            routes.on(path, method: method) { _, _ -> Response in throw Problem.methodNotAllowed(method, allowed: allow) }
         }
     }
 

@@ -44,9 +44,7 @@ struct LiveEvents: Sendable {
             _ = try EventRequest(request)
             return Response(status: .ok, headers: Self.streamHeaders)
         }
-        for method in API.otherMethods {
-            router.on(Self.path, method: method) { _, _ -> Response in throw Problem.methodNotAllowed(method, allowed: "GET, HEAD") }
-        }
+        API.refuseOtherMethods(router, Self.path, allowed: [.get])
     }
 
     /// Follows the events while `body` (the application) runs. On graceful shutdown the

@@ -17,5 +17,6 @@ enum Operations {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.text(pool: pool.statistics))))
         }
+        API.refuseOtherMethods(router, "metrics", allowed: [.get])
     }
 }

@@ -27,9 +27,7 @@ struct WriteAPI: Sendable {
             try await access.require(.write, request)
             return try await handler(request)
         }
-        for method: HTTPRequest.Method in [.get, .put, .patch, .delete, .options, .trace] {
-            router.on(path, method: method) { _, _ -> Response in throw Problem.methodNotAllowed(method, allowed: "POST") }
-        }
+        API.refuseOtherMethods(router, path, allowed: [.post])
     }
 
     /// `POST /api/v1/observations`: CSV (text/csv) or JSON rows (application/json).

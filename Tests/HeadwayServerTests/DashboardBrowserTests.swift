@@ -7,7 +7,7 @@ import Testing
 /// chromium and chromium-driver, with Selenium and axe-selenium-python) over every page of a
 /// served test database at 390, 1280 and 1920 px. It fails, with an install hint, when any of
 /// those is missing.
-@Suite(.serialized) struct DashboardBrowserTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct DashboardBrowserTests {
     static let browserScripts = ResourceLocator.sourceRoot.appendingPathComponent("Tests/HeadwayServerTests/browser")
 
     struct Findings: Decodable {
@@ -88,7 +88,7 @@ import Testing
         let config: [String: Any] = [
             "base": "http://127.0.0.1:\(server.port)", "path": "/commitments/closures-100", "within": 2,
             "command": ["/usr/bin/env", "HEADWAY_DATABASE_URL=\(url)", "HEADWAY_HOME=\(home)", try HeadwayBinary.path(), "load", figure.path],
-            "expect": ["loaded while the page was open", "Achieved"],
+            "expect": ["loaded while the page was open", "achieved"],
         ]
         let output = try await Self.run("live.py", config: config)
         try await server.stop()

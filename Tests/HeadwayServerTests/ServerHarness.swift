@@ -21,7 +21,7 @@ final class RunningServer: Sendable {
 
     init(url: String, poolSize: Int = 4, limits: ServerLimits = ServerLimits(), configure: (inout HeadwayServer) -> Void = { _ in }) async throws {
         let log = LogCapture()
-        let logger = Logger(label: "headway.test") { _ in log }
+        let logger = Logger(label: "headway.test") { _ in LogCapture.Handler(capture: log) }
         var server = HeadwayServer(
             host: "127.0.0.1", port: 0, databaseURL: url,
             migrations: try Migrator(directory: ResourceLocator.sourceRoot.appendingPathComponent("sql")).migrations, logger: logger)
@@ -92,23 +92,29 @@ final class RunningServer: Sendable {
 }
 
 /// A log handler that keeps every line, for tests that read the access log.
-final class LogCapture: LogHandler, @unchecked Sendable {
+final class LogCapture: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        lock.withLock { lines.append("\(event.level) \(event.message) \(fields)") }
-    }
 
     var text: [String] { lock.withLock { lines } }
+
+    /// A value, as swift-log expects: each copy of a Logger has its own metadata (the server
+    /// adds a request's to its copy on many threads at once); only the lines are shared.
+    struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .info
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            capture.lock.withLock { capture.lines.append("\(event.level) \(event.message) \(fields)") }
+        }
+    }
 }
 
 /// A small portfolio: two metrics, four commitments (one with a key that needs escaping in a

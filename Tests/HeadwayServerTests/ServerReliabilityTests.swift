@@ -91,6 +91,9 @@ import Testing
             try ChildProcess(
                 [
                     schemathesis, "run", "http://127.0.0.1:\(port)/api/v1/openapi.json", "--checks", "all", "--exclude-path", "/api/v1/events",
+                    // A schema cannot say which strings are dates or cursors this server gave out:
+                    // those are 400s with a problem, not answers outside the document.
+                    "--exclude-checks", "positive_data_acceptance",
                     "--max-examples", "40", "--phases", "examples,coverage,fuzzing", "--no-color", "--seed", "1", "--generation-database", "none",
                     // Other tests of the suite may keep this process busy for a while: slow is not wrong.
                     "--request-timeout", "60",

@@ -14,7 +14,6 @@ import sys
 import time
 
 from dashboard import browser, console_errors, resize
-from selenium.webdriver.common.by import By
 
 
 def main():
@@ -26,7 +25,9 @@ def main():
         resize(driver, 1280)
         driver.get(config["base"] + config["path"])
         driver.execute_script("window.headwayKept = true;")
-        main_text = lambda: driver.find_element(By.TAG_NAME, "main").text
+        # Read in the page itself: the script swaps <main>, so a found element may go stale.
+        main_text = lambda: driver.execute_script("return document.querySelector('main').innerText")
+        live_note = lambda: driver.execute_script("return document.getElementById('live').textContent")
         already = [text for text in config["expect"] if text in main_text()]
         if already:
             problems.append(f"the page shows {already} before the command ran")
@@ -38,14 +39,14 @@ def main():
         finished = time.monotonic()
         deadline = finished + config["within"]
         while time.monotonic() < deadline:
-            if all(text in main_text() for text in config["expect"]) and driver.find_element(By.ID, "live").text.startswith("Updated"):
+            if all(text in main_text() for text in config["expect"]) and live_note().startswith("Updated"):
                 elapsed = round(time.monotonic() - finished, 3)
                 break
             time.sleep(0.05)
         if elapsed is None:
             missing = [text for text in config["expect"] if text not in main_text()]
             problems.append(f"{config['within']} s after the command the page still lacks {missing}; "
-                            f"the live note says {driver.find_element(By.ID, 'live').text!r}")
+                            f"the live note says {live_note()!r}")
         if driver.execute_script("return window.headwayKept") is not True:
             problems.append("the page was reloaded instead of updated in place")
         problems += [f"console error: {message}" for message in console_errors(driver)]
