@@ -72,21 +72,21 @@ import Testing
     }
 
     /// The issue's end-to-end check: a commitment's page is open; `headway load`, run as its own
-    /// process, adds the figure that meets the target; the open page shows the figure and the new
+    /// process, adds the (exact) figure that meets the target; the open page shows the figure and the new
     /// status within two seconds of the load finishing, without being reloaded.
     @Test func aFigureLoadedFromTheCommandLineUpdatesTheOpenPage() async throws {
         let url = try DashboardTests.create()
         let figure = FileManager.default.temporaryDirectory.appendingPathComponent("live-\(UUID().uuidString).csv")
         try Data("""
             metric,period_start,period_end,value,qualifier,source,published_on,note
-            closures,2024-11,2024-12,20,,stats,2025-01-15,loaded while the page was open
+            officers,,2025-06-30,1600,,stats,2025-07-10,loaded while the page was open
 
             """.utf8).write(to: figure)
         defer { try? FileManager.default.removeItem(at: figure) }
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("headway-home-\(UUID().uuidString)").path
         let server = try await RunningServer(url: url)
         let config: [String: Any] = [
-            "base": "http://127.0.0.1:\(server.port)", "path": "/commitments/closures-100", "within": 2,
+            "base": "http://127.0.0.1:\(server.port)", "path": "/commitments/officers-1500", "within": 2,
             "command": ["/usr/bin/env", "HEADWAY_DATABASE_URL=\(url)", "HEADWAY_HOME=\(home)", try HeadwayBinary.path(), "load", figure.path],
             "expect": ["loaded while the page was open", "achieved"],
         ]
