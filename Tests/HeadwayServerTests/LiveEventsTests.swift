@@ -231,8 +231,7 @@ import Testing
         defer { home.remove() }
         let cluster = home.cluster
         try cluster.start()
-        try Migrator(directory: ResourceLocator.sourceRoot.appendingPathComponent("sql")).migrate(try PostgresConnection(url: cluster.url))
-        try Portfolio.fill(cluster.url)
+        try Portfolio.migrateAndFill(cluster.url)
         let server = try await RunningServer(url: cluster.url, poolSize: 2)
         let one = try await server.get("/api/v1/commitments/closures-100")
         let tag = try #require(one.headers["etag"])

@@ -185,6 +185,12 @@ enum Portfolio {
         return url
     }
 
+    /// Migrates a bare database (a scratch cluster's, which tests stop and start) and fills it.
+    static func migrateAndFill(_ url: String) throws {
+        try Migrator(directory: ResourceLocator.sourceRoot.appendingPathComponent("sql")).migrate(try PostgresConnection(url: url))
+        try fill(url)
+    }
+
     static func fill(_ url: String) throws {
         let connection = try PostgresConnection(url: url)
         _ = try DefinitionApplier(connection: connection).apply(try DefinitionsReader.read(text: definitions, fileName: "portfolio.yaml"))

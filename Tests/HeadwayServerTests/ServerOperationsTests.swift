@@ -106,7 +106,7 @@ final class LockRelease: @unchecked Sendable {
         defer { home.remove() }
         let cluster = home.cluster
         try cluster.start()
-        try Portfolio.fill(try migratedDatabase(cluster.url))
+        try Portfolio.migrateAndFill(cluster.url)
         let server = try await RunningServer(url: cluster.url, poolSize: 2)
         #expect(try await server.get("/api/v1/commitments").status == 200)
         #expect(try await server.get("/readyz").status == 200)
@@ -133,11 +133,6 @@ final class LockRelease: @unchecked Sendable {
         }
         try await server.stop()
         #expect(!server.log.text.contains { $0.contains("password") })
-    }
-
-    private func migratedDatabase(_ url: String) throws -> String {
-        try Migrator(directory: ResourceLocator.sourceRoot.appendingPathComponent("sql")).migrate(try PostgresConnection(url: url))
-        return url
     }
 
     @Test func concurrentRequestsShareABoundedPool() async throws {
