@@ -13,7 +13,7 @@ public enum JSONValue: Sendable, Equatable {
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.text() == rhs.text() }
 
-    static func decimal(_ value: Decimal?) -> JSONValue { value.map { .number(DecimalText.format($0)) } ?? .null }
+    public static func decimal(_ value: Decimal?) -> JSONValue { value.map { .number(DecimalText.format($0)) } ?? .null }
     static func double(_ value: Double?) -> JSONValue { value.flatMap(NumberText.format).map(JSONValue.number) ?? .null }
     static func int(_ value: Int?) -> JSONValue { value.map { .number(String($0)) } ?? .null }
     static func date(_ value: CivilDate?) -> JSONValue { value.map { .string($0.description) } ?? .null }

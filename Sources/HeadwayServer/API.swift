@@ -66,25 +66,14 @@ struct API: Sendable {
         return TableAnswer.response(page.rows, format: format, name: "commitments", more: [("next_cursor", cursor.map(JSONValue.string) ?? .null)], headers: headers)
     }
 
-    private enum Lookup: Sendable {
-        case unknown, notYetMade, found(Assessment, [String: FigureReader.Figure])
-    }
-
     /// The assessment as the JSON report has it, computed now from the figures; with `asOf`,
     /// from what was published by then. Nothing is stored.
     func commitment(_ key: String, asOf: CivilDate?) async throws -> Response {
         let date = asOf ?? CivilDate.today()
-        let lookup = try await pool.withWorkspace { workspace -> Lookup in
-            guard try workspace.commitmentExists(key: key) else { return .unknown }
-            guard let assessment = try workspace.assess(keys: [key], asOf: date).first else { return .notYetMade }
-            let references = assessment.points.flatMap(\.derivedFrom)
-            return .found(assessment, try workspace.figures.figures(metric: assessment.metric, references: references))
-        }
-        switch lookup {
-        case .unknown: throw Problem.notFound("no commitment with key \(String(reflecting: key))")
-        case .notYetMade: throw Problem.notFound("commitment \(String(reflecting: key)) was made after \(date)")
-        case .found(let assessment, let figures): return jsonResponse(Self.withFigures(JSONReport.value(assessment), assessment, figures).compactText)
-        }
+        let found = try await pool.withWorkspace { try $0.assessWithFigures(key: key, asOf: date, allRevisions: false) }
+        guard let found else { throw Problem.notFound("no commitment with key \(String(reflecting: key))") }
+        guard let assessment = found.assessment else { throw Problem.notFound("commitment \(String(reflecting: key)) was made after \(date)") }
+        return jsonResponse(Self.withFigures(JSONReport.value(assessment), assessment, found.figures).compactText)
     }
 
     /// Counts by status, of the whole portfolio and per tag, every status present with 0 for none.

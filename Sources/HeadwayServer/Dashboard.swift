@@ -87,11 +87,11 @@ struct Dashboard: Sendable {
     func commitment(_ key: String, asOf: CivilDate?) async throws -> HTML {
         let date = asOf ?? CivilDate.today()
         let story = try await pool.withWorkspace { workspace -> DashboardPage.Story? in
-            guard let definition = try workspace.commitmentDefinitions(keys: [key]).first else { return nil }
+            guard let found = try workspace.assessWithFigures(key: key, asOf: date, allRevisions: true) else { return nil }
             let reader = workspace.dashboard
             return DashboardPage.Story(
-                definition: definition, assessment: try workspace.assess(keys: [key], asOf: date).first, asOf: asOf, chain: try reader.chain(of: key),
-                figures: try reader.figures(metric: definition.metric, asOf: asOf), history: try reader.statusHistory(of: key, asOf: asOf))
+                definition: found.definition, assessment: found.assessment, asOf: asOf, chain: try reader.chain(of: key),
+                figures: found.figures, history: try reader.statusHistory(of: key, asOf: asOf))
         }
         guard let story else { throw Problem.notFound("There is no commitment with the key \(String(reflecting: key)).") }
         return DashboardPage.commitment(story)
@@ -102,7 +102,7 @@ struct Dashboard: Sendable {
         let found = try await pool.withWorkspace { workspace -> DashboardPage.MetricPage? in
             let reader = workspace.dashboard
             guard let metric = try reader.metric(key) else { return nil }
-            return DashboardPage.MetricPage(metric: metric, commitments: try reader.commitments(onMetric: key), figures: try reader.figures(metric: key))
+            return DashboardPage.MetricPage(metric: metric, commitments: try reader.commitments(onMetric: key), figures: try workspace.figures.figures(metric: key))
         }
         guard let found else { throw Problem.notFound("There is no metric with the key \(String(reflecting: key)).") }
         return DashboardPage.metric(found)

@@ -12,7 +12,7 @@ extension DashboardPage {
         /// The date asked for; nil is today.
         let asOf: CivilDate?
         let chain: DashboardReader.Chain
-        let figures: [DashboardReader.Figure]
+        let figures: [FigureReader.Figure]
         let history: [DashboardReader.StatusChange]
     }
 
@@ -116,7 +116,7 @@ extension DashboardPage {
 
     /// Every revision of every figure, with its period, qualifier, source (linked where it has a
     /// web address), publication date and note.
-    static func figuresTable(_ figures: [DashboardReader.Figure], unit: String) -> HTML {
+    static func figuresTable(_ figures: [FigureReader.Figure], unit: String) -> HTML {
         guard !figures.isEmpty else { return "<p>No figure has been published yet.</p>\n" }
         let rows = figures.map { figure -> HTML in
             let period = figure.periodStart.map { "\($0) to \(figure.periodEnd)" } ?? "at \(figure.periodEnd)"
@@ -143,7 +143,7 @@ extension DashboardPage {
     }
 
     /// The source's title, linked when its address is a web address (never `javascript:` or the like).
-    static func source(_ figure: DashboardReader.Figure) -> HTML {
+    static func source(_ figure: FigureReader.Figure) -> HTML {
         guard let key = figure.source else { return HTML(escaped: Display.blank) }
         let title = figure.sourceTitle ?? key
         guard let url = figure.sourceURL, let scheme = URL(string: url)?.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
@@ -171,7 +171,7 @@ extension DashboardPage {
     struct MetricPage {
         let metric: Metric
         let commitments: [(key: String, title: String, status: String?)]
-        let figures: [DashboardReader.Figure]
+        let figures: [FigureReader.Figure]
     }
 
     static func metric(_ page: MetricPage) -> HTML {

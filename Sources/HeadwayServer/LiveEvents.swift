@@ -37,7 +37,7 @@ struct LiveEvents: Sendable {
 
     /// The revalidation middleware, for the routes added after this call, and the event stream.
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.add(middleware: RevalidationMiddleware(hub: hub))
+        router.add(middleware: RevalidationMiddleware(hub: hub, cache: ResponseCache()))
         router.get(Self.path) { request, _ in try await events(request) }
         // HEAD says what GET would answer without subscribing.
         router.head(Self.path) { request, _ in

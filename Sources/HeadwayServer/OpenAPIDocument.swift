@@ -338,7 +338,7 @@ enum OpenAPIDocument {
               "Assessment": {
                 "type": "object",
                 "description": "The JSON report's per-commitment object (docs/FORMATS.md).",
-                "required": ["key", "title", "metric", "unit", "kind", "status", "as_of", "baseline", "target", "deadline", "latest", "progress", "percent_complete", "percent_time_elapsed", "achieved_on", "days_early", "pace", "projection", "probability_met", "reason", "schedule_variance_days", "series"],
+                "required": ["key", "title", "metric", "unit", "kind", "status", "as_of", "baseline", "target", "deadline", "latest", "progress", "percent_complete", "percent_time_elapsed", "achieved_on", "days_early", "pace", "projection", "probability_met", "reason", "schedule_variance_days", "series", "figures"],
                 "properties": {
                   "key": {"type": "string"}, "title": {"type": "string"}, "metric": {"type": "string"}, "unit": {"type": "string"},
                   "kind": {"type": "string"}, "status": {"$ref": "#/components/schemas/Status"}, "as_of": {"$ref": "#/components/schemas/Date"},
@@ -382,14 +382,15 @@ enum OpenAPIDocument {
                   "series": {
                     "type": "array",
                     "items": {
-                      "type": "object", "required": ["date", "progress", "qualifier", "trajectory", "figures"],
+                      "type": "object", "required": ["date", "progress", "qualifier", "trajectory", "derived_from"],
                       "properties": {
                         "date": {"$ref": "#/components/schemas/Date"}, "progress": {"$ref": "#/components/schemas/NullableNumber"},
                         "qualifier": {"$ref": "#/components/schemas/NullableString"}, "trajectory": {"$ref": "#/components/schemas/NullableNumber"},
-                        "figures": {"type": "array", "description": "The published figures the progress was derived from; none where the point only draws the plan.", "items": {"$ref": "#/components/schemas/PointFigure"}}
+                        "derived_from": {"type": "array", "description": "The published figures the progress was derived from, as `ref`s of `figures` (a leading - for one subtracted); none where the point only draws the plan.", "items": {"type": "string"}}
                       }
                     }
-                  }
+                  },
+                  "figures": {"type": "array", "description": "Every figure the series and latest are derived from, once, by period.", "items": {"$ref": "#/components/schemas/PointFigure"}}
                 }
               },
               "Counts": {
@@ -406,14 +407,14 @@ enum OpenAPIDocument {
                 ]
               },
               "PointFigure": {
-                "type": "object", "required": ["period_start", "period_end", "value", "qualifier", "published_on", "revision", "source", "note", "subtracted"],
+                "type": "object", "required": ["ref", "period_start", "period_end", "value", "qualifier", "published_on", "revision", "source", "note"],
                 "properties": {
+                  "ref": {"type": "string", "description": "How derived_from names it: period_start..period_end#revision."},
                   "period_start": {"$ref": "#/components/schemas/NullableDate"}, "period_end": {"$ref": "#/components/schemas/Date"},
                   "value": {"type": "number"}, "qualifier": {"type": "string"}, "published_on": {"$ref": "#/components/schemas/Date"},
                   "revision": {"type": "integer", "minimum": 1},
                   "source": {"type": ["object", "null"], "required": ["key", "title", "url"], "properties": {"key": {"type": "string"}, "title": {"type": "string"}, "url": {"type": ["string", "null"]}}},
-                  "note": {"$ref": "#/components/schemas/NullableString"},
-                  "subtracted": {"type": "boolean", "description": "Taken away rather than added (a running total up to the baseline)."}
+                  "note": {"$ref": "#/components/schemas/NullableString"}
                 }
               },
               "History": {

@@ -1,4 +1,5 @@
 import Foundation
+import HeadwayModel
 import HeadwayReport
 import HeadwayStore
 import Hummingbird
@@ -45,35 +46,45 @@ extension API {
 }
 
 extension API {
-    /// The JSON report's object for `assessment`, each point of its series with the figures its
-    /// progress was derived from (none where the series only draws the plan): `figures`, each
-    /// with its period, value, qualifier, publication date, revision, source, note, and whether
-    /// it was subtracted (a running total before the baseline).
-    static func withFigures(_ report: JSONValue, _ assessment: Assessment, _ figures: [String: FigureReader.Figure]) -> JSONValue {
+    /// The JSON report's object for `assessment`, each point of its series with `derived_from`
+    /// (the figures its progress came from, as `latest` names them; none where the point only
+    /// draws the plan), and `figures`: each figure named there once, by period, with its value,
+    /// qualifier, publication date, revision, source and note. Named rather than repeated per
+    /// point, since a running total's point names every figure before it.
+    static func withFigures(_ report: JSONValue, _ assessment: Assessment, _ figures: [FigureReader.Figure]) -> JSONValue {
         guard case .object(var fields) = report, let index = fields.firstIndex(where: { $0.0 == "series" }),
             case .array(let points) = fields[index].1
         else { return report }
         let derivedFrom = Dictionary(assessment.points.map { ($0.date, $0.derivedFrom) }, uniquingKeysWith: { first, _ in first })
+        var named: Set<String> = []
         fields[index].1 = .array(
             zip(points, assessment.series).map { point, seriesPoint in
                 guard case .object(let pointFields) = point else { return point }
                 let references = seriesPoint.progress == nil ? [] : derivedFrom[seriesPoint.date] ?? []
-                return .object(pointFields + [("figures", .array(references.compactMap { reference in
-                    let subtracted = reference.hasPrefix("-")
-                    return figures[subtracted ? String(reference.dropFirst()) : reference].map { figureValue($0, subtracted: subtracted) }
-                }))])
+                for reference in references { named.insert(reference.hasPrefix("-") ? String(reference.dropFirst()) : reference) }
+                return .object(pointFields + [("derived_from", .array(references.map(JSONValue.string)))])
             })
+        for reference in assessment.latest?.derivedFrom ?? [] { named.insert(reference.hasPrefix("-") ? String(reference.dropFirst()) : reference) }
+        // A metric may have decades of figures before the baseline: its period's end rules most
+        // out before the reference is written.
+        let periodEnds: Set<CivilDate> = Set(named.compactMap { name -> CivilDate? in
+            guard let range = name.range(of: ".."), let hash = name.lastIndex(of: "#") else { return nil }
+            return try? CivilDate(parsing: String(name[range.upperBound..<hash]))
+        })
+        let listed = figures.filter { periodEnds.contains($0.periodEnd) && named.contains($0.reference) }
+        fields.append(("figures", .array(listed.map(figureValue))))
         return .object(fields)
     }
 
-    private static func figureValue(_ figure: FigureReader.Figure, subtracted: Bool) -> JSONValue {
+    private static func figureValue(_ figure: FigureReader.Figure) -> JSONValue {
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         return .object([
-            ("period_start", text(figure.periodStart)), ("period_end", .string(figure.periodEnd)), ("value", .number(figure.value)),
-            ("qualifier", .string(figure.qualifier)), ("published_on", .string(figure.publishedOn)),
+            ("ref", .string(figure.reference)), ("period_start", text(figure.periodStart?.description)),
+            ("period_end", .string(figure.periodEnd.description)), ("value", .decimal(figure.value)),
+            ("qualifier", .string(figure.qualifier.rawValue)), ("published_on", .string(figure.publishedOn.description)),
             ("revision", .number(String(figure.revision))),
             ("source", figure.source.map { .object([("key", .string($0)), ("title", text(figure.sourceTitle)), ("url", text(figure.sourceURL))]) } ?? .null),
-            ("note", text(figure.note)), ("subtracted", .bool(subtracted)),
+            ("note", text(figure.note)),
         ])
     }
 }

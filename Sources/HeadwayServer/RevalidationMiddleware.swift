@@ -7,32 +7,39 @@ import Hummingbird
 /// An answer depends only on the stored state, whose version is the last event's id (every
 /// write to what the API shows stores an event, sql/006), on the date (answers assessed now),
 /// and on what was asked. So the tag is made of those, and a request whose If-None-Match holds
-/// it is answered 304 without asking the database. Until the server has read the version, and
-/// for anything but GET and HEAD of the API, nothing is tagged.
+/// it is answered 304 without asking the database; a GET whose tag names an answer in the
+/// cache gets it without asking the database either. Until the server has read the version,
+/// and for anything but GET and HEAD of the API, nothing is tagged.
 struct RevalidationMiddleware<Context: RequestContext>: RouterMiddleware {
     let hub: EventHub
+    let cache: ResponseCache
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // The version is read before the answer is made: a change meanwhile gives an older tag, never a newer one.
-        guard request.method == .get || request.method == .head, Self.isRevalidated(request.uri.path), let version = hub.version else {
+        guard Self.isRevalidated(request.uri.path), let version = hub.version else { return try await next(request, context) }
+        guard request.method == .get || request.method == .head else {
+            // A write: what the cache holds may be out of date once it is done.
+            defer { cache.withhold(through: version) }
             return try await next(request, context)
         }
         let tag = Self.tag(version: version, today: CivilDate.today(), request: request)
         if let condition = request.headers[.ifNoneMatch], Self.matches(condition, tag) {
             return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: "no-cache"])
         }
+        if request.method == .get, let kept = cache.answer(for: tag, version: version) { return kept }
         var response = try await next(request, context)
-        if response.status == .ok {
-            response.headers[.eTag] = tag
-            response.headers[.cacheControl] = "no-cache"
-        }
-        return response
+        guard response.status == .ok else { return response }
+        response.headers[.eTag] = tag
+        response.headers[.cacheControl] = "no-cache"
+        return request.method == .get ? try await cache.keep(response, tag: tag, version: version) : response
     }
 
-    /// The API's answers made from the stored state; not the event stream, and not /healthz,
-    /// /readyz or /metrics, which say how the server is rather than what is stored.
+    /// The API's answers and the dashboard's pages, made from the stored state; not the event
+    /// stream, the dashboard's assets, or /healthz, /readyz and /metrics, which say how the
+    /// server is rather than what is stored.
     static func isRevalidated(_ path: String) -> Bool {
-        path.hasPrefix("/api/v1/") && !path.hasPrefix("/api/v1/events")
+        (path.hasPrefix("/api/v1/") && !path.hasPrefix("/api/v1/events"))
+            || path == "/" || path.hasPrefix("/commitments/") || path.hasPrefix("/metrics/")
     }
 
     /// A weak tag (gzip or not, the same answer): the version, then a hash of the date, the path

@@ -14,8 +14,8 @@ public struct AssessmentStore {
     /// did not exist then and are left out (see `countMadeAfter`).
     public func assess(keys: [String] = [], asOf: CivilDate) throws -> [Assessment] {
         let commitments = try loadNamedCommitments(keys: keys).filter { $0.madeOn.map { $0 <= asOf } ?? true }
-        let metrics = try loadMetrics()
         let byMetric = Dictionary(grouping: commitments, by: \.metric)
+        let metrics = try loadMetrics(keys: keys.isEmpty ? [] : byMetric.keys.sorted())
         var assessments: [Assessment] = []
         assessments.reserveCapacity(commitments.count)
         // Figures arrive metric by metric; each metric's are assessed and dropped before the next,
@@ -28,6 +28,29 @@ public struct AssessmentStore {
             }
         }
         return assessments.sorted { $0.key < $1.key }
+    }
+
+    /// A commitment with its assessment as of a date and its metric's figures behind it.
+    public struct AssessedCommitment: Sendable {
+        public let definition: Commitment
+        /// Nil when the commitment was made after the as-of date: it did not exist then.
+        public let assessment: Assessment?
+        /// The metric's figures published by the as-of date (see `FigureReader.figures`).
+        public let figures: [FigureReader.Figure]
+    }
+
+    /// The commitment `key` assessed as of `asOf`, as `assess` would, from its metric's figures
+    /// read once for both the assessment and the answer: with `allRevisions`, every revision
+    /// published by then; else only the current ones the assessment can use. Three short
+    /// statements: what one page or one API answer costs. Nil for an unknown key.
+    public func assessWithFigures(key: String, asOf: CivilDate, allRevisions: Bool) throws -> AssessedCommitment? {
+        guard let commitment = try loadCommitments(keys: [key]).first else { return nil }
+        let figures = try FigureReader(connection: connection).figures(metric: commitment.metric, asOf: asOf, revisions: allRevisions ? .all : .currentUsableFrom(commitment.baseline.date))
+        var assessment: Assessment?
+        if commitment.madeOn.map({ $0 <= asOf }) ?? true, let metric = try loadMetrics(keys: [commitment.metric])[commitment.metric] {
+            assessment = Assessor.assess(commitment, metric: metric, figures: figures.filter(\.current).map(\.observed), asOf: asOf)
+        }
+        return AssessedCommitment(definition: commitment, assessment: assessment, figures: figures)
     }
 
     /// The keys of the commitments on any of `metrics`.
@@ -251,9 +274,15 @@ public struct AssessmentStore {
         }
     }
 
-    func loadMetrics() throws -> [String: Metric] {
+    /// The metrics named by `keys` (all when empty), by key.
+    func loadMetrics(keys: [String] = []) throws -> [String: Metric] {
         var metrics: [String: Metric] = [:]
-        for row in try connection.query("SELECT key, name, unit, kind FROM headway.metrics") {
+        let rows = try connection.query(
+            """
+            SELECT key, name, unit, kind FROM headway.metrics
+            WHERE cardinality(\(PostgresTextArray(keys))::text[]) = 0 OR key = ANY(\(PostgresTextArray(keys))::text[])
+            """)
+        for row in rows {
             let metric = Metric(
                 key: try row.decode(column: "key"), name: try row.decode(column: "name"), unit: try row.decode(column: "unit"),
                 kind: try row.decode(Metric.Kind.self, column: "kind"))

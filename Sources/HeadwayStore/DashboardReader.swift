@@ -144,44 +144,6 @@ public struct DashboardReader {
         return chain
     }
 
-    /// One revision of a published figure, with its source.
-    public struct Figure: Sendable, Equatable {
-        public let periodStart: CivilDate?
-        public let periodEnd: CivilDate
-        public let value: Decimal
-        public let qualifier: Qualifier
-        public let revision: Int
-        public let publishedOn: CivilDate
-        public let source: String?
-        public let sourceTitle: String?
-        public let sourceURL: String?
-        public let note: String?
-        /// Whether this revision is the one current at the as-of date (else a later one replaced it).
-        public let current: Bool
-    }
-
-    /// Every revision of every figure of `metric` published by `asOf` (all when nil), by period
-    /// then revision; the revision current at `asOf` marked as the reports choose it.
-    public func figures(metric: String, asOf: CivilDate? = nil) throws -> [Figure] {
-        try connection.query(
-            """
-            SELECT r.period_start, r.period_end, r.value, r.qualifier, r.revision, r.published_on, r.source, r.source_title, r.source_url, r.note,
-                   row_number() OVER (PARTITION BY r.period_start, r.period_end ORDER BY r.published_on DESC, r.revision DESC) = 1 AS current
-            FROM headway.observation_revisions r
-            WHERE r.metric = \(metric) AND (\(asOf)::date IS NULL OR r.published_on <= \(asOf))
-            ORDER BY r.period_end, r.period_start NULLS FIRST, r.revision
-            """
-        ).map { row in
-            Figure(
-                periodStart: try row.decode(CivilDate?.self, column: "period_start"), periodEnd: try row.decode(column: "period_end"),
-                value: try row.decode(column: "value"), qualifier: try row.decode(Qualifier.self, column: "qualifier"),
-                revision: try row.decode(column: "revision"), publishedOn: try row.decode(column: "published_on"),
-                source: try row.decode(String?.self, column: "source"), sourceTitle: try row.decode(String?.self, column: "source_title"),
-                sourceURL: try row.decode(String?.self, column: "source_url"), note: try row.decode(String?.self, column: "note"),
-                current: try row.decode(column: "current"))
-        }
-    }
-
     /// A change of a commitment's status, from `headway.status_history`.
     public struct StatusChange: Sendable, Equatable {
         public let asOf: CivilDate
@@ -209,7 +171,7 @@ public struct DashboardReader {
 
     /// A metric, or nil when there is none with that key.
     public func metric(_ key: String) throws -> Metric? {
-        try AssessmentStore(connection: connection).loadMetrics()[key]
+        try AssessmentStore(connection: connection).loadMetrics(keys: [key])[key]
     }
 
     /// The commitments on a metric, by key, with their stored status (nil: never assessed).

@@ -1,66 +1,94 @@
+import Foundation
+import HeadwayModel
 import HeadwayPostgres
+import HeadwayReport
 
-/// Reads the published figures behind an assessment's progress points: each with its value,
-/// qualifier, period, publication date, source, note and revision number.
+/// Reads a metric's published figures with their provenance: each revision's value, qualifier,
+/// period, publication date, source and note. What the assessments are computed from, and what
+/// the API and the dashboard show behind them.
 public struct FigureReader {
     let connection: PostgresConnection
 
     public init(connection: PostgresConnection) { self.connection = connection }
 
-    /// One figure as published: a row of `headway.observation_revisions`. Texts as PostgreSQL
-    /// writes them: `value` is an exact decimal, dates are YYYY-MM-DD.
+    /// One revision of a published figure, with its source: a row of `headway.observation_revisions`.
     public struct Figure: Sendable, Equatable {
-        public let periodStart: String?
-        public let periodEnd: String
+        public let periodStart: CivilDate?
+        public let periodEnd: CivilDate
+        public let value: Decimal
+        public let qualifier: Qualifier
         public let revision: Int
-        public let value: String
-        public let qualifier: String
-        public let publishedOn: String
+        public let publishedOn: CivilDate
         public let source: String?
         public let sourceTitle: String?
         public let sourceURL: String?
         public let note: String?
+        /// Whether this revision is the one current at the as-of date (else a later one replaced it).
+        public let current: Bool
 
-        /// As a point's `derived_from` names it: "period_start..period_end#revision".
-        public var reference: String { "\(periodStart ?? "")..\(periodEnd)#\(revision)" }
+        /// As a progress point's `derived_from` names it: "period_start..period_end#revision".
+        public var reference: String { "\(periodStart?.description ?? "")..\(periodEnd)#\(revision)" }
+
+        /// The figure as the assessor takes it.
+        public var observed: ObservedFigure {
+            ObservedFigure(periodStart: periodStart, periodEnd: periodEnd, value: value, qualifier: qualifier, revision: revision, publishedOn: publishedOn)
+        }
     }
 
-    /// The figures of `metric` that `references` name (the `derived_from` form of `ProgressPoint`,
-    /// a leading "-" for a subtracted figure allowed), by reference without the sign.
-    public func figures(metric: String, references: some Sequence<String>) throws -> [String: Figure] {
-        var starts: [String] = []
-        var ends: [String] = []
-        var revisions: [String] = []
-        for reference in Set(references.map { $0.hasPrefix("-") ? String($0.dropFirst()) : $0 }) {
-            // "start..end#revision"; a level figure has no start.
-            guard let range = reference.range(of: ".."), let hash = reference.lastIndex(of: "#") else { continue }
-            let start = reference[..<range.lowerBound]
-            starts.append(start.isEmpty ? "-infinity" : String(start))
-            ends.append(String(reference[range.upperBound..<hash]))
-            revisions.append(String(reference[reference.index(after: hash)...]))
+    /// Which revisions of each figure to read.
+    public enum Revisions: Sendable {
+        /// The revisions current at the as-of date that an assessment from this baseline date
+        /// can use (a metric may have decades of figures before it). `ProgressDeriver` uses, for
+        /// amounts, chains of periods from the baseline or from the start of a running total
+        /// that spans it, so nothing that starts before the earliest such start; for levels,
+        /// those after the baseline and the last level at or before it.
+        case currentUsableFrom(CivilDate)
+        /// Every revision published by the as-of date, the current one marked.
+        case all
+    }
+
+    /// The figures of `metric` published by `asOf` (all when nil), by period then revision; the
+    /// revision current at `asOf` is the latest published then (of those, the highest), as the
+    /// reports choose it. Current revisions come in the assessments' order (period start, end).
+    public func figures(metric: String, asOf: CivilDate? = nil, revisions: Revisions = .all) throws -> [Figure] {
+        let query: SQLQuery
+        switch revisions {
+        case .currentUsableFrom(let baseline):
+            query = """
+                SELECT DISTINCT ON (o.period_start, o.period_end)
+                       o.period_start, o.period_end, o.value, o.qualifier, o.revision, o.published_on, o.source,
+                       s.title AS source_title, s.url AS source_url, o.note, true AS current
+                FROM headway.observations o LEFT JOIN headway.sources s ON s.key = o.source
+                WHERE o.metric = \(metric) AND (\(asOf)::date IS NULL OR o.published_on <= \(asOf))
+                  AND CASE WHEN o.period_start IS NULL
+                      THEN o.period_end >= coalesce(
+                          (SELECT max(x.period_end) FROM headway.observations x
+                           WHERE x.metric = \(metric) AND (\(asOf)::date IS NULL OR x.published_on <= \(asOf)) AND x.period_end <= \(baseline)),
+                          \(baseline))
+                      ELSE o.period_start >= least(
+                          \(baseline),
+                          (SELECT min(x.period_start) FROM headway.observations x
+                           WHERE x.metric = \(metric) AND (\(asOf)::date IS NULL OR x.published_on <= \(asOf))
+                             AND x.period_start < \(baseline) AND x.period_end >= \(baseline))) END
+                ORDER BY o.period_start, o.period_end, o.published_on DESC, o.revision DESC
+                """
+        case .all:
+            query = """
+                SELECT r.period_start, r.period_end, r.value, r.qualifier, r.revision, r.published_on, r.source, r.source_title, r.source_url, r.note,
+                       row_number() OVER (PARTITION BY r.period_start, r.period_end ORDER BY r.published_on DESC, r.revision DESC) = 1 AS current
+                FROM headway.observation_revisions r
+                WHERE r.metric = \(metric) AND (\(asOf)::date IS NULL OR r.published_on <= \(asOf))
+                ORDER BY r.period_end, r.period_start NULLS FIRST, r.revision
+                """
         }
-        guard !starts.isEmpty else { return [:] }
-        let rows = try connection.query(
-            """
-            SELECT o.period_start, o.period_end, o.revision, o.value, o.qualifier, o.published_on, o.source,
-                   s.title AS source_title, s.url AS source_url, o.note
-            FROM unnest(\(PostgresTextArray(starts))::date[], \(PostgresTextArray(ends))::date[], \(PostgresTextArray(revisions))::integer[])
-                 AS r(period_start, period_end, revision)
-            JOIN headway.observations o
-              ON o.metric = \(metric) AND coalesce(o.period_start, '-infinity'::date) = r.period_start
-                 AND o.period_end = r.period_end AND o.revision = r.revision
-            LEFT JOIN headway.sources s ON s.key = o.source
-            """)
-        var figures: [String: Figure] = [:]
-        for row in rows {
-            let figure = Figure(
-                periodStart: try row.decode(String?.self, column: "period_start"), periodEnd: try row.decode(column: "period_end"),
-                revision: try row.decode(column: "revision"), value: try row.decode(column: "value"),
-                qualifier: try row.decode(column: "qualifier"), publishedOn: try row.decode(column: "published_on"),
-                source: try row.decode(String?.self, column: "source"), sourceTitle: try row.decode(String?.self, column: "source_title"),
-                sourceURL: try row.decode(String?.self, column: "source_url"), note: try row.decode(String?.self, column: "note"))
-            figures[figure.reference] = figure
+        return try connection.query(query).map { row in
+            Figure(
+                periodStart: try row.decode(CivilDate?.self, at: 0), periodEnd: try row.decode(at: 1),
+                value: try row.decode(at: 2), qualifier: try row.decode(Qualifier.self, at: 3),
+                revision: try row.decode(at: 4), publishedOn: try row.decode(at: 5),
+                source: try row.decode(String?.self, at: 6), sourceTitle: try row.decode(String?.self, at: 7),
+                sourceURL: try row.decode(String?.self, at: 8), note: try row.decode(String?.self, at: 9),
+                current: try row.decode(at: 10))
         }
-        return figures
     }
 }

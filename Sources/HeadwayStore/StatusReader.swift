@@ -101,9 +101,11 @@ public struct StatusReader {
         let value = filter.after?.value
         // Keyset pagination in the sort's order, nulls last: after a null only nulls with a later
         // key; after a value, later values, equal ones with a later key, and every null.
-        // One row more than asked tells whether there is a next page.
+        // One row more than asked tells whether there is a next page. Rows are rendered only
+        // once the page is cut (the outer query), not for every row the sort looks at.
         let query: SQLQuery = """
-            SELECT s.key, (\(unsafeSQL: sort))::text AS sort_value, \(unsafeSQL: format.expression(row: "s")) AS row
+            SELECT p.key, p.sort_value, \(unsafeSQL: format.expression(row: "p.s")) AS row
+            FROM (SELECT s, s.key, (\(unsafeSQL: sort))::text AS sort_value, \(unsafeSQL: sort) AS sort_order
             FROM headway.commitment_status s
             WHERE \(Self.matching(filter))
               AND (\(filter.after?.key)::text IS NULL
@@ -112,7 +114,8 @@ public struct StatusReader {
                            ELSE (\(unsafeSQL: sort)) IS NULL OR (\(unsafeSQL: sort)) \(unsafeSQL: after) \(value)::\(unsafeSQL: type)
                                 OR ((\(unsafeSQL: sort)) = \(value)::\(unsafeSQL: type) AND s.key COLLATE "C" > \(filter.after?.key)) END)
             ORDER BY \(unsafeSQL: sort) \(unsafeSQL: direction) NULLS LAST, s.key COLLATE "C"
-            LIMIT \(filter.limit + 1)
+            LIMIT \(filter.limit + 1)) AS p
+            ORDER BY p.sort_order \(unsafeSQL: direction) NULLS LAST, p.key COLLATE "C"
             """
         let rows = try connection.query(query)
         let page = rows.prefix(filter.limit)

@@ -8,6 +8,12 @@ extension Workspace {
         try AssessmentStore(connection: connection).assess(keys: keys, asOf: asOf)
     }
 
+    /// One commitment assessed as of `asOf`, with its metric's figures (see
+    /// `AssessmentStore.assessWithFigures`); nil for an unknown key. Nothing is stored.
+    public func assessWithFigures(key: String, asOf: CivilDate, allRevisions: Bool) throws -> AssessmentStore.AssessedCommitment? {
+        try AssessmentStore(connection: connection).assessWithFigures(key: key, asOf: asOf, allRevisions: allRevisions)
+    }
+
     /// Assesses as of `asOf` (nil: the present, by the database's clock), ready to `store`
     /// (see `AssessmentStore.assessForStoring`).
     public func assessForStoring(keys: [String] = [], asOf: CivilDate? = nil) throws -> AssessmentStore.Assessed {

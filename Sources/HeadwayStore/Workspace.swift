@@ -91,12 +91,8 @@ public final class Workspace {
     /// Metrics and their figures, as the API lists them.
     public var metrics: MetricReader { MetricReader(connection: connection) }
 
-    /// The published figures behind an assessment's points.
+    /// Metrics' published figures, with their provenance.
     public var figures: FigureReader { FigureReader(connection: connection) }
-
-    public func commitmentExists(key: String) throws -> Bool {
-        try StatusReader(connection: connection).commitmentExists(key: key)
-    }
 
     public func statusCounts() throws -> [StatusReader.StatusCount] {
         try StatusReader(connection: connection).statusCounts()
@@ -111,11 +107,6 @@ extension Workspace {
 
     /// The stored events (sql/006).
     public var events: EventLog { EventLog(connection: connection) }
-
-    /// The commitments' definitions, in the order of `keys`' first appearance in the table.
-    public func commitmentDefinitions(keys: [String]) throws -> [Commitment] {
-        try AssessmentStore(connection: connection).loadCommitments(keys: keys)
-    }
 
     /// Asks the database to announce new events on this workspace's connection.
     public func listenForEvents() throws {

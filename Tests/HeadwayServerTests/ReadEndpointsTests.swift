@@ -151,15 +151,26 @@ import Testing
         var checked = 0
         for (answer, metric) in [(answer, "closures"), (level, "officers")] {
             let series = answer.object["series"] as? [[String: Any]] ?? []
+            let listed = answer.object["figures"] as? [[String: Any]] ?? []
+            let byReference = Dictionary(listed.map { ($0["ref"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
+            #expect(byReference.count == listed.count)  // each figure once
             #expect(!series.isEmpty)
+            var named: Set<String> = []
             for point in series {
-                let figures = point["figures"] as? [[String: Any]] ?? []
+                let references = point["derived_from"] as? [String] ?? []
                 guard let progress = point["progress"] as? Double else {
-                    #expect(figures.isEmpty)
+                    #expect(references.isEmpty)
                     continue
                 }
-                #expect(!figures.isEmpty)
+                #expect(!references.isEmpty)
+                let figures = references.map { reference in
+                    let subtracted = reference.hasPrefix("-")
+                    let name = subtracted ? String(reference.dropFirst()) : reference
+                    named.insert(name)
+                    return (byReference[name] ?? [:]).merging(["subtracted": subtracted]) { $1 }
+                }
                 for figure in figures {
+                    #expect(figure["ref"] as? String == "\(figure["period_start"] as? String ?? "")..\(figure["period_end"] as? String ?? "")#\(figure["revision"] as? Int ?? 0)")
                     let row = revisions.first {
                         $0["metric"] as? String == metric && $0["period_end"] as? String == figure["period_end"] as? String
                             && $0["revision"] as? Int == figure["revision"] as? Int
@@ -185,9 +196,12 @@ import Testing
                     #expect((figures.first?["value"] as? Double).map { $0 - 1000 } == progress)
                 }
             }
+            // Listed: exactly the figures the points and the latest value name.
+            let latest = ((answer.object["latest"] as? [String: Any])?["derived_from"] as? [String] ?? []).map { $0.hasPrefix("-") ? String($0.dropFirst()) : $0 }
+            #expect(Set(byReference.keys) == named.union(latest))
         }
         // Today's closures series uses the revised second quarter (32, revision 2).
-        let figures = (answer.object["series"] as? [[String: Any]] ?? []).flatMap { $0["figures"] as? [[String: Any]] ?? [] }
+        let figures = answer.object["figures"] as? [[String: Any]] ?? []
         #expect(figures.contains { $0["value"] as? Int == 32 && $0["revision"] as? Int == 2 && $0["note"] as? String == "revised" })
         #expect(!figures.contains { $0["value"] as? Int == 30 })
         #expect(checked >= 5)

@@ -41,6 +41,60 @@ import Testing
             == JSONReport.render(try store.assess(asOf: try CivilDate(parsing: "2024-07-31")), asOf: try CivilDate(parsing: "2024-07-31")))
     }
 
+    /// One commitment assessed for the API reads only the figures its baseline can use, and
+    /// comes out as the whole-metric assessment does: a running total begun before the baseline
+    /// (2023-07..2024-03, less 2023-07..2023-12) keeps its start's figures; years before it, and
+    /// levels before the last one at the baseline, are left out.
+    @Test func oneCommitmentReadsOnlyTheFiguresItsBaselineCanUse() throws {
+        let fixture = try fixture()
+        _ = try DefinitionApplier(connection: fixture.connection).apply(
+            try DefinitionsReader.read(
+                text: """
+                    commitments:
+                      - key: officers-up
+                        title: More officers by 2025
+                        metric: officers
+                        baseline: { date: 2024-03-31 }
+                        target: { change: 100 }
+                        deadline: 2025-06
+                    """, fileName: "level.yaml"))
+        try fixture.load(
+            Self.header + """
+                closures,2020-01,2020-12,90,,answer,2021-01-10,
+                closures,2023-01,2023-06,40,,answer,2023-07-10,
+                closures,2023-07,2023-09,15,,answer,2023-10-10,
+                closures,2023-07,2023-12,30,,answer,2024-01-10,
+                closures,2023-07,2024-03,48,,answer,2024-04-10,
+                closures,2024-04,2024-04,6,,answer,2024-05-10,
+                closures,2024-04,2024-04,7,,answer,2024-05-20,revised
+                officers,,2023-12-31,1000,,answer,2024-01-05,
+                officers,,2024-02-29,1010,,answer,2024-03-05,
+                officers,,2024-05-31,1040,,answer,2024-06-05,
+
+                """)
+        let store = AssessmentStore(connection: fixture.connection)
+        let asOf = try CivilDate(parsing: "2024-06-30")
+        let whole = try store.assess(asOf: asOf)
+        for (key, expected) in [
+            ("closures-100", ["2023-09-30", "2023-12-31", "2024-03-31", "2024-04-30"]),
+            ("officers-up", ["2024-02-29", "2024-05-31"]),
+        ] {
+            let one = try #require(try store.assessWithFigures(key: key, asOf: asOf, allRevisions: false))
+            #expect(one.figures.map(\.periodEnd.description) == expected)
+            #expect(one.figures.allSatisfy { $0.current })
+            if let april = one.figures.first(where: { $0.periodEnd.description == "2024-04-30" }) {
+                #expect(april.revision == 2 && april.note == "revised")
+            }
+            let reference = try #require(whole.first { $0.key == key })
+            #expect(one.assessment.map { JSONReport.value($0).compactText } == JSONReport.value(reference).compactText)
+        }
+        // The running total's difference is what closures-100 stands on: 48 − 30, then + 7.
+        #expect(whole.first { $0.key == "closures-100" }?.progress == 25)
+        #expect(try store.assessWithFigures(key: "nope", asOf: asOf, allRevisions: false) == nil)
+        // Every revision of every figure, for the dashboard's table.
+        #expect(try store.assessWithFigures(key: "closures-100", asOf: asOf, allRevisions: true)?.figures.count == 7)
+    }
+
     @Test func everyEvaluationIsKept() throws {
         let fixture = try fixture()
         try fixture.load(Self.header + "closures,2024-01,2024-06,50,,answer,2024-07-10,\n")

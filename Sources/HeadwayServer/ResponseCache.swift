@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+
+/// The API's recent answers, by ETag. A tag names the stored state's version, the date and what
+/// was asked (`RevalidationMiddleware.tag`), so an answer kept under it stays right until the
+/// version changes: a wall screen or a hundred dashboards asking for the same list then cost
+/// the database nothing. Bounded in bytes; when full, the oldest answers go first, and a new
+/// version drops every answer of the old one.
+///
+/// A write through this server changes the state before its events reach the version (the
+/// listener hears of them a moment later): until then nothing is answered from or kept in the
+/// cache (`withhold`), so a client reads its own writes.
+///
+/// Shared by requests on every event loop: guarded by a lock.
+final class ResponseCache: @unchecked Sendable {
+    /// At most this many bytes of bodies are kept; an answer over a quarter of it is not kept.
+    let capacity: Int
+    private let lock = NSLock()
+    private var version: Int64?
+    /// No answer of a version below this is served or kept (see `withhold`).
+    private var floor: Int64 = .min
+    private var answers: [String: Answer] = [:]
+    private var order: [String] = []  // tags, oldest first
+    private var bytes = 0
+
+    private struct Answer {
+        let headers: HTTPFields
+        let body: ByteBuffer
+    }
+
+    init(capacity: Int = 32 << 20) {
+        self.capacity = capacity
+    }
+
+    /// The answer kept under `tag` (of state `version`), as a fresh response.
+    func answer(for tag: String, version: Int64) -> Response? {
+        lock.withLock { version < floor ? nil : answers[tag] }.map { Response(status: .ok, headers: $0.headers, body: ResponseBody(byteBuffer: $0.body)) }
+    }
+
+    /// After a write at state `version`: answers of that version or older are neither served
+    /// nor kept, since the write may have changed what they show.
+    func withhold(through version: Int64) {
+        lock.withLock {
+            floor = max(floor, version + 1)
+            if let kept = self.version, kept < floor { (answers, order, bytes) = ([:], [], 0) }
+        }
+    }
+
+    /// Keeps a 200 answer under `tag` (made at state `version`) and returns it to be sent: its
+    /// body is read into memory once, for both.
+    func keep(_ response: Response, tag: String, version: Int64) async throws -> Response {
+        guard response.status == .ok, let length = response.body.contentLength, length <= capacity / 4 else { return response }
+        let collector = BodyCollector()
+        try await response.body.write(collector)
+        let body = collector.buffer
+        lock.withLock {
+            guard version >= floor else { return }
+            if self.version != version { (self.version, answers, order, bytes) = (version, [:], [], 0) }
+            guard answers[tag] == nil else { return }
+            while bytes + body.readableBytes > capacity, !order.isEmpty {
+                bytes -= answers.removeValue(forKey: order.removeFirst())?.body.readableBytes ?? 0
+            }
+            answers[tag] = Answer(headers: response.headers, body: body)
+            order.append(tag)
+            bytes += body.readableBytes
+        }
+        return Response(status: .ok, headers: response.headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    /// Bytes of bodies kept now.
+    var size: Int { lock.withLock { bytes } }
+}
+
+/// Reads a response body into one buffer.
+private final class BodyCollector: ResponseBodyWriter, @unchecked Sendable {
+    var buffer = ByteBuffer()
+
+    func write(_ buffer: ByteBuffer) async throws {
+        var buffer = buffer
+        self.buffer.writeBuffer(&buffer)
+    }
+
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}

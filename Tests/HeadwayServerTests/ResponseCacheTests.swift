@@ -1,0 +1,41 @@
+import Hummingbird
+import Testing
+
+@testable import HeadwayServer
+
+/// The answers kept by tag: bounded in bytes, oldest out first, dropped when the version changes.
+@Suite struct ResponseCacheTests {
+    static func answer(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    @Test func answersAreKeptUpToTheCapacityAndDroppedWithTheirVersion() async throws {
+        let cache = ResponseCache(capacity: 40)
+        let sent = try await cache.keep(Self.answer("0123456789"), tag: "a", version: 1)
+        #expect(sent.status == .ok && cache.size == 10)
+        _ = try await cache.keep(Self.answer("abcdefghij"), tag: "b", version: 1)
+        _ = try await cache.keep(Self.answer("ABCDEFGHIJ"), tag: "c", version: 1)
+        #expect(cache.answer(for: "a", version: 1) != nil && cache.size == 30)
+        // Full: the oldest goes first.
+        _ = try await cache.keep(Self.answer("klmnopqrst"), tag: "d", version: 1)
+        _ = try await cache.keep(Self.answer("KLMNOPQRST"), tag: "e", version: 1)
+        #expect(cache.answer(for: "a", version: 1) == nil && cache.answer(for: "b", version: 1) != nil && cache.size == 40)
+        #expect(cache.answer(for: "e", version: 1)?.headers[.contentType] == "application/json")
+        // Over a quarter of the capacity: sent, not kept.
+        _ = try await cache.keep(Self.answer("0123456789x"), tag: "big", version: 1)
+        #expect(cache.answer(for: "big", version: 1) == nil)
+        // An error is never kept.
+        _ = try await cache.keep(Response(status: .notFound), tag: "missing", version: 1)
+        #expect(cache.answer(for: "missing", version: 1) == nil)
+        // Another version: every answer of the old one goes.
+        _ = try await cache.keep(Self.answer("new"), tag: "f", version: 2)
+        #expect(cache.answer(for: "e", version: 1) == nil && cache.answer(for: "f", version: 2) != nil && cache.size == 3)
+        // After a write at version 2, nothing of version 2 is served or kept; version 3 is.
+        cache.withhold(through: 2)
+        #expect(cache.answer(for: "f", version: 2) == nil && cache.size == 0)
+        _ = try await cache.keep(Self.answer("again"), tag: "f", version: 2)
+        #expect(cache.answer(for: "f", version: 2) == nil && cache.size == 0)
+        _ = try await cache.keep(Self.answer("newer"), tag: "g", version: 3)
+        #expect(cache.answer(for: "g", version: 3) != nil)
+    }
+}
