@@ -14,6 +14,8 @@ public final class PostgresConnection {
     private var transactionDepth = 0
     /// Cursors get names of their own, so one may be read inside another.
     private var cursorCount = 0
+    /// How `row_to_json` writes each type met so far (by oid; an oid never names another type).
+    var jsonKinds: [UInt32: JSONRowWriter.Kind] = [:]
     /// A cursor's next batch, asked for ahead and not received yet (its cursor number), and
     /// batches received early because another statement needed the connection meanwhile.
     private var fetchInFlight: Int?
@@ -281,7 +283,7 @@ public final class PostgresConnection {
         guard sent == 1 else { throw clientError(sql: query.sql) }
     }
 
-    private func run(_ query: SQLQuery) throws -> OpaquePointer {
+    func run(_ query: SQLQuery) throws -> OpaquePointer {
         try send(query)
         return try receive(query)
     }

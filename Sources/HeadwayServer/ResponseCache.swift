@@ -28,7 +28,7 @@ final class ResponseCache: @unchecked Sendable {
         let body: ByteBuffer
     }
 
-    init(capacity: Int = 32 << 20) {
+    init(capacity: Int = 16 << 20) {
         self.capacity = capacity
     }
 

@@ -55,6 +55,7 @@ struct RevalidationMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Whether If-None-Match names `tag`, by weak comparison. (Not `*`: that would hold for a 404 too.)
     static func matches(_ condition: String, _ tag: String) -> Bool {
+        if condition == tag { return true }  // the usual case: the tag sent back as it came
         let opaque = { (text: String) in text.hasPrefix("W/") ? String(text.dropFirst(2)) : text }
         return condition.split(separator: ",").contains { opaque($0.trimmingCharacters(in: .whitespaces)) == opaque(tag) }
     }

@@ -101,11 +101,8 @@ public struct StatusReader {
         let value = filter.after?.value
         // Keyset pagination in the sort's order, nulls last: after a null only nulls with a later
         // key; after a value, later values, equal ones with a later key, and every null.
-        // One row more than asked tells whether there is a next page. Rows are rendered only
-        // once the page is cut (the outer query), not for every row the sort looks at.
-        let query: SQLQuery = """
-            SELECT p.key, p.sort_value, \(unsafeSQL: format.expression(row: "p.s")) AS row
-            FROM (SELECT s, s.key, (\(unsafeSQL: sort))::text AS sort_value, \(unsafeSQL: sort) AS sort_order
+        // One row more than asked tells whether there is a next page.
+        let selection: SQLQuery = """
             FROM headway.commitment_status s
             WHERE \(Self.matching(filter))
               AND (\(filter.after?.key)::text IS NULL
@@ -114,14 +111,25 @@ public struct StatusReader {
                            ELSE (\(unsafeSQL: sort)) IS NULL OR (\(unsafeSQL: sort)) \(unsafeSQL: after) \(value)::\(unsafeSQL: type)
                                 OR ((\(unsafeSQL: sort)) = \(value)::\(unsafeSQL: type) AND s.key COLLATE "C" > \(filter.after?.key)) END)
             ORDER BY \(unsafeSQL: sort) \(unsafeSQL: direction) NULLS LAST, s.key COLLATE "C"
-            LIMIT \(filter.limit + 1)) AS p
-            ORDER BY p.sort_order \(unsafeSQL: direction) NULLS LAST, p.key COLLATE "C"
+            LIMIT \(filter.limit + 1)
             """
-        let rows = try connection.query(query)
+        let rows: [(key: String?, sortValue: String?, row: String)]
+        switch format {
+        case .json:
+            rows = try connection.queryJSONObjects(selection.wrapped(unsafeSQL: "SELECT s.key, (\(sort))::text, s.* ", ""), leading: 2)
+                .map { ($0.leading[0], $0.leading[1], $0.object) }
+        case .csv:
+            // The record is made once the page is cut (the outer query), not for every row sorted.
+            rows = try connection.query(
+                selection.wrapped(
+                    unsafeSQL: "SELECT p.key, p.sort_value, \(RowFormat.csvRecord(row: "p.s")) FROM (SELECT s, s.key, (\(sort))::text AS sort_value, \(sort) AS sort_order ",
+                    ") AS p ORDER BY p.sort_order \(direction) NULLS LAST, p.key COLLATE \"C\"")
+            ).map { ($0[0], $0[1], try $0.decode(String.self, at: 2)) }
+        }
         let page = rows.prefix(filter.limit)
-        let next = try rows.count > filter.limit ? page.last.map { Position(value: try $0.decode(String?.self, at: 1), key: try $0.decode(at: 0)) } : nil
+        let next = rows.count > filter.limit ? page.last.map { Position(value: $0.sortValue, key: $0.key ?? "") } : nil
         let columns = try format.columns("SELECT * FROM headway.commitment_status", on: connection)
-        return Page(rows: FormattedRows(columns: columns, rows: try page.map { try $0.decode(String.self, at: 2) }), next: next)
+        return Page(rows: FormattedRows(columns: columns, rows: page.map(\.row)), next: next)
     }
 
     /// The status changes of one commitment, oldest first: its rows of `headway.status_history`.
