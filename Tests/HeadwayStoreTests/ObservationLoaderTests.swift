@@ -2,7 +2,7 @@ import Foundation
 import HeadwayIngest
 import HeadwayModel
 import HeadwayPostgres
-import HeadwayStore
+@testable import HeadwayStore
 import TestSupport
 import Testing
 
@@ -177,7 +177,11 @@ import Testing
     }
 
     @Test func aRepublishedHistoryInsertsTheNewRevisesTheChangedAndKeepsTheRest() throws {
-        let fixture = try LoaderFixture()
+        try Self.republishHistory(into: LoaderFixture())
+    }
+
+    /// Loads a history, then republishes it with every kind of row, and checks counts and revisions.
+    static func republishHistory(into fixture: LoaderFixture) throws {
         func month(_ number: Int, _ value: Int, published: String, note: String = "") -> String {
             let period = "2023-\(number < 10 ? "0" : "")\(number)"
             return "closures,\(period),\(period),\(value),,answer,\(published),\(note)\n"
@@ -196,7 +200,7 @@ import Testing
         #expect(republished.provenanceDiffers == 1)
         #expect(republished.touchedMetrics == ["closures"])
         let revisions = try fixture.connection.query(
-            "SELECT extract(month FROM period_end)::int, revision, value::text FROM headway.observations ORDER BY 1, 2")
+            "SELECT extract(month FROM period_end)::int, revision, value::text FROM headway.observations WHERE metric = 'closures' ORDER BY 1, 2")
         #expect(revisions.map(\.values) == [
             ["1", "1", "10"], ["2", "1", "20"], ["2", "2", "25"], ["3", "1", "30"], ["4", "1", "40"], ["4", "2", "41"], ["4", "3", "42"],
             ["5", "1", "50"], ["5", "2", "51"], ["6", "1", "60"], ["7", "1", "70"], ["8", "1", "80"],
@@ -205,6 +209,34 @@ import Testing
         let again = try fixture.load(
             Self.header + month(4, 42, published: "2023-10-01") + month(7, 70, published: "2023-09-01") + month(2, 25, published: "2023-08-01"))
         #expect(again.unchanged == 3 && again.touchedMetrics.isEmpty)
+    }
+
+    /// `count` monthly arrests figures from January 1990 (month n has the value n), the first load.
+    static func loadArrests(_ count: Int, into fixture: LoaderFixture) throws {
+        let rows = (0..<count).map { n in
+            let month = "\(1990 + n / 12)-\(String(format: "%02d", n % 12 + 1))"
+            return "arrests,\(month),\(month),\(n),,answer,2024-01-01,\n"
+        }
+        #expect(try fixture.load(Self.header + rows.joined()).inserted == count)
+    }
+
+    @Test func aFewRowsAgainstManyStoredFiguresAreMatchedByIndexProbesWithTheSameResults() throws {
+        // The same republished history as above, with 400 figures of another metric stored:
+        // few staged rows against many stored ones take an index probe per staged row.
+        let fixture = try LoaderFixture()
+        try Self.loadArrests(400, into: fixture)
+        try Self.republishHistory(into: fixture)
+        #expect(try ObservationLoader.probesTheIndex(forStagedRows: 40, fixture.connection))
+        #expect(try !ObservationLoader.probesTheIndex(forStagedRows: 100, fixture.connection))
+        // Revisions, a repeat and a new figure among those 400, by index probes too.
+        let summary = try fixture.load(
+            Self.header + "arrests,1990-01,1990-01,100,,answer,2024-03-01,\narrests,1990-02,1990-02,1,,answer,2024-01-01,\n"
+                + "arrests,1990-03,1990-03,102,,answer,2024-03-01,\narrests,1990-03,1990-03,103,,answer,2024-04-01,\n"
+                + "arrests,1980-01,1980-01,7,,answer,2024-03-01,\n")
+        #expect(summary.revised == 3 && summary.unchanged == 1 && summary.inserted == 1)
+        #expect(try fixture.connection.query(
+            "SELECT revision, value::text FROM headway.observations WHERE metric = 'arrests' AND period_end = '1990-03-31' ORDER BY revision").map(\.values)
+            == [["1", "2"], ["2", "102"], ["3", "103"]])
     }
 
     @Test func newPeriodsAppendedToAMetricWithDataAreInsertedAndARepeatAmongThemIsARevision() throws {
