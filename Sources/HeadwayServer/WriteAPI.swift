@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HeadwayIngest
 import HeadwayReport
 import HeadwayStore
@@ -38,7 +41,10 @@ struct WriteAPI: Sendable {
         let body = try await SpooledBody.receive(request.body, limit: maxBodyBytes, transform: rows)
         defer { body.remove() }
         let summary = try await Self.answeringInputErrors(rows: rows) {
-            try await pool.withWorkspace { try $0.load(spooled: body.path, as: Self.bodyName) }
+            try await pool.withWorkspace { workspace in
+                defer { Self.returnFreedMemory() }
+                return try workspace.load(spooled: body.path, as: Self.bodyName)
+            }
         }
         return jsonResponse(
             JSONValue.object([
@@ -47,6 +53,16 @@ struct WriteAPI: Sendable {
                 ("rejected", .number(String(summary.rejected))), ("provenance_differs", .number(String(summary.provenanceDiffers))),
                 ("published_later", .number(String(summary.publishedLater))),
             ]).compactText)
+    }
+
+    /// A write's re-assessment may have held thousands of assessments: the memory it freed goes
+    /// back to the system, rather than staying with the server as its size from then on.
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+        // glibc's malloc_trim, which Swift's Glibc module does not declare.
+        typealias MallocTrim = @convention(c) (Int) -> Int32
+        if let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim") { _ = unsafeBitCast(symbol, to: MallocTrim.self)(0) }
+        #endif
     }
 
     /// `POST /api/v1/definitions`: YAML (application/yaml) or JSON (application/json).
@@ -64,7 +80,10 @@ struct WriteAPI: Sendable {
         }
         let applied = try await Self.answeringInputErrors {
             let definitions = try DefinitionsReader.read(text: text, fileName: Self.bodyName)
-            return try await pool.withWorkspace { try $0.apply(definitions) }
+            return try await pool.withWorkspace { workspace in
+                defer { Self.returnFreedMemory() }
+                return try workspace.apply(definitions)
+            }
         }
         let count = { (action: DefinitionApplier.Change.Action) in JSONValue.number(String(applied.changes.filter { $0.action == action }.count)) }
         let changes = applied.changes.filter { $0.action != .unchanged }.map { change in

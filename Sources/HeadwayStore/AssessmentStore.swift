@@ -108,11 +108,15 @@ public struct AssessmentStore {
         return assessed.assessments
     }
 
-    /// Re-assesses the given commitments (none when empty) as of the present and stores the results.
-    @discardableResult
-    public func reassess(keys: [String]) throws -> [Assessment] {
-        guard !keys.isEmpty else { return [] }
-        return try assessAndStore(keys: keys)
+    /// Re-assesses the given commitments (none when empty) as of the present and stores the
+    /// results, `batch` commitments at a time, each batch assessed and stored as `assessAndStore`
+    /// does: a load that touches every metric re-assesses the whole portfolio, and memory then
+    /// holds one batch's assessments, not all. Every stored row records the versions and clock it
+    /// read, so `stale` stays true of each row between batches. `each` sees every assessment.
+    public func reassess(keys: [String], batch: Int = 1000, each: (Assessment) -> Void = { _ in }) throws {
+        for start in stride(from: 0, to: keys.count, by: batch) {
+            try assessAndStore(keys: Array(keys[start..<min(start + batch, keys.count)])).forEach(each)
+        }
     }
 
     /// Appends the assessments to `headway.assessments`, with the method version and each

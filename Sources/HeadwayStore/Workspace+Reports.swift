@@ -36,15 +36,14 @@ extension Workspace {
         return (today, try AssessmentStore(connection: connection).backtest(keys: keys, today: today, every: every))
     }
 
-    /// Re-assesses the given commitments as of the present and stores the results.
-    @discardableResult
-    func reassess(keys: [String]) throws -> [Assessment] {
-        try AssessmentStore(connection: connection).reassess(keys: keys)
+    /// Re-assesses the given commitments as of the present and stores the results
+    /// (see `AssessmentStore.reassess`).
+    func reassess(keys: [String], each: (Assessment) -> Void = { _ in }) throws {
+        try AssessmentStore(connection: connection).reassess(keys: keys, each: each)
     }
 
     /// Re-assesses the commitments on any of `metrics`.
-    @discardableResult
-    func reassess(onMetrics metrics: Set<String>) throws -> [Assessment] {
+    func reassess(onMetrics metrics: Set<String>) throws {
         try reassess(keys: try AssessmentStore(connection: connection).commitmentKeys(onMetrics: metrics))
     }
 }

@@ -19,8 +19,9 @@ extension Workspace {
         let changed = changes.filter { $0.action != .unchanged }
         var keys = Set(changed.filter { $0.kind == "commitment" }.map(\.key))
         keys.formUnion(try AssessmentStore(connection: connection).commitmentKeys(onMetrics: Set(changed.filter { $0.kind == "metric" }.map(\.key))))
-        let warnings = try reassess(keys: keys.sorted()).filter { $0.baselineValue == nil }.compactMap { assessment in
-            assessment.reason.map { "commitment \(assessment.key): \($0)" }
+        var warnings: [String] = []
+        try reassess(keys: keys.sorted()) { assessment in
+            if assessment.baselineValue == nil, let reason = assessment.reason { warnings.append("commitment \(assessment.key): \(reason)") }
         }
         return Applied(changes: changes, warnings: warnings)
     }

@@ -95,6 +95,25 @@ import Testing
         #expect(try store.assessWithFigures(key: "closures-100", asOf: asOf, allRevisions: true)?.figures.count == 7)
     }
 
+    /// Re-assessing in batches stores every commitment once, each batch in its own transaction.
+    @Test func reassessmentInBatchesStoresEveryCommitment() throws {
+        let fixture = try fixture()
+        let more = (1...4).map { "  - { key: closures-\($0), title: Close \($0), metric: closures, baseline: { date: 2024-01 }, target: { value: \($0 * 10) }, deadline: 2024-12 }" }
+        _ = try DefinitionApplier(connection: fixture.connection).apply(
+            try DefinitionsReader.read(text: "commitments:\n" + more.joined(separator: "\n"), fileName: "more.yaml"))
+        try fixture.load(Self.header + "closures,2024-01,2024-06,50,,answer,2024-07-10,\n")
+        let keys = ["closures-1", "closures-100", "closures-2", "closures-3", "closures-4"]
+        var seen: [String] = []
+        try AssessmentStore(connection: fixture.connection).reassess(keys: keys, batch: 2) { seen.append($0.key) }
+        #expect(seen == keys)
+        let stored = try fixture.connection.query(
+            "SELECT commitment_key, count(*)::int FROM headway.assessments GROUP BY 1 ORDER BY 1")
+        #expect(try stored.map { try $0.decode(String.self, at: 0) } == keys)
+        #expect(try stored.allSatisfy { try $0.decode(Int.self, at: 1) == 1 })
+        let status = try fixture.connection.query("SELECT count(*)::int FROM headway.commitment_status WHERE status IS NOT NULL")
+        #expect(try status[0].decode(Int.self, at: 0) == 5)
+    }
+
     @Test func everyEvaluationIsKept() throws {
         let fixture = try fixture()
         try fixture.load(Self.header + "closures,2024-01,2024-06,50,,answer,2024-07-10,\n")
