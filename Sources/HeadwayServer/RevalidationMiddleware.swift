@@ -18,6 +18,7 @@ struct RevalidationMiddleware<Context: RequestContext>: RouterMiddleware {
         // The version is read before the answer is made: a change meanwhile gives an older tag, never a newer one.
         guard Self.isRevalidated(request.uri.path), let version = hub.version else { return try await next(request, context) }
         guard request.method == .get || request.method == .head else {
+            guard request.method == .post, WriteAPI.paths.contains(request.uri.path) else { return try await next(request, context) }
             // A write: what the cache holds may be out of date once it is done.
             defer { cache.withhold(through: version) }
             return try await next(request, context)

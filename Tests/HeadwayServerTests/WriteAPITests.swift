@@ -69,10 +69,16 @@ import Testing
         let again = try await server.post("/api/v1/observations", Portfolio.figures, token: posted.write)
         #expect(Self.summary(again)["unchanged"] == 5 && Self.summary(again)["inserted"] == 0)
         #expect(try posted.snapshot() == before)
-        // A different value for a figure is a revision, as with `headway load`.
+        // A different value for a figure is a revision, as with `headway load`; and the answer
+        // the server kept before it is not given again after it (a client reads its writes).
+        let progress = { (answer: RunningServer.Answer) in (answer.object["latest"] as? [String: Any])?["value"] as? Int }
+        let kept = try await server.get("/api/v1/commitments/closures-100")
+        #expect(try await server.get("/api/v1/commitments/closures-100").body == kept.body)
         let revised = try await server.post(
             "/api/v1/observations", "metric,period_start,period_end,value,published_on\nclosures,2024-01,2024-03,21,2024-05-01\n", token: posted.write)
         #expect(Self.summary(revised)["revised"] == 1)
+        let after = try await server.get("/api/v1/commitments/closures-100")
+        #expect(progress(after).map { $0 - 1 } == progress(kept))
         try await server.stop()
         #expect(!server.log.text.contains { $0.contains(posted.write) || $0.contains("first quarter") })
     }
