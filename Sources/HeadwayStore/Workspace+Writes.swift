@@ -19,11 +19,11 @@ extension Workspace {
         let changed = changes.filter { $0.action != .unchanged }
         var keys = Set(changed.filter { $0.kind == "commitment" }.map(\.key))
         keys.formUnion(try AssessmentStore(connection: connection).commitmentKeys(onMetrics: Set(changed.filter { $0.kind == "metric" }.map(\.key))))
-        var warnings: [String] = []
+        var warnings: [(key: String, text: String)] = []
         try reassess(keys: keys.sorted()) { assessment in
-            if assessment.baselineValue == nil, let reason = assessment.reason { warnings.append("commitment \(assessment.key): \(reason)") }
+            if assessment.baselineValue == nil, let reason = assessment.reason { warnings.append((assessment.key, "commitment \(assessment.key): \(reason)")) }
         }
-        return Applied(changes: changes, warnings: warnings)
+        return Applied(changes: changes, warnings: warnings.sorted { $0.key < $1.key }.map(\.text))
     }
 
     /// Loads observation CSV files (`-`: standard input) all or nothing, then, with
