@@ -1,5 +1,4 @@
 import Foundation
-import HeadwayModel
 import HeadwayReport
 import HeadwayStore
 import Hummingbird
@@ -57,22 +56,17 @@ extension API {
         else { return report }
         let derivedFrom = Dictionary(assessment.points.map { ($0.date, $0.derivedFrom) }, uniquingKeysWith: { first, _ in first })
         var named: Set<String> = []
+        // A subtracted figure is named with a leading "-"; the figure itself is the same.
+        func name(_ references: [String]) { for reference in references { named.insert(reference.hasPrefix("-") ? String(reference.dropFirst()) : reference) } }
         fields[index].1 = .array(
             zip(points, assessment.series).map { point, seriesPoint in
                 guard case .object(let pointFields) = point else { return point }
                 let references = seriesPoint.progress == nil ? [] : derivedFrom[seriesPoint.date] ?? []
-                for reference in references { named.insert(reference.hasPrefix("-") ? String(reference.dropFirst()) : reference) }
+                name(references)
                 return .object(pointFields + [("derived_from", .array(references.map(JSONValue.string)))])
             })
-        for reference in assessment.latest?.derivedFrom ?? [] { named.insert(reference.hasPrefix("-") ? String(reference.dropFirst()) : reference) }
-        // A metric may have decades of figures before the baseline: its period's end rules most
-        // out before the reference is written.
-        let periodEnds: Set<CivilDate> = Set(named.compactMap { name -> CivilDate? in
-            guard let range = name.range(of: ".."), let hash = name.lastIndex(of: "#") else { return nil }
-            return try? CivilDate(parsing: String(name[range.upperBound..<hash]))
-        })
-        let listed = figures.filter { periodEnds.contains($0.periodEnd) && named.contains($0.reference) }
-        fields.append(("figures", .array(listed.map(figureValue))))
+        name(assessment.latest?.derivedFrom ?? [])
+        fields.append(("figures", .array(figures.filter { named.contains($0.reference) }.map(figureValue))))
         return .object(fields)
     }
 

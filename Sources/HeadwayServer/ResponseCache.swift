@@ -42,7 +42,7 @@ final class ResponseCache: @unchecked Sendable {
     func withhold(through version: Int64) {
         lock.withLock {
             floor = max(floor, version + 1)
-            if let kept = self.version, kept < floor { (answers, order, bytes) = ([:], [], 0) }
+            if let kept = self.version, kept < floor { dropAll() }
         }
     }
 
@@ -55,7 +55,10 @@ final class ResponseCache: @unchecked Sendable {
         let body = collector.buffer
         lock.withLock {
             guard version >= floor else { return }
-            if self.version != version { (self.version, answers, order, bytes) = (version, [:], [], 0) }
+            if self.version != version {
+                self.version = version
+                dropAll()
+            }
             guard answers[tag] == nil else { return }
             while bytes + body.readableBytes > capacity, !order.isEmpty {
                 bytes -= answers.removeValue(forKey: order.removeFirst())?.body.readableBytes ?? 0
@@ -66,6 +69,9 @@ final class ResponseCache: @unchecked Sendable {
         }
         return Response(status: .ok, headers: response.headers, body: ResponseBody(byteBuffer: body))
     }
+
+    /// Forgets every answer; the caller holds the lock.
+    private func dropAll() { (answers, order, bytes) = ([:], [], 0) }
 
     /// Bytes of bodies kept now.
     var size: Int { lock.withLock { bytes } }

@@ -91,7 +91,12 @@ public struct AssessmentStore {
                 "SELECT now::text AS read_at, (now AT TIME ZONE 'UTC')::date AS today FROM clock_timestamp() AS now")[0]
             let date = try asOf ?? clock.decode(CivilDate.self, column: "today")
             var versions: [String: Int] = [:]
-            for row in try connection.query("SELECT key, version FROM headway.commitments") {
+            let versionRows = try connection.query(
+                """
+                SELECT key, version FROM headway.commitments
+                WHERE cardinality(\(PostgresTextArray(keys))::text[]) = 0 OR key = ANY(\(PostgresTextArray(keys))::text[])
+                """)
+            for row in versionRows {
                 versions[try row.decode(String.self, column: "key")] = try row.decode(Int.self, column: "version")
             }
             return Assessed(
@@ -146,7 +151,7 @@ public struct AssessmentStore {
                 series_dates date[], series_progress numeric[], series_qualifiers text[], series_trajectory double precision[])
             ON COMMIT DROP
             """)
-        let storedFingerprints = try seriesFingerprints()
+        let storedFingerprints = try seriesFingerprints(of: assessed.assessments.map(\.key))
         try connection.copyIn("COPY pg_temp.headway_assessed FROM STDIN") { copy in
             for assessment in assessed.assessments {
                 let result = JSONReport.value(assessment, includeSeries: false).compactText
@@ -191,9 +196,12 @@ public struct AssessmentStore {
             """)
     }
 
-    private func seriesFingerprints() throws -> [String: Int64] {
+    /// The stored series' fingerprints of the commitments `keys`: a batch reads its own, not the table's.
+    private func seriesFingerprints(of keys: [String]) throws -> [String: Int64] {
         var fingerprints: [String: Int64] = [:]
-        for row in try connection.query("SELECT commitment_key, fingerprint FROM headway.latest_series") {
+        for row in try connection.query(
+            "SELECT commitment_key, fingerprint FROM headway.latest_series WHERE commitment_key = ANY(\(PostgresTextArray(keys))::text[])")
+        {
             fingerprints[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1)
         }
         return fingerprints
