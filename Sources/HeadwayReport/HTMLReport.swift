@@ -122,6 +122,11 @@ public enum HTMLReport {
 
     /// A status in words with a mark of its own, so it does not rest on colour alone.
     public static func status(_ status: Assessment.Status) -> String {
+        statusMarks[status] ?? ""
+    }
+
+    /// Each status's mark, made once (a page of 1000 rows shows 1000).
+    private static let statusMarks = Dictionary(uniqueKeysWithValues: Assessment.Status.allCases.map { status in
         let mark = switch status {
         case .achieved, .achievedLate: "✓"
         case .missed: "✗"
@@ -133,8 +138,8 @@ public enum HTMLReport {
         case .insufficientData: "?"
         }
         let words = status.rawValue.replacingOccurrences(of: "_", with: " ")
-        return "<span class=\"status \(status.rawValue)\" title=\"\(escape(Display.meaning(status)))\"><span aria-hidden=\"true\">\(mark)</span> \(words)</span>"
-    }
+        return (status, "<span class=\"status \(status.rawValue)\" title=\"\(escape(Display.meaning(status)))\"><span aria-hidden=\"true\">\(mark)</span> \(words)</span>")
+    })
 
     /// A chart's geometry: one for wide screens, one drawn for a phone's width (text stays
     /// at least 11 CSS pixels high wherever each is shown).
@@ -233,23 +238,43 @@ public enum HTMLReport {
     /// Escapes text for HTML element content and attribute values; control characters (not
     /// allowed in HTML) and bidirectional overrides become U+FFFD, as in the text report.
     public static func escape(_ text: String) -> String {
-        // Most text needs nothing: one pass over its bytes says so (a C1 control or a
-        // bidirectional control starts with 0xC2 or 0xE2, so those bytes take the long way).
-        // (& < > " ' spelled as bytes: a string's view searched per byte is slow on a long page.)
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) {
+        // Most text needs nothing: one pass over its bytes says so. A C1 control starts with
+        // 0xC2, a bidirectional control with 0xE2; those bytes take the long way, which
+        // looks at what follows them. (Bytes, not characters: a string searched per
+        // character is slow on a long page.)
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || ($0 < 0x40 && needsEntity[Int($0)]) }) else {
             return text
         }
-        var result = ""
-        for scalar in Display.terminalSafe(text).unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.unicodeScalars.append(scalar)
+        let bytes = Array(text.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 16)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            // What Display.terminalSafe replaces (controls, C1 controls, bidirectional controls) becomes U+FFFD.
+            let control = byte < 0x20 || byte == 0x7F ? 1
+                : byte == 0xC2 && index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]) ? 2
+                : byte == 0xE2 && index + 2 < bytes.count
+                    && ((bytes[index + 1] == 0x80 && (0xAA...0xAE).contains(bytes[index + 2])) || (bytes[index + 1] == 0x81 && (0xA6...0xA9).contains(bytes[index + 2]))) ? 3
+                : 0
+            if control > 0 {
+                result += [0xEF, 0xBF, 0xBD]
+                index += control
+                continue
             }
+            switch byte {
+            case UInt8(ascii: "&"): result += "&amp;".utf8
+            case UInt8(ascii: "<"): result += "&lt;".utf8
+            case UInt8(ascii: ">"): result += "&gt;".utf8
+            case UInt8(ascii: "\""): result += "&quot;".utf8
+            case UInt8(ascii: "'"): result += "&#39;".utf8
+            default: result.append(byte)
+            }
+            index += 1
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
+
+    /// The ASCII bytes below "@" that HTML needs as entities: & < > " '.
+    private static let needsEntity: [Bool] = (0..<0x40).map { "&<>\"'".utf8.contains(UInt8($0)) }
 }

@@ -13,6 +13,10 @@ import Logging
 /// Content-Security-Policy says so.
 struct Dashboard: Sendable {
     let pool: DatabasePool
+    /// The state's version, and the facts kept for it: the overview's counts.
+    let hub: EventHub
+    let cache: ResponseCache
+    let sparklines = SparklineMemo()
     let logger: Logger
 
     func addRoutes(to router: Router<BasicRequestContext>) {
@@ -75,12 +79,33 @@ struct Dashboard: Sendable {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html.text)))
     }
 
-    /// The portfolio: the stored present (as the JSON list), counts by status, one page of the list.
+    /// The portfolio: the stored present (as the JSON list), counts by status, one page of the
+    /// list. The counts and how many commitments the filter matches are the same for every page
+    /// until the state changes, so they are kept by its version (without a filter, the count is
+    /// the counts' sum); sparklines are kept by their series (`SparklineMemo`).
     func overview(_ query: DashboardReader.OverviewQuery) async throws -> HTML {
-        let (list, counts) = try await pool.withWorkspace { workspace in
-            (try workspace.dashboard.overview(query), try workspace.statusCounts())
+        let version = hub.version
+        let (rows, total, counts, known) = try await pool.withWorkspace { [cache, sparklines] workspace in
+            let counts = try cache.fact("status counts", version: version) { try workspace.statusCounts() }
+            let total = query.filter == StatusReader.Filter()
+                ? DashboardPage.overallCount(counts)
+                : try cache.fact("matching \(query.filter)", version: version) { try workspace.dashboard.count(matching: query.filter) }
+            // Lines already drawn are taken now, so that the page has each one it did not read.
+            var known: [String: HTML] = [:]
+            let rows = try workspace.dashboard.overview(query) { key, fingerprint in
+                guard let line = sparklines.line(key, fingerprint: fingerprint) else { return true }
+                known[key] = line
+                return false
+            }
+            return (rows, total, counts, known)
         }
-        return DashboardPage.overview(DashboardPage.Overview(query: query, list: list, counts: counts))
+        let lines = rows.map { row -> HTML in
+            guard let trend = row.trend, let fingerprint = row.seriesFingerprint else { return known[row.key] ?? .empty }
+            let line = DashboardPage.sparkline(trend)
+            sparklines.keep(line, key: row.key, fingerprint: fingerprint)
+            return line
+        }
+        return DashboardPage.overview(DashboardPage.Overview(query: query, rows: rows, sparklines: lines, total: total, counts: counts))
     }
 
     /// One commitment assessed now from the figures, or as of a past date: computed, never stored.

@@ -48,7 +48,14 @@ enum DashboardPage {
 
     /// A key as one path segment: everything but unreserved characters percent-encoded.
     static func segment(_ key: String) -> String {
-        key.addingPercentEncoding(withAllowedCharacters: unreserved) ?? key
+        // Most keys need nothing (Foundation's encoding is slow enough to show on a page of 1000 rows).
+        if key.utf8.allSatisfy({ isUnreserved[Int($0)] }) { return key }
+        return key.addingPercentEncoding(withAllowedCharacters: unreserved) ?? key
+    }
+
+    /// Per byte: whether it is an unreserved character (RFC 3986), as `unreserved` says.
+    private static let isUnreserved: [Bool] = (0..<256).map { byte in
+        byte < 0x80 && unreserved.contains(Unicode.Scalar(UInt8(byte)))
     }
 
     private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
@@ -77,12 +84,21 @@ enum DashboardPage {
 
     struct Overview {
         let query: DashboardReader.OverviewQuery
-        let list: DashboardReader.OverviewPage
+        let rows: [DashboardReader.OverviewRow]
+        /// Each row's sparkline.
+        let sparklines: [HTML]
+        /// How many commitments the filter matches.
+        let total: Int
         let counts: [StatusReader.StatusCount]
     }
 
+    /// How many commitments there are: the sum of the overall counts.
+    static func overallCount(_ counts: [StatusReader.StatusCount]) -> Int {
+        counts.filter { $0.tag == nil }.reduce(0) { $0 + $1.commitments }
+    }
+
     static func overview(_ overview: Overview) -> HTML {
-        let total = overview.counts.filter { $0.tag == nil }.reduce(0) { $0 + $1.commitments }
+        let total = overallCount(overview.counts)
         let main: HTML = """
             <h1>Commitments</h1>
             <p class="lede">\(total) commitment\(total == 1 ? "" : "s"), each as its latest stored assessment of the present says
@@ -191,11 +207,11 @@ enum DashboardPage {
     }
 
     static func list(_ overview: Overview) -> HTML {
-        let query = overview.query, total = overview.list.total
+        let query = overview.query, total = overview.total
         let first = (query.page - 1) * query.perPage
-        let shown = overview.list.rows.isEmpty
+        let shown = overview.rows.isEmpty
             ? "No commitment matches these filters."
-            : "Commitments \(first + 1) to \(first + overview.list.rows.count) of \(total), by \(sortWords[query.sort] ?? "")\(query.descending ? ", descending" : "")."
+            : "Commitments \(first + 1) to \(first + overview.rows.count) of \(total), by \(sortWords[query.sort] ?? "")\(query.descending ? ", descending" : "")."
         func header(_ label: String, _ sort: DashboardReader.Sort?) -> HTML {
             guard let sort else { return "<th scope=\"col\" class=\"plain\">\(label)</th>" }
             var next = query
@@ -211,7 +227,7 @@ enum DashboardPage {
             header("Commitment", .title), header("Status", .status), header("Progress", .progress), header("Target", nil),
             header("Deadline", .deadline), header("Chance", .probability), header("Trend", nil),
         ]
-        let rows = overview.list.rows.map(row)
+        let rows = zip(overview.rows, overview.sparklines).map(row)
         return """
             <section aria-labelledby="list-title">
             <h2 id="list-title">The commitments</h2>
@@ -231,7 +247,7 @@ enum DashboardPage {
         .title: "title", .status: "status", .deadline: "deadline", .progress: "share done", .probability: "chance", .latest: "latest figure",
     ]
 
-    static func row(_ row: DashboardReader.OverviewRow) -> HTML {
+    static func row(_ row: DashboardReader.OverviewRow, sparkline: HTML) -> HTML {
         var progress = Display.blank
         if let value = row.latestValue, let qualifier = row.latestQualifier {
             progress = Display.latest(value: value, progress: row.latestProgress, qualifier: qualifier, unit: row.unit, kind: row.kind)
@@ -249,30 +265,51 @@ enum DashboardPage {
             <td data-label="Target">\(target)</td>
             <td data-label="Deadline" class="d">\(row.deadline?.description ?? Display.blank)</td>
             <td data-label="Chance" class="n">\(Display.probability(row.probabilityMet))</td>
-            <td class="trend">\(sparkline(row.trend))</td></tr>
+            <td class="trend">\(sparkline)</td></tr>
 
             """
     }
 
-    /// The published progress as a small line, an image of what the row's figures say. A line
-    /// 80 units wide shows at most 40 points: a longer series is thinned, keeping its last point.
-    static func sparkline(_ series: [Double]) -> HTML {
-        guard series.count >= 2 else { return .empty }
-        let stride = (series.count + 39) / 40
-        var values = Swift.stride(from: 0, to: series.count, by: stride).map { series[$0] }
-        if (series.count - 1) % stride != 0 { values.append(series[series.count - 1]) }
-        guard let low = values.min(), let high = values.max() else { return .empty }
+    /// The published progress as a small line, an image of what the row's figures say (the
+    /// reader thins a long series to what a line 80 units wide can show). Written as bytes: a
+    /// page of 1000 rows draws 1000 lines.
+    static func sparkline(_ values: [Double]) -> HTML {
+        guard values.count >= 2, let low = values.min(), let high = values.max() else { return .empty }
         let step = 76 / Double(values.count - 1)
-        let points = values.enumerated().map { index, value in
-            "\(coordinate(2 + Double(index) * step)),\(coordinate(high == low ? 9 : 16 - 14 * (value - low) / (high - low)))"
-        }.joined(separator: " ")
-        return "<svg class=\"spark\" viewBox=\"0 0 80 18\" aria-hidden=\"true\" focusable=\"false\"><polyline points=\"\(points)\"/></svg>"
+        var bytes = Array(#"<svg class="spark" viewBox="0 0 80 18" aria-hidden="true" focusable="false"><polyline points=""#.utf8)
+        bytes.reserveCapacity(bytes.count + values.count * 10 + 9)
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: " ")) }
+            appendCoordinate(2 + Double(index) * step, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+            appendCoordinate(high == low ? 9 : 16 - 14 * (value - low) / (high - low), to: &bytes)
+        }
+        bytes += #""/></svg>"#.utf8
+        // Digits, commas, dots, minus signs and spaces inside fixed markup: nothing to escape.
+        return HTML(escaped: String(decoding: bytes, as: UTF8.self))
     }
 
-    /// A coordinate to a tenth, without `String(format:)`, which is slow enough to show on a page of 1000 rows.
+    /// A coordinate to a tenth: "9", "2.5", "-0.5".
     static func coordinate(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded()), whole = abs(tenths) / 10, tenth = abs(tenths) % 10
-        return (tenths < 0 ? "-" : "") + (tenth == 0 ? String(whole) : "\(whole).\(tenth)")
+        var bytes: [UInt8] = []
+        appendCoordinate(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func appendCoordinate(_ value: Double, to bytes: inout [UInt8]) {
+        let tenths = Int((value * 10).rounded())
+        if tenths < 0 { bytes.append(UInt8(ascii: "-")) }
+        let whole = tenths.magnitude / 10, tenth = tenths.magnitude % 10
+        if whole >= 100 {
+            bytes += String(whole).utf8  // not within these 80 by 18 units, but right
+        } else {
+            if whole >= 10 { bytes.append(UInt8(ascii: "0") + UInt8(whole / 10)) }
+            bytes.append(UInt8(ascii: "0") + UInt8(whole % 10))
+        }
+        if tenth != 0 {
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(UInt8(ascii: "0") + UInt8(tenth))
+        }
     }
 
     static func pagination(_ query: DashboardReader.OverviewQuery, total: Int) -> HTML {

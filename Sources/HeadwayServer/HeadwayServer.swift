@@ -55,7 +55,7 @@ public struct HeadwayServer: Service {
         let api = API(pool: pool, migrations: migrations)
         api.addRoutes(to: router)
         api.addReadRoutes(to: router)
-        Dashboard(pool: pool, logger: logger).addRoutes(to: router)
+        Dashboard(pool: pool, hub: live.hub, cache: live.cache, logger: logger).addRoutes(to: router)
         let onListening = onListening
         let application = Application(
             router: router,

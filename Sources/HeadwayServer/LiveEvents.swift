@@ -24,6 +24,8 @@ struct LiveEvents: Sendable {
     let pool: DatabasePool
     let limits: ServerLimits
     let hub: EventHub
+    /// Answers (and facts) kept by the state's version; the dashboard works out facts in it.
+    let cache = ResponseCache()
     private let listener: EventListener
 
     static let path: RouterPath = "api/v1/events"
@@ -37,7 +39,7 @@ struct LiveEvents: Sendable {
 
     /// The revalidation middleware, for the routes added after this call, and the event stream.
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.add(middleware: RevalidationMiddleware(hub: hub, cache: ResponseCache()))
+        router.add(middleware: RevalidationMiddleware(hub: hub, cache: cache))
         router.get(Self.path) { request, _ in try await events(request) }
         // HEAD says what GET would answer without subscribing.
         router.head(Self.path) { request, _ in

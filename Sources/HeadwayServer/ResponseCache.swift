@@ -22,6 +22,8 @@ final class ResponseCache: @unchecked Sendable {
     private var answers: [String: Answer] = [:]
     private var order: [String] = []  // tags, oldest first
     private var bytes = 0
+    /// Small values worked out from the state, by name (see `fact`); dropped with the answers.
+    private var facts: [String: any Sendable] = [:]
 
     private struct Answer {
         let headers: HTTPFields
@@ -70,8 +72,29 @@ final class ResponseCache: @unchecked Sendable {
         return Response(status: .ok, headers: response.headers, body: ResponseBody(byteBuffer: body))
     }
 
-    /// Forgets every answer; the caller holds the lock.
-    private func dropAll() { (answers, order, bytes) = ([:], [], 0) }
+    /// A small value worked out from the stored state at `version` (the status counts every
+    /// overview page shows, how many commitments a filter matches), kept and withheld as the
+    /// answers are, so pages that differ only in their rows do not work it out again. `make`
+    /// runs outside the lock; with no version (not read yet), it runs every time.
+    func fact<Value: Sendable>(_ name: String, version: Int64?, make: () throws -> Value) rethrows -> Value {
+        guard let version else { return try make() }
+        if let known = lock.withLock({ () -> Value? in
+            version < floor || self.version != version ? nil : facts[name] as? Value
+        }) { return known }
+        let value = try make()
+        lock.withLock {
+            guard version >= floor else { return }
+            if self.version != version {
+                self.version = version
+                dropAll()
+            }
+            facts[name] = value
+        }
+        return value
+    }
+
+    /// Forgets every answer and fact; the caller holds the lock.
+    private func dropAll() { (answers, order, bytes, facts) = ([:], [], 0, [:]) }
 
     /// Bytes of bodies kept now.
     var size: Int { lock.withLock { bytes } }

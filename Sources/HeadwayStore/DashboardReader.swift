@@ -61,70 +61,135 @@ public struct DashboardReader {
         public let percentComplete: Double?
         public let probabilityMet: Double?
         public let stale: Bool
-        /// The published progress of the latest series, oldest first.
-        public let trend: [Double]
+        /// The latest series' fingerprint (nil: no series yet), which names its `trend`.
+        public var seriesFingerprint: Int64?
+        /// The published progress of the latest series, oldest first, thinned to at most
+        /// `sparklinePoints` values (every n-th, and the last); nil when not read (the caller
+        /// said it knows the series by its fingerprint) or when there is no series.
+        public var trend: [Double]?
     }
 
-    public struct OverviewPage: Sendable {
-        public let rows: [OverviewRow]
-        /// How many rows the filter matches in all.
-        public let total: Int
-    }
-
-    public func overview(_ query: OverviewQuery) throws -> OverviewPage {
-        let filter = query.filter
+    /// One page of the overview's rows, in the query's order. The page's keys are chosen first,
+    /// reading only what the filter and the order need (the rows a later page skips are not
+    /// made whole; by title, the default, they come through an index, sql/010); then just
+    /// those rows are read in full. A row's trend is read only when `needsTrend` says so of
+    /// its key and series fingerprint: the caller may keep sparklines by fingerprint, and
+    /// writing out every series' numbers is most of this statement's work.
+    public func overview(_ query: OverviewQuery, needsTrend: (_ key: String, _ fingerprint: Int64) -> Bool = { _, _ in true }) throws -> [OverviewRow] {
         let order = "\(query.sort.expression) \(query.descending ? "DESC NULLS LAST" : "ASC NULLS LAST"), s.key COLLATE \"C\""
-        let rows = try connection.query(
+        let result = try connection.query(
             """
-            WITH matching AS (
-                SELECT s.*, count(*) OVER () AS total, row_number() OVER (ORDER BY \(unsafeSQL: order)) AS position
-                FROM headway.commitment_status s
-                WHERE \(StatusReader.matching(filter))
+            WITH chosen AS (
+                SELECT s.key FROM headway.commitment_status s
+                WHERE \(StatusReader.matching(query.filter))
                 ORDER BY \(unsafeSQL: order)
                 LIMIT \(query.perPage) OFFSET \((query.page - 1) * query.perPage)
             )
-            SELECT m.key, m.title, m.metric, m.unit, m.kind, to_jsonb(m.tags) AS tags, m.status, m.deadline, m.target_value,
-                   CASE WHEN m.kind = 'level' AND m.baseline_value IS NOT NULL THEN m.target_progress END AS target_change,
-                   m.comparison, m.latest_value, m.progress, m.latest_qualifier, m.percent_complete, m.probability_met, m.stale,
-                   array_to_string(ARRAY(SELECT p FROM unnest(l.progress) WITH ORDINALITY u(p, i) WHERE p IS NOT NULL ORDER BY i), ',') AS trend,
-                   m.total
-            FROM matching m LEFT JOIN headway.latest_series l ON l.commitment_key = m.key
-            ORDER BY m.position
+            SELECT s.key, s.title, s.metric, s.unit, s.kind, to_jsonb(s.tags) AS tags, s.status, s.deadline, s.target_value,
+                   CASE WHEN s.kind = 'level' AND s.baseline_value IS NOT NULL THEN s.target_progress END AS target_change,
+                   s.comparison, s.latest_value, s.progress, s.latest_qualifier, s.percent_complete, s.probability_met, s.stale,
+                   l.fingerprint
+            FROM chosen c JOIN headway.commitment_status s ON s.key = c.key
+            LEFT JOIN headway.latest_series l ON l.commitment_key = s.key
+            ORDER BY \(unsafeSQL: order)
             """)
-        let total = try rows.first?.decode(Int.self, column: "total") ?? (query.page > 1 ? countMatching(filter) : 0)
-        return OverviewPage(
-            rows: try rows.map { row in
-                OverviewRow(
-                    key: try row.decode(column: "key"), title: try row.decode(column: "title"), metric: try row.decode(column: "metric"),
-                    unit: try row.decode(column: "unit"), kind: try row.decode(Metric.Kind.self, column: "kind"),
-                    // Most commitments have no tags: "[]" needs no JSON decoder (a thousand rows' worth is slow).
-                    tags: try row.decode(String.self, column: "tags") == "[]" ? [] : row.decode(PostgresJSON<[String]>.self, column: "tags").value, status: try row.decode(String?.self, column: "status"),
-                    deadline: try row.decode(CivilDate?.self, column: "deadline"), targetValue: try row.decode(Decimal?.self, column: "target_value"),
-                    targetChange: try row.decode(Decimal?.self, column: "target_change"),
-                    comparison: try row.decode(Commitment.Comparison?.self, column: "comparison"),
-                    latestValue: try row.decode(Decimal?.self, column: "latest_value"), latestProgress: try row.decode(Decimal?.self, column: "progress"),
-                    latestQualifier: try row.decode(Qualifier?.self, column: "latest_qualifier"),
-                    percentComplete: try row.decode(Double?.self, column: "percent_complete"),
-                    probabilityMet: try row.decode(Double?.self, column: "probability_met"), stale: try row.decode(column: "stale"),
-                    trend: try Self.numbers(row.decode(String.self, column: "trend")))
-            }, total: total)
+        // By position, in the statement's order (a name's lookup shows on a page of 1000 rows).
+        var rows = try result.map { row in
+            OverviewRow(
+                key: try row.decode(at: 0), title: try row.decode(at: 1), metric: try row.decode(at: 2), unit: try row.decode(at: 3),
+                kind: try row.decode(Metric.Kind.self, at: 4),
+                // Most commitments have no tags: "[]" needs no JSON decoder (a thousand rows' worth is slow).
+                tags: try row.decode(String.self, at: 5) == "[]" ? [] : row.decode(PostgresJSON<[String]>.self, at: 5).value,
+                status: try row.decode(String?.self, at: 6), deadline: try row.decode(CivilDate?.self, at: 7),
+                targetValue: try row.decode(Decimal?.self, at: 8), targetChange: try row.decode(Decimal?.self, at: 9),
+                comparison: try row.decode(Commitment.Comparison?.self, at: 10), latestValue: try row.decode(Decimal?.self, at: 11),
+                latestProgress: try row.decode(Decimal?.self, at: 12), latestQualifier: try row.decode(Qualifier?.self, at: 13),
+                percentComplete: try row.decode(Double?.self, at: 14), probabilityMet: try row.decode(Double?.self, at: 15),
+                stale: try row.decode(at: 16), seriesFingerprint: try row.decode(Int64?.self, at: 17), trend: nil)
+        }
+        let wanted = rows.filter { row in row.seriesFingerprint.map { needsTrend(row.key, $0) } ?? false }.map(\.key)
+        guard !wanted.isEmpty else { return rows }
+        // The trends, with the fingerprints they have now: a store since the first statement
+        // gives a newer trend under its own fingerprint, never under the old one.
+        var trends: [String: (Int64, [Double])] = [:]
+        for row in try connection.query(
+            """
+            SELECT commitment_key, fingerprint, coalesce(array_to_string(progress, ','), '') FROM headway.latest_series
+            WHERE commitment_key = ANY(\(PostgresTextArray(wanted))::text[])
+            """)
+        {
+            // array_to_string leaves out the series' gaps (NULLs).
+            trends[try row.decode(String.self, at: 0)] = (try row.decode(Int64.self, at: 1), try Self.sparklineValues(row.decode(String.self, at: 2)))
+        }
+        for index in rows.indices {
+            guard let (fingerprint, trend) = trends[rows[index].key] else { continue }
+            (rows[index].seriesFingerprint, rows[index].trend) = (fingerprint, trend)
+        }
+        return rows
     }
 
-    /// "1,2.5,-3" (a numeric array joined by PostgreSQL) as numbers.
-    static func numbers(_ text: String) throws -> [Double] {
-        try text.utf8.split(separator: UInt8(ascii: ",")).map { item in
-            guard let number = Double(Substring(item)) else { throw HeadwayError("a sparkline value \(String(reflecting: String(Substring(item)))) is not a number") }
-            return number
+    /// How many commitments the filter matches (for the overview's page count).
+    public func count(matching filter: StatusReader.Filter) throws -> Int {
+        try connection.query("SELECT count(*) FROM headway.commitment_status s WHERE \(StatusReader.matching(filter))")[0].decode(Int.self, at: 0)
+    }
+
+    /// A sparkline shows at most this many points (a line 80 units wide).
+    public static let sparklinePoints = 40
+
+    /// "1,2.5,-3" (a numeric array joined by PostgreSQL) as the numbers a sparkline draws: a
+    /// longer series is thinned to every n-th value, keeping its last, and only those are parsed.
+    public static func sparklineValues(_ text: String) throws -> [Double] {
+        var text = text
+        return try text.withUTF8 { bytes -> [Double] in
+            guard !bytes.isEmpty else { return [] }
+            let comma = UInt8(ascii: ",")
+            let count = bytes.reduce(1) { $1 == comma ? $0 + 1 : $0 }
+            let stride = (count + sparklinePoints - 1) / sparklinePoints
+            var values: [Double] = []
+            values.reserveCapacity(sparklinePoints + 1)
+            var item = 0, start = 0
+            for end in 0...bytes.count where end == bytes.count || bytes[end] == comma {
+                if item % stride == 0 || item == count - 1 {
+                    let field = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    guard let number = decimalNumber(field) ?? Double(String(decoding: field, as: UTF8.self)) else {
+                        throw HeadwayError("a sparkline value \(String(reflecting: String(decoding: field, as: UTF8.self))) is not a number")
+                    }
+                    values.append(number)
+                }
+                item += 1
+                start = end + 1
+            }
+            return values
         }
     }
 
-    /// How many rows match when the page asked for is past the last (its query returns none).
-    private func countMatching(_ filter: StatusReader.Filter) throws -> Int {
-        var everything = OverviewQuery()
-        everything.filter = filter
-        everything.perPage = 1
-        return try overview(everything).total
+    /// "-12.5" as PostgreSQL writes a numeric: at most 15 digits make a whole number that a
+    /// double holds exactly, and that divided by a power of ten up to 10^22 (exact too) is the
+    /// nearest double, as strtod's is, without making a string. Nil for anything else.
+    static func decimalNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var digits: Int64 = 0, count = 0, scale = -1, index = 0
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { index = 1 }
+        guard index < bytes.count else { return nil }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "."), scale < 0 {
+                scale = 0
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), count < 15 {
+                digits = digits * 10 + Int64(byte - UInt8(ascii: "0"))
+                count += 1
+                if scale >= 0 { scale += 1 }
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard count > 0 else { return nil }
+        let value = Double(digits) / powersOfTen[max(scale, 0)]
+        return negative ? -value : value
     }
+
+    private static let powersOfTen: [Double] = (0...15).map { pow(10, Double($0)) }
 
     /// A commitment's neighbours in its chain: the one it extends (renews or raises) and those that extend it.
     public struct Chain: Sendable, Equatable {

@@ -45,6 +45,39 @@ import Testing
         #expect(html.contains("<svg"))
     }
 
+    /// The byte-by-byte escape says what the plain definition says: every control, C1 control
+    /// and bidirectional control as U+FFFD (as `Display.terminalSafe`), then & < > " ' as entities.
+    @Test func htmlEscapeIsTerminalSafeThenEntities() {
+        func plain(_ text: String) -> String {
+            Display.terminalSafe(text).unicodeScalars.map { scalar in
+                ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"][scalar] ?? String(scalar)
+            }.joined()
+        }
+        let pieces = ["a", "&", "<", ">", "\"", "'", "\n", "\u{7F}", "\u{80}", "\u{9F}", "\u{A0}", "é", "≥", "–", "\u{202A}", "\u{202E}",
+                      "\u{202F}", "\u{2066}", "\u{2069}", "\u{206A}", "\u{2029}", "😀", "\u{1B}[31m"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(HTMLReport.escape(text) == plain(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
+    /// Whole numbers as printf's "%.0f" writes them: ties to even, "-0" for a small negative.
+    @Test func wholeNumbersAsPrintfWritesThem() {
+        var values: [Double] = [0, -0.0, 0.5, 1.5, 2.5, -0.4, -0.5, -2.5, 99.5, 100.49999999999999, 0.49999999999999994, 1e15, -3e16, 123456.5]
+        var generator = SystemRandomNumberGenerator()
+        values += (0..<5000).map { _ in Double.random(in: -200...200, using: &generator) }
+        values += (0..<1000).map { _ in Double(Int.random(in: -400...400, using: &generator)) / 2 }
+        for value in values { #expect(Display.whole(value) == String(format: "%.0f", value), "\(value)") }
+        #expect(Display.percent(-0.3) == "-0%" && Display.probability(0.125) == "12%" && Display.probability(0.135) == "14%")
+    }
+
+    @Test func thousandsAreGroupedInTheWholePartOnly() {
+        let cases = ["0": "0", "-5": "-5", "999": "999", "1000": "1,000", "-1000": "-1,000", "1234567.891": "1,234,567.891",
+                     "-123456.5": "-123,456.5", "12345678901234567890": "12,345,678,901,234,567,890", "1000.0001": "1,000.0001", "-0.5": "-0.5"]
+        for (text, expected) in cases { #expect(Display.grouped(text) == expected, "\(text)") }
+    }
+
     @Test func textNeutralisesTerminalEscapes() {
         let text = TextReport.render([Self.assessment()], asOf: AssessorTests.date("2024-04-01"))
         #expect(!text.contains("\u{1B}"))

@@ -96,6 +96,11 @@ import Testing
         #expect(walked == (try await titles("sort=deadline")))
         #expect(try await titles("page=9").isEmpty)
         #expect(try await server.get("/?page=9").text.contains("No commitment matches these filters."))
+        // A filter's count (kept for its pages until the state changes) and the default order, by title.
+        #expect(try await server.get("/?q=lines&per_page=2").text.contains("Commitments 1 to 2 of 3, by title."))
+        #expect(try await server.get("/?q=lines&per_page=2&page=2").text.contains("Commitments 3 to 3 of 3, by title."))
+        let byTitle = try await titles("")
+        #expect(byTitle.count == 5 && byTitle == byTitle.sorted { $0.lowercased() < $1.lowercased() })
         // The current sort is marked for assistive technology, and its header link reverses it.
         let sorted = try await server.get("/?sort=deadline")
         #expect(sorted.text.contains("<th scope=\"col\" aria-sort=\"ascending\"><a id=\"sort-deadline\" href=\"/?sort=deadline&amp;order=desc\""))
@@ -192,14 +197,63 @@ import Testing
         #expect(page.text.contains("data-metric=\"closures\""))
     }
 
+    /// Sparklines are kept by their series' fingerprint: a page made from kept lines shows
+    /// what one drawn afresh shows, and a new figure (a new series) is drawn again.
+    @Test func keptSparklinesFollowTheirSeries() async throws {
+        let url = try Self.create()
+        let server = try await RunningServer(url: url)
+        func line(_ path: String) async throws -> String {
+            let page = try await server.get(path).text
+            let row = page.range(of: "<td class=\"what\"><a href=\"/commitments/closures-150\"").map { String(page[$0.lowerBound...]) } ?? ""
+            return row.firstMatch(of: #/<polyline points="([^"]*)"/#).map { String($0.output.1) } ?? ""
+        }
+        let drawn = try await line("/?per_page=50")
+        #expect(!drawn.isEmpty)
+        #expect(try await line("/?per_page=49") == drawn)  // another page (not a kept answer), the kept line
+        try Self.load(
+            """
+            metric,period_start,period_end,value,qualifier,source,published_on,note
+            closures,2024-11,2024-11,30,,stats,2024-12-05,
+            """, url: url)
+        try AssessmentStore(connection: try PostgresConnection(url: url)).assessAndStore(keys: ["closures-150"])
+        let redrawn = try await line("/?per_page=48")
+        try await server.stop()
+        #expect(redrawn.split(separator: " ").count == drawn.split(separator: " ").count + 1)
+    }
+
+    @Test func theSparklineMemoKeepsOneLinePerKeyUpToItsCapacity() {
+        let memo = SparklineMemo(capacity: 2)
+        memo.keep("<svg>a</svg>", key: "a", fingerprint: 1)
+        #expect(memo.line("a", fingerprint: 1)?.text == "<svg>a</svg>" && memo.line("a", fingerprint: 2) == nil)
+        memo.keep("<svg>a2</svg>", key: "a", fingerprint: 2)
+        #expect(memo.line("a", fingerprint: 1) == nil && memo.line("a", fingerprint: 2)?.text == "<svg>a2</svg>" && memo.count == 1)
+        memo.keep("<svg>b</svg>", key: "b", fingerprint: 1)
+        memo.keep("<svg>c</svg>", key: "c", fingerprint: 1)  // full: starts again
+        #expect(memo.count == 1 && memo.line("c", fingerprint: 1) != nil)
+    }
+
     /// A long series is thinned to what 80 units can show, from its first point to its last.
-    @Test func sparklinesKeepTheEndsOfALongSeries() {
-        let line = DashboardPage.sparkline((0..<100).map(Double.init)).text
+    @Test func sparklinesKeepTheEndsOfALongSeries() throws {
+        let values = try DashboardReader.sparklineValues((0..<100).map { String($0) }.joined(separator: ","))
+        #expect(values.first == 0 && values.last == 99 && values.count <= 41)
+        #expect(try DashboardReader.sparklineValues("1.5,-2,3") == [1.5, -2, 3])
+        #expect(throws: HeadwayError.self) { try DashboardReader.sparklineValues("1,x,3") }
+        // Numbers read without strtod are strtod's, to the last bit (and NaN or long ones through it).
+        var generator = SystemRandomNumberGenerator()
+        let texts = (0..<30).map { _ in
+            let whole = Int.random(in: -99_999_999...99_999_999, using: &generator), places = Int.random(in: 0...7, using: &generator)
+            let fraction = places == 0 ? "" : "." + String(String(Int.random(in: 0...9_999_999, using: &generator)).prefix(places))
+            return "\(whole)\(fraction)"
+        } + ["-0", "0.1", "0.3", "123456789012345678.25", "1.000000000000000000001", "NaN"]
+        let parsed = try DashboardReader.sparklineValues(texts.joined(separator: ","))
+        #expect(parsed.count == texts.count)
+        for (text, value) in zip(texts, parsed) { #expect(value.bitPattern == Double(text)!.bitPattern, "\(text)") }
+        let line = DashboardPage.sparkline(values).text
         let points = line.firstMatch(of: #/points="([^"]*)"/#).map { $0.output.1.split(separator: " ") } ?? []
         #expect(points.count <= 41 && points.count >= 34)
         #expect(points.first == "2,16" && points.last == "78,2")
         #expect(DashboardPage.sparkline([5]).text.isEmpty)
-        #expect([DashboardPage.coordinate(9), DashboardPage.coordinate(2.46), DashboardPage.coordinate(-0.5)] == ["9", "2.5", "-0.5"])
+        #expect([9, 2.46, -0.5, -0.04, 16, 78.25, 123.4].map(DashboardPage.coordinate) == ["9", "2.5", "-0.5", "0", "16", "78.3", "123.4"])
     }
 
     /// Every page and asset: a Content-Security-Policy that allows nothing inline and nothing

@@ -38,4 +38,19 @@ import Testing
         _ = try await cache.keep(Self.answer("newer"), tag: "g", version: 3)
         #expect(cache.answer(for: "g", version: 3) != nil)
     }
+
+    /// A fact is worked out once per version, again for a new one, never kept while withheld,
+    /// and every time before the version is known.
+    @Test func factsAreWorkedOutOncePerVersion() {
+        let cache = ResponseCache()
+        var made = 0
+        func count(_ version: Int64?) -> Int { cache.fact("counts", version: version) { made += 1; return made } }
+        #expect(count(1) == 1 && count(1) == 1 && made == 1)
+        #expect(cache.fact("other", version: 1) { "x" } == "x" && count(1) == 1)
+        #expect(count(2) == 2 && count(2) == 2 && made == 2)
+        #expect(count(nil) == 3 && count(nil) == 4)
+        cache.withhold(through: 2)
+        #expect(count(2) == 5 && count(2) == 6)
+        #expect(count(3) == 7 && count(3) == 7)
+    }
 }
