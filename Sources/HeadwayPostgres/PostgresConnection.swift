@@ -20,6 +20,10 @@ public final class PostgresConnection {
     /// batches received early because another statement needed the connection meanwhile.
     private var fetchInFlight: Int?
     private var fetchedEarly: [Int: Result<OpaquePointer, any Error>] = [:]
+    /// Statements prepared on this connection (`SQLQuery.prepared()`), by SQL text: their names.
+    private var preparedNames: [String: String] = [:]
+    /// At most this many: a statement past them is planned each time, as any other.
+    public static let maximumPrepared = 64
     public let logger: Logger
 
     /// Connects with a URL (`postgresql://…`) or a keyword/value conninfo string.
@@ -277,10 +281,27 @@ public final class PostgresConnection {
 
     private func send(_ query: SQLQuery) throws {
         settleFetchAhead()
+        let name = query.isPrepared ? try preparedName(query) : nil
         let sent: Int32 = withOptionalCStrings(query.parameters) { values in
-            PQsendQueryParams(handle, query.sql, Int32(query.parameters.count), nil, values, nil, nil, 0)
+            if let name {
+                return PQsendQueryPrepared(handle, name, Int32(query.parameters.count), values, nil, nil, 0)
+            }
+            return PQsendQueryParams(handle, query.sql, Int32(query.parameters.count), nil, values, nil, nil, 0)
         }
         guard sent == 1 else { throw clientError(sql: query.sql) }
+    }
+
+    /// The name `query`'s text is prepared under on this connection, preparing it the first
+    /// time; nil once `maximumPrepared` statements are (it is then sent as any other).
+    private func preparedName(_ query: SQLQuery) throws -> String? {
+        if let name = preparedNames[query.sql] { return name }
+        guard preparedNames.count < Self.maximumPrepared else { return nil }
+        let name = "headway_\(preparedNames.count + 1)"
+        guard let result = PQprepare(handle, name, query.sql, Int32(query.parameters.count), nil) else { throw clientError(sql: query.sql) }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw serverError(result, sql: query.sql) }
+        preparedNames[query.sql] = name
+        return name
     }
 
     func run(_ query: SQLQuery) throws -> OpaquePointer {

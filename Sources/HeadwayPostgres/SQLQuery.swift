@@ -9,6 +9,8 @@
 public struct SQLQuery: ExpressibleByStringInterpolation, Sendable, CustomStringConvertible {
     public private(set) var sql: String
     public private(set) var parameters: [String?]
+    /// Whether the connection prepares this text once and reuses it (see `prepared()`).
+    public private(set) var isPrepared = false
 
     public init(stringLiteral value: String) {
         sql = value
@@ -35,6 +37,16 @@ public struct SQLQuery: ExpressibleByStringInterpolation, Sendable, CustomString
     /// and its parameters keep their numbers (`SELECT … FROM (\(query)) AS t`).
     public func wrapped(unsafeSQL before: String, _ after: String) -> SQLQuery {
         SQLQuery(before + sql + after, rawParameters: parameters)
+    }
+
+    /// This statement, prepared the first time a connection runs it and reused after: planned
+    /// once rather than each time (PostgreSQL may keep a plan for any parameters once it has
+    /// seen that one does as well as theirs). For the statements a server runs for every
+    /// request; the text must not vary with values (they are parameters anyway).
+    public func prepared() -> SQLQuery {
+        var query = self
+        query.isPrepared = true
+        return query
     }
 
     /// The SQL text only: parameter values are never shown.

@@ -10,6 +10,9 @@ public enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// A value already written as compact JSON text (made by this module's writers), spliced
+    /// in as it is, pretty-printed or not.
+    case written(String)
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.text() == rhs.text() }
 
@@ -41,6 +44,7 @@ public enum JSONValue: Sendable, Equatable {
         case .bool(let value): Self.append(value ? "true" : "false", to: &output)
         case .number(let value): Self.append(value, to: &output)
         case .string(let value): Self.appendQuoted(value, to: &output)
+        case .written(let text): Self.append(text, to: &output)
         case .array(let values):
             Self.writeContainer(values.count, brackets: (UInt8(ascii: "["), UInt8(ascii: "]")), to: &output, indent: indent, pretty: pretty) { index, output, inner in
                 values[index].write(to: &output, indent: inner, pretty: pretty)

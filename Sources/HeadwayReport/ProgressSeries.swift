@@ -17,6 +17,16 @@ public struct ProgressPoint: Sendable, Equatable {
     /// subtracted figure.
     public var derivedFrom: [String] { provenance.references }
 
+    /// Each point's `derivedFrom` as JSON array text, made from each other along their chains
+    /// (a running total's point n names n figures: written one by one, that is most of an
+    /// answer's work), and every figure they name, without the "-" of a subtracted one.
+    public static func derivedFromJSON(_ points: [ProgressPoint]) -> (texts: [String], named: Set<String>) {
+        var named: Set<String> = []
+        var made: [ObjectIdentifier: [UInt8]] = [:]
+        let texts = points.map { String(decoding: $0.provenance.referencesJSON(named: &named, made: &made), as: UTF8.self) }
+        return (texts, named)
+    }
+
     public static func == (lhs: ProgressPoint, rhs: ProgressPoint) -> Bool {
         lhs.date == rhs.date && lhs.progress == rhs.progress && lhs.value == rhs.value && lhs.qualifier == rhs.qualifier
             && lhs.derivedFrom == rhs.derivedFrom
@@ -46,6 +56,50 @@ final class Provenance: Sendable {
 
     func minus(_ other: Provenance) -> Provenance {
         Provenance(reference: nil, previous: self, subtracted: other, count: count + other.count)
+    }
+
+    /// The references as a JSON array's text, and each figure named in it (without "-") added
+    /// to `named`. A link's text is its previous link's text and one more string, so the texts
+    /// of a chain's points are made from each other (`made`, by link): no string is quoted
+    /// twice, and no figure named twice, however long the chain. Same order as `references`.
+    func referencesJSON(named: inout Set<String>, made: inout [ObjectIdentifier: [UInt8]]) -> [UInt8] {
+        if let known = made[ObjectIdentifier(self)] { return known }
+        var text: [UInt8]
+        if let subtracted {
+            text = previous?.referencesJSON(named: &named, made: &made) ?? Array("[]".utf8)
+            var other = subtracted.referencesJSON(named: &named, made: &made)
+            // Each of the subtracted figures' strings, with a "-" after its opening quote.
+            var minus: [UInt8] = []
+            var inString = false, escaped = false
+            for byte in other.dropFirst().dropLast() {
+                minus.append(byte)
+                if inString {
+                    if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = true
+                    minus.append(UInt8(ascii: "-"))
+                }
+            }
+            other = minus
+            if !other.isEmpty {
+                text.removeLast()
+                if text.count > 1 { text.append(UInt8(ascii: ",")) }
+                text += other
+                text.append(UInt8(ascii: "]"))
+            }
+        } else if let reference {
+            // As `references`: a chain ends at a link that is not a figure's.
+            text = previous.flatMap { $0.reference == nil ? nil : $0.referencesJSON(named: &named, made: &made) } ?? Array("[]".utf8)
+            text.removeLast()
+            if text.count > 1 { text.append(UInt8(ascii: ",")) }
+            JSONValue.appendQuoted(reference, to: &text)
+            text.append(UInt8(ascii: "]"))
+            named.insert(reference)
+        } else {
+            text = Array("[]".utf8)
+        }
+        made[ObjectIdentifier(self)] = text
+        return text
     }
 
     var references: [String] {

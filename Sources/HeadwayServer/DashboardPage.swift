@@ -76,6 +76,9 @@ enum DashboardPage {
         return HTML(escaped: HTMLReport.status(status))
     }
 
+    /// A count with thousands separators: "10,000".
+    static func number(_ count: Int) -> String { Display.grouped(String(count)) }
+
     static func statusWords(_ raw: String) -> String {
         raw == "unassessed" ? "not assessed" : raw.replacingOccurrences(of: "_", with: " ")
     }
@@ -101,7 +104,7 @@ enum DashboardPage {
         let total = overallCount(overview.counts)
         let main: HTML = """
             <h1>Commitments</h1>
-            <p class="lede">\(total) commitment\(total == 1 ? "" : "s"), each as its latest stored assessment of the present says
+            <p class="lede">\(number(total)) commitment\(total == 1 ? "" : "s"), each as its latest stored assessment of the present says
             (made by the last report, load or apply; <em>stale</em> marks one that newer figures or definitions have overtaken).</p>
             \(counts(overview.counts, total: total))
             \(filters(overview.query, tags: Set(overview.counts.compactMap(\.tag)).sorted()))
@@ -124,9 +127,9 @@ enum DashboardPage {
             let items = Queries.statuses.compactMap { status -> HTML? in
                 guard let count = group.counts[status], count > 0 else { return nil }
                 let filter = (group.tag.map { "tag=\(query($0))&amp;" } ?? "") + "status=\(status)"
-                return "<li><a href=\"/?\(HTML(escaped: filter))\">\(Self.status(status == "unassessed" ? nil : status)) <span class=\"n\">\(count)</span></a></li>"
+                return "<li><a href=\"/?\(HTML(escaped: filter))\">\(Self.status(status == "unassessed" ? nil : status)) <span class=\"n\">\(number(count))</span></a></li>"
             }
-            return "<tr><th scope=\"row\">\(name)</th><td class=\"n\">\(sum)</td><td>\(bar(group.counts, total: sum))<ul class=\"tally\">\(items)</ul></td></tr>\n"
+            return "<tr><th scope=\"row\">\(name)</th><td class=\"n\">\(number(sum))</td><td>\(bar(group.counts, total: sum))<ul class=\"tally\">\(items)</ul></td></tr>\n"
         }
         return """
             <section aria-labelledby="counts-title" class="counts">
@@ -211,7 +214,7 @@ enum DashboardPage {
         let first = (query.page - 1) * query.perPage
         let shown = overview.rows.isEmpty
             ? "No commitment matches these filters."
-            : "Commitments \(first + 1) to \(first + overview.rows.count) of \(total), by \(sortWords[query.sort] ?? "")\(query.descending ? ", descending" : "")."
+            : "Commitments \(number(first + 1)) to \(number(first + overview.rows.count)) of \(number(total)), by \(sortWords[query.sort] ?? "")\(query.descending ? ", descending" : "")."
         func header(_ label: String, _ sort: DashboardReader.Sort?) -> HTML {
             guard let sort else { return "<th scope=\"col\" class=\"plain\">\(label)</th>" }
             var next = query

@@ -54,18 +54,15 @@ extension API {
         guard case .object(var fields) = report, let index = fields.firstIndex(where: { $0.0 == "series" }),
             case .array(let points) = fields[index].1
         else { return report }
-        let derivedFrom = Dictionary(assessment.points.map { ($0.date, $0.derivedFrom) }, uniquingKeysWith: { first, _ in first })
-        var named: Set<String> = []
-        // A subtracted figure is named with a leading "-"; the figure itself is the same.
-        func name(_ references: [String]) { for reference in references { named.insert(reference.hasPrefix("-") ? String(reference.dropFirst()) : reference) } }
+        // Each point's figures as JSON text made along its chain, and every figure named.
+        let (texts, named) = ProgressPoint.derivedFromJSON(assessment.points + (assessment.latest.map { [$0] } ?? []))
+        let derivedFrom = Dictionary(zip(assessment.points.map(\.date), texts), uniquingKeysWith: { first, _ in first })
         fields[index].1 = .array(
             zip(points, assessment.series).map { point, seriesPoint in
                 guard case .object(let pointFields) = point else { return point }
-                let references = seriesPoint.progress == nil ? [] : derivedFrom[seriesPoint.date] ?? []
-                name(references)
-                return .object(pointFields + [("derived_from", .array(references.map(JSONValue.string)))])
+                let references = seriesPoint.progress == nil ? "[]" : derivedFrom[seriesPoint.date] ?? "[]"
+                return .object(pointFields + [("derived_from", .written(references))])
             })
-        name(assessment.latest?.derivedFrom ?? [])
         fields.append(("figures", .array(figures.filter { named.contains($0.reference) }.map(figureValue))))
         return .object(fields)
     }

@@ -255,16 +255,16 @@ public struct AssessmentStore {
     /// not know (a precision, a comparison) is an error rather than a default.
     public func loadCommitments(keys: [String]) throws -> [Commitment] {
         let rows = try connection.query(
-            """
+            SQLQuery("""
             SELECT c.key, c.title, c.metric, c.made_by, c.made_on, c.source, c.baseline_date, c.baseline_value,
                    c.target_value, c.target_change, c.target_change_percent, c.comparison, c.deadline, c.deadline_precision,
                    (SELECT coalesce(jsonb_agg(jsonb_build_array((e.m->>'date')::date, (e.m->>'value')::numeric::text) ORDER BY e.ord), '[]')
                     FROM jsonb_array_elements(c.milestones) WITH ORDINALITY e(m, ord)) AS milestones,
                    c.extends, to_jsonb(c.tags) AS tags
             FROM headway.commitments c
-            WHERE cardinality(\(PostgresTextArray(keys))::text[]) = 0 OR c.key = ANY(\(PostgresTextArray(keys))::text[])
+            WHERE \(Self.keyCondition("c.key", keys))
             ORDER BY c.key
-            """)
+            """).prepared())
         return try rows.map { row in
             let target: Commitment.Target
             if let value = try row.decode(Decimal?.self, column: "target_value") {
@@ -275,7 +275,9 @@ public struct AssessmentStore {
                 target = .percentChange(try row.decode(Decimal.self, column: "target_change_percent"))
             }
             let key = try row.decode(String.self, column: "key")
-            let milestones = try row.decode(PostgresJSON<[[String?]]>.self, column: "milestones").value.map { pair in
+            // Most commitments have neither milestones nor tags: "[]" needs no JSON decoder.
+            let noMilestones = try row.decode(String.self, column: "milestones") == "[]"
+            let milestones = try (noMilestones ? [] : row.decode(PostgresJSON<[[String?]]>.self, column: "milestones").value).map { pair in
                 guard pair.count == 2, let date = pair[0], let value = pair[1] else {
                     throw HeadwayError("commitment \(key): a milestone without a date or a value")
                 }
@@ -291,18 +293,22 @@ public struct AssessmentStore {
                 deadline: DatePeriod(
                     last: try row.decode(column: "deadline"), precision: try row.decode(DatePeriod.Precision.self, column: "deadline_precision")),
                 milestones: milestones, extends: try row.decode(String?.self, column: "extends"),
-                tags: try row.decode(PostgresJSON<[String]>.self, column: "tags").value)
+                tags: try row.decode(String.self, column: "tags") == "[]" ? [] : row.decode(PostgresJSON<[String]>.self, column: "tags").value)
         }
+    }
+
+    /// `column` is one of `keys`, or anything when there are none. One key, the server's every
+    /// request, is a plain equality, which a prepared statement's reused plan answers by index.
+    static func keyCondition(_ column: String, _ keys: [String]) -> SQLQuery {
+        keys.count == 1
+            ? "\(unsafeSQL: column) = \(keys[0])"
+            : "(cardinality(\(PostgresTextArray(keys))::text[]) = 0 OR \(unsafeSQL: column) = ANY(\(PostgresTextArray(keys))::text[]))"
     }
 
     /// The metrics named by `keys` (all when empty), by key.
     func loadMetrics(keys: [String] = []) throws -> [String: Metric] {
         var metrics: [String: Metric] = [:]
-        let rows = try connection.query(
-            """
-            SELECT key, name, unit, kind FROM headway.metrics
-            WHERE cardinality(\(PostgresTextArray(keys))::text[]) = 0 OR key = ANY(\(PostgresTextArray(keys))::text[])
-            """)
+        let rows = try connection.query(SQLQuery("SELECT key, name, unit, kind FROM headway.metrics WHERE \(Self.keyCondition("key", keys))").prepared())
         for row in rows {
             let metric = Metric(
                 key: try row.decode(column: "key"), name: try row.decode(column: "name"), unit: try row.decode(column: "unit"),

@@ -81,7 +81,8 @@ public struct FigureReader {
                 ORDER BY r.period_end, r.period_start NULLS FIRST, r.revision
                 """
         }
-        return try connection.query(query).map { row in
+        // Prepared: one commitment's page or API answer runs this each time.
+        return try connection.query(query.prepared()).map { row in
             Figure(
                 periodStart: try row.decode(CivilDate?.self, at: 0), periodEnd: try row.decode(at: 1),
                 value: try row.decode(at: 2), qualifier: try row.decode(Qualifier.self, at: 3),

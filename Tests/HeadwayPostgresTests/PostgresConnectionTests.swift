@@ -113,6 +113,32 @@ import Testing
         #expect(try connection.query("SELECT 1")[0].decode(Int.self, at: 0) == 1)
     }
 
+    /// A prepared statement is prepared once per connection and reused with other values; it
+    /// survives a rolled-back transaction; its errors are the server's; past the limit,
+    /// statements run unprepared.
+    @Test func preparedStatementsArePreparedOnceAndReused() throws {
+        func name(_ id: Int) throws -> [Int] {
+            try connection.query(SQLQuery("SELECT id FROM items WHERE id = \(id) OR \(id) < 0 ORDER BY id").prepared()).map { try $0.decode(Int.self, at: 0) }
+        }
+        for id in 1...3 { try connection.execute("INSERT INTO items (id) VALUES (\(id))") }
+        #expect(try name(2) == [2] && name(3) == [3] && name(-1) == [1, 2, 3])
+        func preparedCount() throws -> Int { try connection.query("SELECT count(*) FROM pg_prepared_statements")[0].decode(Int.self, at: 0) }
+        #expect(try preparedCount() == 1)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try connection.transaction { connection in
+                #expect(try name(1) == [1])
+                throw Boom()
+            }
+        }
+        #expect(try name(1) == [1] && preparedCount() == 1)
+        let error = #expect(throws: PostgresError.self) { try connection.query(SQLQuery("SELECT nothing FROM items WHERE id = \(1)").prepared()) }
+        #expect(error?.sqlState == SQLState("42703") && error?.debugDescription.contains("WHERE id = $1") == true)
+        for n in 0..<PostgresConnection.maximumPrepared { _ = try connection.query(SQLQuery("SELECT \(n)::int + \(unsafeSQL: String(n))").prepared()) }
+        #expect(try preparedCount() == PostgresConnection.maximumPrepared)
+        #expect(try connection.query(SQLQuery("SELECT \(5)::int * 2").prepared())[0].decode(Int.self, at: 0) == 10)
+    }
+
     @Test func transactionsCommitOrRollBack() throws {
         try connection.transaction { try $0.execute("INSERT INTO items (id) VALUES (1)") }
         struct Boom: Error {}

@@ -144,6 +144,26 @@ import Testing
         #expect(offTrack.status == .offTrack)
     }
 
+    /// The points' figures written as JSON along their chains say what each point's
+    /// `derivedFrom` says, and name every figure once (a subtracted one without its "-").
+    @Test func derivedFromAsJSONIsEachPointsReferences() {
+        let months = ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
+        let chained = Assessor.assess(
+            Self.commitment(baseline: "2024-01", target: .value(120), deadline: "2024-12"), metric: Self.closures,
+            figures: months.map { Self.amount($0, $0, 10) }, asOf: Self.date("2024-07-15"))
+        let differenced = Assessor.assess(
+            Self.commitment(baseline: "2022-04", target: .value(2000), deadline: "2025-04"), metric: Self.closures,
+            figures: [Self.amount("2019", "2024-03", 5600, .atLeast), Self.amount("2019", "2022-03", 3100), Self.amount("2024-04", "2024-06", 50)],
+            asOf: Self.date("2024-12-31"))
+        for a in [chained, differenced] {
+            let (texts, named) = ProgressPoint.derivedFromJSON(a.points)
+            #expect(texts == a.points.map { JSONValue.array($0.derivedFrom.map(JSONValue.string)).compactText })
+            #expect(named == Set(a.points.flatMap(\.derivedFrom).map { $0.hasPrefix("-") ? String($0.dropFirst()) : $0 }))
+        }
+        #expect(differenced.points.contains { $0.derivedFrom.contains { $0.hasPrefix("-") } })
+        #expect(ProgressPoint.derivedFromJSON(chained.points).texts.last?.hasPrefix("[\"2024-01-01..2024-01-31#") == true)
+    }
+
     @Test func differencesOfRunningTotalsWithACommonStart() {
         let a = Assessor.assess(
             Self.commitment(baseline: "2022-04", target: .value(2000), deadline: "2025-04"), metric: Self.closures,
