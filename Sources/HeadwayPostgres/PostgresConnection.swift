@@ -22,6 +22,7 @@ public final class PostgresConnection {
     private var fetchedEarly: [Int: Result<OpaquePointer, any Error>] = [:]
     /// Statements prepared on this connection (`SQLQuery.prepared()`), by SQL text: their names.
     private var preparedNames: [String: String] = [:]
+    private var preparedCount = 0
     /// At most this many: a statement past them is planned each time, as any other.
     public static let maximumPrepared = 64
     public let logger: Logger
@@ -296,7 +297,8 @@ public final class PostgresConnection {
     private func preparedName(_ query: SQLQuery) throws -> String? {
         if let name = preparedNames[query.sql] { return name }
         guard preparedNames.count < Self.maximumPrepared else { return nil }
-        let name = "headway_\(preparedNames.count + 1)"
+        preparedCount += 1
+        let name = "headway_\(preparedCount)"
         guard let result = PQprepare(handle, name, query.sql, Int32(query.parameters.count), nil) else { throw clientError(sql: query.sql) }
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw serverError(result, sql: query.sql) }
@@ -304,9 +306,23 @@ public final class PostgresConnection {
         return name
     }
 
+    private func forgetPrepared(_ sql: String) throws {
+        guard let name = preparedNames.removeValue(forKey: sql) else { return }
+        let result = try run(SQLQuery("DEALLOCATE \(name)", rawParameters: []))
+        PQclear(result)
+    }
+
     func run(_ query: SQLQuery) throws -> OpaquePointer {
         try send(query)
-        return try receive(query)
+        do {
+            return try receive(query)
+        } catch let error as PostgresError where query.isPrepared && error.sqlState == .cachedPlanChanged && PQtransactionStatus(handle) == PQTRANS_IDLE {
+            // Its tables changed shape since it was prepared (a migration while a server runs):
+            // prepared again, it runs as it would have on a new connection.
+            try forgetPrepared(query.sql)
+            try send(query)
+            return try receive(query)
+        }
     }
 
     /// The result of the statement last sent (`query` is for error messages).

@@ -80,6 +80,8 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let serializationFailure = SQLState("40001")
     public static let deadlockDetected = SQLState("40P01")
     public static let syntaxError = SQLState("42601")
+    /// "cached plan must not change result type": a prepared statement's tables changed shape.
+    public static let cachedPlanChanged = SQLState("0A000")
     public static let undefinedTable = SQLState("42P01")
     public static let insufficientPrivilege = SQLState("42501")
     public static let invalidPassword = SQLState("28P01")

@@ -139,6 +139,17 @@ import Testing
         #expect(try connection.query(SQLQuery("SELECT \(5)::int * 2").prepared())[0].decode(Int.self, at: 0) == 10)
     }
 
+    /// A prepared statement whose table changed shape since (a migration under a running
+    /// server) is prepared again, outside a transaction, rather than failing from then on.
+    @Test func aPreparedStatementOutlivesAChangeOfItsTable() throws {
+        let query = SQLQuery("SELECT * FROM items WHERE id >= \(0) ORDER BY id").prepared()
+        try connection.execute("INSERT INTO items (id) VALUES (1)")
+        #expect(try connection.columnNames(query) == ["id", "name", "amount", "day"])
+        try connection.execute("ALTER TABLE items ADD COLUMN label text DEFAULT 'new'")
+        #expect(try connection.columnNames(query) == ["id", "name", "amount", "day", "label"])
+        #expect(try connection.query(query)[0].decode(String.self, at: 4) == "new")
+    }
+
     @Test func transactionsCommitOrRollBack() throws {
         try connection.transaction { try $0.execute("INSERT INTO items (id) VALUES (1)") }
         struct Boom: Error {}
