@@ -87,6 +87,15 @@ public final class PostgresConnection {
         return rowsOf(result)
     }
 
+    /// Runs a query and hands `body` its rows in PostgreSQL's binary format, read in place: for
+    /// many rows the client only compares, no string is made for each value.
+    public func withBinaryRows<T>(_ query: SQLQuery, _ body: (BinaryRows) throws -> T) throws -> T {
+        try send(query, resultFormat: 1)
+        let result = try receive(query)
+        defer { PQclear(result) }
+        return try body(BinaryRows(result: result))
+    }
+
     /// Runs a query and returns the names of its columns, which a result has even without rows.
     public func columnNames(_ query: SQLQuery) throws -> [String] {
         let result = try run(query)
@@ -275,10 +284,11 @@ public final class PostgresConnection {
         PQclear(result)
     }
 
-    private func send(_ query: SQLQuery) throws {
+    /// Sends a statement; its result comes in text format, or binary for `resultFormat` 1.
+    private func send(_ query: SQLQuery, resultFormat: Int32 = 0) throws {
         settleFetchAhead()
         let sent: Int32 = withOptionalCStrings(query.parameters) { values in
-            PQsendQueryParams(handle, query.sql, Int32(query.parameters.count), nil, values, nil, nil, 0)
+            PQsendQueryParams(handle, query.sql, Int32(query.parameters.count), nil, values, nil, nil, resultFormat)
         }
         guard sent == 1 else { throw clientError(sql: query.sql) }
     }

@@ -20,6 +20,9 @@ public struct ObservationLoader {
         public var progress: (@Sendable (String, Int, Int?, Int) -> Void)?
         /// When set, figures published after this date are counted in `Summary.publishedLater`.
         public var today: CivilDate?
+        /// The fewest rows of one metric in a row that are compared with their stored figures
+        /// before staging (fewer are staged as they are); tests lower it to compare every row.
+        var rowsWorthComparing = 16
 
         public init(skipInvalid: Bool = false, rejectsPath: String? = nil) {
             self.skipInvalid = skipInvalid
@@ -92,15 +95,9 @@ public struct ObservationLoader {
                 try stream(path, &run, direct: false)
             }
             if !run.errors.isEmpty { throw InvalidInput(errors: run.errors, truncated: run.truncated) }
-            if run.staged {
-                // One row per metric that got figures (or one row with no metric, if none did).
-                let probing = try Self.probesTheIndex(forStagedRows: run.stagedRows, connection)
-                for counts in try connection.query(Self.mergeStatement(probing: probing)) {
-                    if let metric = try counts.decode(String?.self, at: 0) { run.summary.touchedMetrics.insert(metric) }
-                    run.summary.inserted += try counts.decode(Int.self, at: 1)
-                    run.summary.revised += try counts.decode(Int.self, at: 2)
-                    run.summary.provenanceDiffers = try counts.decode(Int.self, at: 3)
-                }
+            if let staging = run.staging {
+                run.summary.provenanceDiffers += staging.provenanceDiffers
+                if staging.stagedRows > 0 { try merge(stagedRows: staging.stagedRows, &run.summary) }
             }
             return run
         }
@@ -108,6 +105,19 @@ public struct ObservationLoader {
         run.summary.unchanged = run.summary.rows - run.summary.rejected - run.summary.inserted - run.summary.revised
         run.summary.elapsedSeconds = Date().timeIntervalSince(started)
         return run.summary
+    }
+
+    /// Merges the staged rows; one row per metric that got figures (or one with no metric).
+    private func merge(stagedRows: Int, _ summary: inout Summary) throws {
+        let probing = try Self.probesTheIndex(forStagedRows: stagedRows, connection)
+        var provenanceDiffers = 0
+        for counts in try connection.query(Self.mergeStatement(probing: probing)) {
+            if let metric = try counts.decode(String?.self, at: 0) { summary.touchedMetrics.insert(metric) }
+            summary.inserted += try counts.decode(Int.self, at: 1)
+            summary.revised += try counts.decode(Int.self, at: 2)
+            provenanceDiffers = try counts.decode(Int.self, at: 3)
+        }
+        summary.provenanceDiffers += provenanceDiffers
     }
 
     /// What a load has done so far.
@@ -121,8 +131,9 @@ public struct ObservationLoader {
         var summary = Summary()
         var errors: [InputError] = []
         var truncated = false
-        var staged = false
-        var stagedRows = 0
+        /// Set once a file goes through the merge.
+        var staging: ObservationStaging?
+        var staged: Bool { staging != nil }
     }
 
     /// The fast path meets data it cannot simply insert.
@@ -184,7 +195,8 @@ public struct ObservationLoader {
         }
     }
 
-    /// Reads, validates and copies one file, into the observations (`direct`) or the staging table.
+    /// Reads, validates and copies one file, into the observations (`direct`) or, through the
+    /// comparison with the stored figures, into the staging table.
     private func stream(_ path: String, _ run: inout Run, direct: Bool) throws {
         let reader = try CSVReader(path: path)
         let fileSize = path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
@@ -194,68 +206,69 @@ public struct ObservationLoader {
         }
         try validator.readHeader(header)
         try run.rejects?.begin(header: header.fields)
-        if !direct && !run.staged {
-            try connection.executeScript(
-                """
-                CREATE TEMP TABLE headway_staging (
-                    position bigint, metric text, kind text, period_start date, period_end date, value numeric,
-                    qualifier text, source text, published_on date, note text
-                ) ON COMMIT DROP
-                """)
-            run.staged = true
+        guard direct else {
+            var staging = run.staging ?? ObservationStaging(connection: connection, rowsWorthComparing: options.rowsWorthComparing)
+            try readRows(reader, &validator, fileSize: fileSize, &run) { row, position in try staging.add((position, row)) }
+            try staging.finish()
+            run.staging = staging
+            return
         }
-        // In COPY's binary format (the server need not parse dates and numbers); into staging with
-        // each row's position in the command, which orders revisions published on the same day.
-        let statement =
-            direct
-            ? "COPY headway.observations (metric, kind, period_start, period_end, value, qualifier, source, published_on, note) FROM STDIN (FORMAT binary)"
-            : "COPY pg_temp.headway_staging FROM STDIN (FORMAT binary)"
-        var lastProgress = Date()
+        let lastStoredPeriods = run.lastStored
         var metricsSeen: Set<String> = []
         var lastMetric = ""  // rows come in series: look a metric up when it changes
         var lastStored: StoredPeriod?
-        let copied = try connection.copyIn(statement, format: .binary) { copy in
-            while true {
-                let record: CSVReader.Record
-                do {
-                    guard let next = try reader.next(columnName: validator.columnName) else { break }
-                    record = next
-                } catch let error as InputError {
-                    run.summary.rows += 1
-                    try reject(error, fields: nil, &run)
-                    if run.truncated { break } else { continue }
+        // In COPY's binary format: the server need not parse dates and numbers.
+        let copied = try connection.copyIn(
+            "COPY headway.observations (metric, kind, period_start, period_end, value, qualifier, source, published_on, note) FROM STDIN (FORMAT binary)",
+            format: .binary
+        ) { copy in
+            try readRows(reader, &validator, fileSize: fileSize, &run) { row, _ in
+                if row.metric != lastMetric {
+                    metricsSeen.insert(row.metric)
+                    lastMetric = row.metric
+                    lastStored = lastStoredPeriods[row.metric]
                 }
-                if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // a blank line
-                run.summary.rows += 1
-                do {
-                    let row = try validator.validate(record)
-                    if let today = options.today, row.publishedOn > today {
-                        run.summary.publishedLater += 1
-                        if run.summary.firstPublishedLater == nil { run.summary.firstPublishedLater = "\(reader.fileName):\(row.line) (\(row.publishedOn))" }
-                    }
-                    if direct {
-                        if row.metric != lastMetric {
-                            metricsSeen.insert(row.metric)
-                            lastMetric = row.metric
-                            lastStored = run.lastStored[row.metric]
-                        }
-                        if let lastStored, StoredPeriod(start: row.periodStart, end: row.periodEnd) <= lastStored { throw NeedsMerge() }
-                    }
-                    if run.errors.isEmpty { try copy.writeBinary(row, position: direct ? nil : run.summary.rows) }
-                } catch let error as InputError {
-                    try reject(error, fields: record.fields, &run)
-                    if run.truncated { break }
-                }
-                if let progress = options.progress, run.summary.rows % 65_536 == 0, Date().timeIntervalSince(lastProgress) > 0.5 {
-                    lastProgress = Date()
-                    progress(reader.fileName, reader.bytesRead, fileSize, run.summary.rows)
-                }
+                if let lastStored, StoredPeriod(start: row.periodStart, end: row.periodEnd) <= lastStored { throw NeedsMerge() }
+                try copy.writeBinary(row, position: nil)
             }
         }
-        if !direct { run.stagedRows += copied }
-        if direct {
-            run.summary.inserted += copied
-            run.summary.touchedMetrics.formUnion(metricsSeen)
+        run.summary.inserted += copied
+        run.summary.touchedMetrics.formUnion(metricsSeen)
+    }
+
+    /// Reads and validates every row of a file, counting and rejecting as it goes, and hands
+    /// each good row to `body` with its position in the command, as long as no row failed.
+    private func readRows(
+        _ reader: CSVReader, _ validator: inout ObservationValidator, fileSize: Int?, _ run: inout Run, _ body: (ValidatedObservation, Int) throws -> Void
+    ) throws {
+        var lastProgress = Date()
+        while true {
+            let record: CSVReader.Record
+            do {
+                guard let next = try reader.next(columnName: validator.columnName) else { break }
+                record = next
+            } catch let error as InputError {
+                run.summary.rows += 1
+                try reject(error, fields: nil, &run)
+                if run.truncated { break } else { continue }
+            }
+            if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // a blank line
+            run.summary.rows += 1
+            do {
+                let row = try validator.validate(record)
+                if let today = options.today, row.publishedOn > today {
+                    run.summary.publishedLater += 1
+                    if run.summary.firstPublishedLater == nil { run.summary.firstPublishedLater = "\(reader.fileName):\(row.line) (\(row.publishedOn))" }
+                }
+                if run.errors.isEmpty { try body(row, run.summary.rows) }
+            } catch let error as InputError {
+                try reject(error, fields: record.fields, &run)
+                if run.truncated { break }
+            }
+            if let progress = options.progress, run.summary.rows % 65_536 == 0, Date().timeIntervalSince(lastProgress) > 0.5 {
+                lastProgress = Date()
+                progress(reader.fileName, reader.bytesRead, fileSize, run.summary.rows)
+            }
         }
     }
 
