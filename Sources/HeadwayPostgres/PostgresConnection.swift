@@ -20,6 +20,10 @@ public final class PostgresConnection {
     /// batches received early because another statement needed the connection meanwhile.
     private var fetchInFlight: Int?
     private var fetchedEarly: [Int: Result<OpaquePointer, any Error>] = [:]
+    /// Statements prepared on this connection, by their text.
+    private var preparedStatements: [String: String] = [:]
+    /// A query sent by `sendPreparedForBinaryRows` whose result is not received yet.
+    private var unreadResult: SQLQuery?
     public let logger: Logger
 
     /// Connects with a URL (`postgresql://…`) or a keyword/value conninfo string.
@@ -87,10 +91,34 @@ public final class PostgresConnection {
         return rowsOf(result)
     }
 
-    /// Runs a query and hands `body` its rows in PostgreSQL's binary format, read in place: for
-    /// many rows the client only compares, no string is made for each value.
-    public func withBinaryRows<T>(_ query: SQLQuery, _ body: (BinaryRows) throws -> T) throws -> T {
-        try send(query, resultFormat: 1)
+    /// Sends a query, prepared once per connection (its text names it: a statement run many
+    /// times is planned once), for rows in PostgreSQL's binary format; the server works on it
+    /// while the caller does something else, until `receiveBinaryRows`. A result not received
+    /// before the next statement is thrown away.
+    public func sendPreparedForBinaryRows(_ query: SQLQuery) throws {
+        settleFetchAhead()
+        let name: String
+        if let known = preparedStatements[query.sql] {
+            name = known
+        } else {
+            name = "headway_prepared_\(preparedStatements.count + 1)"
+            guard let prepared = PQprepare(handle, name, query.sql, Int32(query.parameters.count), nil) else { throw clientError(sql: query.sql) }
+            defer { PQclear(prepared) }
+            guard PQresultStatus(prepared) == PGRES_COMMAND_OK else { throw serverError(prepared, sql: query.sql) }
+            preparedStatements[query.sql] = name
+        }
+        let sent: Int32 = withOptionalCStrings(query.parameters) { values in
+            PQsendQueryPrepared(handle, name, Int32(query.parameters.count), values, nil, nil, 1)
+        }
+        guard sent == 1 else { throw clientError(sql: query.sql) }
+        unreadResult = query
+    }
+
+    /// Hands `body` the rows of the query `sendPreparedForBinaryRows` sent, read in place: for
+    /// rows the client only compares, no string is made for each value.
+    public func receiveBinaryRows<T>(_ body: (BinaryRows) throws -> T) throws -> T {
+        guard let query = unreadResult else { throw PostgresError(kind: .client, message: "no query was sent for binary rows") }
+        unreadResult = nil
         let result = try receive(query)
         defer { PQclear(result) }
         return try body(BinaryRows(result: result))
@@ -249,8 +277,13 @@ public final class PostgresConnection {
         return try receive(fetch)
     }
 
-    /// Receives a batch asked for ahead, before another statement is sent on the connection.
+    /// Receives a batch asked for ahead, before another statement is sent on the connection, and
+    /// throws away a result sent for and not received.
     private func settleFetchAhead() {
+        if let query = unreadResult {
+            unreadResult = nil
+            if let result = try? receive(query) { PQclear(result) }
+        }
         guard let cursor = fetchInFlight else { return }
         fetchInFlight = nil
         fetchedEarly[cursor] = Result { try receive("FETCH") }
@@ -284,11 +317,10 @@ public final class PostgresConnection {
         PQclear(result)
     }
 
-    /// Sends a statement; its result comes in text format, or binary for `resultFormat` 1.
-    private func send(_ query: SQLQuery, resultFormat: Int32 = 0) throws {
+    private func send(_ query: SQLQuery) throws {
         settleFetchAhead()
         let sent: Int32 = withOptionalCStrings(query.parameters) { values in
-            PQsendQueryParams(handle, query.sql, Int32(query.parameters.count), nil, values, nil, nil, resultFormat)
+            PQsendQueryParams(handle, query.sql, Int32(query.parameters.count), nil, values, nil, nil, 0)
         }
         guard sent == 1 else { throw clientError(sql: query.sql) }
     }

@@ -5,7 +5,9 @@ import HeadwayPostgres
 
 /// The staging table of a load that merges, and the rows on their way to it: each run of one
 /// metric's rows is first compared with its stored figures (`StoredFigureMatcher`), and only the
-/// rows that are new or differ are staged, in batches, for the merge.
+/// rows that are new or differ are staged, in batches, for the merge. The stored figures of one
+/// run are asked for when it ends, and compared when the next one ends: the server reads them
+/// while the client reads the file.
 struct ObservationStaging {
     typealias Row = StoredFigureMatcher.Row
 
@@ -17,8 +19,10 @@ struct ObservationStaging {
     /// Rows a stored figure repeats with another note or source.
     private(set) var provenanceDiffers = 0
     private var tableCreated = false
-    /// Consecutive rows of one metric, not compared yet.
+    /// Consecutive rows of one metric, being read.
     private var series: [Row] = []
+    /// The run before, whose stored figures were asked for.
+    private var asked: [Row] = []
     /// Rows to stage, not sent yet.
     private var pending: [Row] = []
     /// Bounds on both lists, which bound the memory a load uses.
@@ -37,20 +41,34 @@ struct ObservationStaging {
     /// Compares and stages what is left.
     mutating func finish() throws {
         try settleSeries()
+        try compareAsked()
         try flush()
     }
 
+    /// A run has ended: a short one is staged as it is; for a longer one, the run before is
+    /// compared and this one's stored figures asked for.
     private mutating func settleSeries() throws {
-        guard let metric = series.first?.row.metric else { return }
+        guard !series.isEmpty else { return }
         if series.count < rowsWorthComparing {
             pending += series
         } else {
-            let outcome = try StoredFigureMatcher(connection: connection).compare(series[...], metric: metric)
-            pending += outcome.toStage
-            provenanceDiffers += outcome.provenanceDiffers
+            try compareAsked()
+            try StoredFigureMatcher.ask(for: series, connection)
+            swap(&asked, &series)
         }
         series.removeAll(keepingCapacity: true)
-        if pending.count >= Self.batchSize { try flush() }
+        if pending.count >= Self.batchSize {
+            try compareAsked()  // the connection must be free for the COPY
+            try flush()
+        }
+    }
+
+    private mutating func compareAsked() throws {
+        guard !asked.isEmpty else { return }
+        let outcome = try StoredFigureMatcher.compare(asked, connection)
+        pending += outcome.toStage
+        provenanceDiffers += outcome.provenanceDiffers
+        asked.removeAll(keepingCapacity: true)
     }
 
     /// Copies the pending rows into the staging table (made at the first), in COPY's binary

@@ -10,10 +10,11 @@ import HeadwayPostgres
 ///
 /// Works on a run of rows of one metric at a time (files come in series): one query reads the
 /// metric's stored figures between the run's first and last period, in the identity index's
-/// order, in binary format, and the rows are compared with them in memory. The loader holds the
-/// table's lock throughout, so no other load can store a figure between this comparison and the
-/// merge; the merge checks the rows it gets again all the same.
-struct StoredFigureMatcher {
+/// order, in binary format, and the rows are compared with them in memory. The query is sent
+/// (`ask`) before it is needed (`compare`), so that the server reads while the client reads on.
+/// The loader holds the table's lock throughout, so no other load can store a figure between
+/// this comparison and the merge; the merge checks the rows it gets again all the same.
+enum StoredFigureMatcher {
     /// A row read from a file, with its position in the command (which orders revisions).
     typealias Row = (position: Int, row: ValidatedObservation)
 
@@ -28,19 +29,17 @@ struct StoredFigureMatcher {
     /// so that memory stays bounded whatever the series.
     static let storedLimit = 50_000
 
-    let connection: PostgresConnection
-
-    /// Compares `rows`, all of metric `metric`.
-    func compare(_ rows: ArraySlice<Row>, metric: String) throws -> Outcome {
-        var outcome = Outcome()
-        guard let first = rows.first else { return outcome }
-        var lowest = Identity(first.row), highest = lowest
+    /// Sends the query for the stored figures of `rows` (one metric's, at least one row).
+    static func ask(for rows: [Row], _ connection: PostgresConnection) throws {
+        let metric = rows[0].row.metric
+        var lowest = Identity(rows[0].row), highest = lowest
         for (_, row) in rows {
             let identity = Identity(row)
             lowest = min(lowest, identity)
             highest = max(highest, identity)
         }
-        let query: SQLQuery = """
+        try connection.sendPreparedForBinaryRows(
+            """
             SELECT coalesce(period_start, '-infinity'::date), period_end, value, qualifier, published_on, note, source
             FROM headway.observations
             WHERE metric = \(metric)
@@ -48,27 +47,27 @@ struct StoredFigureMatcher {
               AND (coalesce(period_start, '-infinity'::date), period_end) <= (\(highest.startText)::date, \(highest.endText)::date)
             ORDER BY metric, coalesce(period_start, '-infinity'::date), period_end, revision
             LIMIT \(Self.storedLimit + 1)
-            """
-        try connection.withBinaryRows(query) { stored in
+            """)
+    }
+
+    /// Compares `rows` with the stored figures `ask(for: rows)` asked for.
+    static func compare(_ rows: [Row], _ connection: PostgresConnection) throws -> Outcome {
+        var outcome = Outcome()
+        try connection.receiveBinaryRows { stored in
             guard stored.count <= Self.storedLimit else {
-                outcome.toStage = Array(rows)
+                outcome.toStage = rows
                 return
             }
-            // Where each identity's revisions are among the stored rows (they come together).
-            var revisions: [Identity: Range<Int>] = [:]
-            var start = 0
-            while start < stored.count {
-                let identity = Identity(stored, row: start)
-                var end = start + 1
-                while end < stored.count, Identity(stored, row: end) == identity { end += 1 }
-                revisions[identity] = start..<end
-                start = end
-            }
+            // The stored rows' identities, in order: a row's revisions are found by binary search.
+            let identities = (0..<stored.count).map { Identity(stored, row: $0) }
             for candidate in rows {
                 let row = candidate.row
+                let identity = Identity(row)
                 var repeated = false
                 var alike = false
-                for index in revisions[Identity(row)] ?? 0..<0 {
+                var index = identities.firstIndex(notBefore: identity)
+                while index < identities.count, identities[index] == identity {
+                    defer { index += 1 }
                     guard let value = stored.bytes(row: index, column: 2), row.value.isEqual(toBinary: value),
                         stored.value(row: index, column: 3, is: row.qualifier.rawValue),
                         stored.int32(row: index, column: 4) == Identity.postgresDays(row.publishedOn)
@@ -91,7 +90,7 @@ struct StoredFigureMatcher {
 
     /// A figure's identity within its metric, in the identity index's order: the period's start
     /// (`-infinity` for a level) and end, as PostgreSQL's binary `date` counts days.
-    struct Identity: Hashable, Comparable {
+    struct Identity: Comparable {
         var start: Int32
         var end: Int32
 
@@ -113,5 +112,17 @@ struct StoredFigureMatcher {
         var endText: String { Self.text(end) }
 
         private static func text(_ days: Int32) -> String { CivilDate(daysSinceEpoch: Int(days) + 10_957).description }
+    }
+}
+
+extension Array where Element == StoredFigureMatcher.Identity {
+    /// The first position whose identity is not before `identity` (the array is in order).
+    func firstIndex(notBefore identity: Element) -> Int {
+        var (low, high) = (0, count)
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle] < identity { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }
