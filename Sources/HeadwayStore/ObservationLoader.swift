@@ -97,7 +97,7 @@ public struct ObservationLoader {
             if !run.errors.isEmpty { throw InvalidInput(errors: run.errors, truncated: run.truncated) }
             if let staging = run.staging {
                 run.summary.provenanceDiffers += staging.provenanceDiffers
-                if staging.stagedRows > 0 { try merge(stagedRows: staging.stagedRows, &run.summary) }
+                if staging.stagedRows > 0 { try merge(uncomparedRows: staging.uncomparedRows, &run.summary) }
             }
             return run
         }
@@ -108,8 +108,8 @@ public struct ObservationLoader {
     }
 
     /// Merges the staged rows; one row per metric that got figures (or one with no metric).
-    private func merge(stagedRows: Int, _ summary: inout Summary) throws {
-        let probing = try Self.probesTheIndex(forStagedRows: stagedRows, connection)
+    private func merge(uncomparedRows: Int, _ summary: inout Summary) throws {
+        let probing = try Self.probesTheIndex(forStagedRows: uncomparedRows, connection)
         var provenanceDiffers = 0
         for counts in try connection.query(Self.mergeStatement(probing: probing)) {
             if let metric = try counts.decode(String?.self, at: 0) { summary.touchedMetrics.insert(metric) }
@@ -208,7 +208,9 @@ public struct ObservationLoader {
         try run.rejects?.begin(header: header.fields)
         guard direct else {
             var staging = run.staging ?? ObservationStaging(connection: connection, rowsWorthComparing: options.rowsWorthComparing)
-            try readRows(reader, &validator, fileSize: fileSize, &run) { row, position in try staging.add((position, row)) }
+            try readRows(reader, &validator, fileSize: fileSize, &run) { row, position in
+                try staging.add(StoredFigureMatcher.Row(position: position, row: row))
+            }
             try staging.finish()
             run.staging = staging
             return
@@ -229,7 +231,7 @@ public struct ObservationLoader {
                     lastStored = lastStoredPeriods[row.metric]
                 }
                 if let lastStored, StoredPeriod(start: row.periodStart, end: row.periodEnd) <= lastStored { throw NeedsMerge() }
-                try copy.writeBinary(row, position: nil)
+                try copy.writeBinary(row)
             }
         }
         run.summary.inserted += copied
@@ -295,13 +297,21 @@ public struct ObservationLoader {
     /// cost 100,000 index steps, not a hash table of the million. Otherwise one hash join of all
     /// staged rows with all stored figures is cheaper than a probe per row.
     static func mergeStatement(probing: Bool) -> SQLQuery {
-        SQLQuery(stringLiteral: "WITH interesting AS (\n" + (probing ? probedRows : hashedRows) + mergeOfInterestingRows)
+        SQLQuery(stringLiteral: "WITH interesting AS (\n" + comparedRows + "    UNION ALL\n" + (probing ? probedRows : hashedRows) + mergeOfInterestingRows)
     }
+
+    /// Rows the client compared with the stored figures (only new and differing ones are staged),
+    /// with the latest stored revision it read.
+    private static let comparedRows = """
+            SELECT s.*, coalesce(s.period_start, '-infinity'::date) AS start_key, false AS repeated, s.stored_latest::integer AS latest
+            FROM pg_temp.headway_staging s WHERE s.stored_latest IS NOT NULL
+
+        """
 
     /// Each staged row with what its identity's stored revisions say about it, in one index probe.
     private static let probedRows = """
             SELECT s.*, coalesce(s.period_start, '-infinity'::date) AS start_key, stored.repeated, stored.latest
-            FROM pg_temp.headway_staging s
+            FROM (SELECT * FROM pg_temp.headway_staging WHERE stored_latest IS NULL) s
             CROSS JOIN LATERAL (
                 SELECT max(o.revision) AS latest,
                        coalesce(bool_or(o.value = s.value AND o.qualifier = s.qualifier AND o.published_on = s.published_on), false) AS repeated,
@@ -317,7 +327,7 @@ public struct ObservationLoader {
     /// The same from one hash join; the latest revision is then looked up for new figures only.
     private static let hashedRows = """
             SELECT s.*, coalesce(s.period_start, '-infinity'::date) AS start_key, o.revision IS NOT NULL AS repeated, NULL::integer AS latest
-            FROM pg_temp.headway_staging s
+            FROM (SELECT * FROM pg_temp.headway_staging WHERE stored_latest IS NULL) s
             LEFT JOIN headway.observations o
               ON o.metric = s.metric AND coalesce(o.period_start, '-infinity'::date) = coalesce(s.period_start, '-infinity'::date)
              AND o.period_end = s.period_end AND o.value = s.value AND o.qualifier = s.qualifier AND o.published_on = s.published_on
@@ -373,15 +383,23 @@ public struct ObservationLoader {
 }
 
 extension CopyWriter {
-    /// The row in COPY's binary format, in the column order of `stream`'s direct COPY, or of the
-    /// staging table when it comes with its position.
-    mutating func writeBinary(_ row: ValidatedObservation, position: Int?) throws {
-        if let position {
-            beginRow(fields: 10)
-            writeBinary(int64: Int64(position))
-        } else {
-            beginRow(fields: 9)
-        }
+    /// The row in COPY's binary format, in the column order of `stream`'s direct COPY.
+    mutating func writeBinary(_ row: ValidatedObservation) throws {
+        beginRow(fields: 9)
+        try writeFields(row)
+        try endBinaryRow()
+    }
+
+    /// A row for the staging table: its position, the row, the latest stored revision if known.
+    mutating func writeBinary(staged: StoredFigureMatcher.Row) throws {
+        beginRow(fields: 11)
+        writeBinary(int64: Int64(staged.position))
+        try writeFields(staged.row)
+        writeBinary(int64: staged.latestRevision.map(Int64.init))
+        try endBinaryRow()
+    }
+
+    private mutating func writeFields(_ row: ValidatedObservation) throws {
         writeBinary(text: row.metric)
         writeBinary(text: row.kind.rawValue)
         writeBinary(daysSince1970: row.periodStart?.daysSinceEpoch)
@@ -391,7 +409,6 @@ extension CopyWriter {
         writeBinary(text: row.source)
         writeBinary(daysSince1970: row.publishedOn.daysSinceEpoch)
         writeBinary(text: row.note)
-        try endBinaryRow()
     }
 }
 

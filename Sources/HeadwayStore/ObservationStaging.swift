@@ -16,6 +16,8 @@ struct ObservationStaging {
     /// staging them costs less than the round trip.
     let rowsWorthComparing: Int
     private(set) var stagedRows = 0
+    /// Staged rows that were not compared, whose stored revisions the merge looks up.
+    private(set) var uncomparedRows = 0
     /// Rows a stored figure repeats with another note or source.
     private(set) var provenanceDiffers = 0
     private var tableCreated = false
@@ -27,6 +29,13 @@ struct ObservationStaging {
     private var pending: [Row] = []
     /// Bounds on both lists, which bound the memory a load uses.
     static let batchSize = 10_000
+    /// Whether the last run compared was mostly rows that stay unchanged. When most differ (a
+    /// file of revisions), reading their stored figures costs more than staging them all, and
+    /// the merge looks them up instead; one run in `recheckEvery` is compared all the same, to
+    /// notice when that changes.
+    private var comparingPaysOff = true
+    private var runsNotCompared = 0
+    static let recheckEvery = 8
 
     init(connection: PostgresConnection, rowsWorthComparing: Int) {
         self.connection = connection
@@ -49,9 +58,11 @@ struct ObservationStaging {
     /// compared and this one's stored figures asked for.
     private mutating func settleSeries() throws {
         guard !series.isEmpty else { return }
-        if series.count < rowsWorthComparing {
+        if series.count < rowsWorthComparing || (!comparingPaysOff && runsNotCompared < Self.recheckEvery - 1) {
             pending += series
+            if series.count >= rowsWorthComparing { runsNotCompared += 1 }
         } else {
+            runsNotCompared = 0
             try compareAsked()
             try StoredFigureMatcher.ask(for: series, connection)
             swap(&asked, &series)
@@ -66,6 +77,7 @@ struct ObservationStaging {
     private mutating func compareAsked() throws {
         guard !asked.isEmpty else { return }
         let outcome = try StoredFigureMatcher.compare(asked, connection)
+        comparingPaysOff = outcome.toStage.count * 2 <= asked.count
         pending += outcome.toStage
         provenanceDiffers += outcome.provenanceDiffers
         asked.removeAll(keepingCapacity: true)
@@ -80,14 +92,15 @@ struct ObservationStaging {
                 """
                 CREATE TEMP TABLE headway_staging (
                     position bigint, metric text, kind text, period_start date, period_end date, value numeric,
-                    qualifier text, source text, published_on date, note text
+                    qualifier text, source text, published_on date, note text, stored_latest bigint
                 ) ON COMMIT DROP
                 """)
             tableCreated = true
         }
         stagedRows += try connection.copyIn("COPY pg_temp.headway_staging FROM STDIN (FORMAT binary)", format: .binary) { copy in
-            for (position, row) in pending { try copy.writeBinary(row, position: position) }
+            for row in pending { try copy.writeBinary(staged: row) }
         }
+        uncomparedRows += pending.count { $0.latestRevision == nil }
         pending.removeAll(keepingCapacity: true)
     }
 }

@@ -15,8 +15,14 @@ import HeadwayPostgres
 /// The loader holds the table's lock throughout, so no other load can store a figure between
 /// this comparison and the merge; the merge checks the rows it gets again all the same.
 enum StoredFigureMatcher {
-    /// A row read from a file, with its position in the command (which orders revisions).
-    typealias Row = (position: Int, row: ValidatedObservation)
+    /// A row read from a file, with its position in the command (which orders revisions) and,
+    /// once compared, the latest revision stored for its identity (0 if none), which the merge
+    /// then need not look up.
+    struct Row {
+        var position: Int
+        var row: ValidatedObservation
+        var latestRevision: Int?
+    }
 
     /// What the comparison leaves: the rows to stage, and how many of the others a stored
     /// revision repeats only with another note or source (counted; provenance is not revised).
@@ -33,14 +39,14 @@ enum StoredFigureMatcher {
     static func ask(for rows: [Row], _ connection: PostgresConnection) throws {
         let metric = rows[0].row.metric
         var lowest = Identity(rows[0].row), highest = lowest
-        for (_, row) in rows {
-            let identity = Identity(row)
+        for candidate in rows {
+            let identity = Identity(candidate.row)
             lowest = min(lowest, identity)
             highest = max(highest, identity)
         }
         try connection.sendPreparedForBinaryRows(
             """
-            SELECT coalesce(period_start, '-infinity'::date), period_end, value, qualifier, published_on, note, source
+            SELECT coalesce(period_start, '-infinity'::date), period_end, value, qualifier, published_on, note, source, revision
             FROM headway.observations
             WHERE metric = \(metric)
               AND (coalesce(period_start, '-infinity'::date), period_end) >= (\(lowest.startText)::date, \(lowest.endText)::date)
@@ -65,9 +71,11 @@ enum StoredFigureMatcher {
                 let identity = Identity(row)
                 var repeated = false
                 var alike = false
+                var latest: Int32 = 0
                 var index = identities.firstIndex(notBefore: identity)
                 while index < identities.count, identities[index] == identity {
                     defer { index += 1 }
+                    latest = stored.int32(row: index, column: 7) ?? latest  // revisions come in order
                     guard let value = stored.bytes(row: index, column: 2), row.value.isEqual(toBinary: value),
                         stored.value(row: index, column: 3, is: row.qualifier.rawValue),
                         stored.int32(row: index, column: 4) == Identity.postgresDays(row.publishedOn)
@@ -79,7 +87,7 @@ enum StoredFigureMatcher {
                     }
                 }
                 if !repeated {
-                    outcome.toStage.append(candidate)
+                    outcome.toStage.append(Row(position: candidate.position, row: row, latestRevision: Int(latest)))
                 } else if !alike {
                     outcome.provenanceDiffers += 1
                 }

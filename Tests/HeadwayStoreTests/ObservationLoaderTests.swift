@@ -416,6 +416,20 @@ import Testing
         ).map(\.values) == [["2000-03-31", "2", "102"], ["2003-05-31", "1", "40"], ["2003-05-31", "2", "41"]].map { $0.map(Optional.some) })
     }
 
+    @Test func afterARunOfMostlyRevisionsTheNextRunIsStagedWithoutComparing() throws {
+        let fixture = try LoaderFixture()
+        let stored = ["arrests", "closures", "officers"].flatMap { metric in (0..<20).map { Self.monthRow(metric, $0, "\($0)") } }
+        try fixture.load(Self.header + stored.joined())
+        // Arrests all revised, then closures and officers as stored. Arrests' comparison is read
+        // when the closures run ends (closures is compared all the same); officers, after it,
+        // is staged as it is, and the merge finds its rows unchanged.
+        let revised = (0..<20).map { Self.monthRow("arrests", $0, "\($0 + 100)", published: "2024-02-01") }
+        let (summary, staged) = try fixture.loadCountingStaged([try fixture.file("revised.csv", Self.header + (revised + stored.dropFirst(20)).joined())])
+        #expect(summary.rows == 60 && summary.revised == 20 && summary.unchanged == 40 && summary.inserted == 0)
+        #expect(staged == 40)  // the 20 revisions and the 20 officers
+        #expect(try fixture.current("arrests").map { $0[2] } == (0..<20).map { "\($0 + 100)" })
+    }
+
     @Test func numbersWrittenDifferentlyAreTheSameStoredFigureAndASignIsNot() throws {
         let fixture = try LoaderFixture()
         var options = ObservationLoader.Options()
