@@ -8,7 +8,9 @@ import HeadwayPostgres
 ///
 /// Memory stays flat whatever the file size: rows stream from the file through validation into a
 /// COPY, straight into the observations while every row is a new figure (a period after the last
-/// one its metric has), otherwise into a temporary staging table that one set-based statement merges.
+/// one its metric has); otherwise each run of a metric's rows is compared with the figures stored
+/// for it, and only new and differing rows go into a temporary staging table that one set-based
+/// statement merges.
 public struct ObservationLoader {
     public struct Options: Sendable {
         /// Load the good rows and write the bad ones to `rejectsPath`, instead of writing nothing.
@@ -292,10 +294,12 @@ public struct ObservationLoader {
     /// identity's next revision, numbered in order of publication. Answers one row per metric
     /// that got figures (or one without a metric).
     ///
-    /// The first step looks each staged row's identity up in the index when the staged rows are
-    /// few against the stored ones (`probing`): 100,000 revisions against a million figures then
-    /// cost 100,000 index steps, not a hash table of the million. Otherwise one hash join of all
-    /// staged rows with all stored figures is cheaper than a probe per row.
+    /// Rows the client compared (`ObservationStaging`) are known to be new or to differ, and
+    /// come with their identity's latest stored revision. The others' first step looks each one's
+    /// identity up in the index when they are few against the stored figures (`probing`):
+    /// 100,000 revisions against a million figures then cost 100,000 index steps, not a hash
+    /// table of the million. Otherwise one hash join of them with all stored figures is cheaper
+    /// than a probe per row.
     static func mergeStatement(probing: Bool) -> SQLQuery {
         SQLQuery(stringLiteral: "WITH interesting AS (\n" + comparedRows + "    UNION ALL\n" + (probing ? probedRows : hashedRows) + mergeOfInterestingRows)
     }
