@@ -33,8 +33,9 @@ extension CopyWriter {
         }
     }
 
-    /// A `bigint`.
-    public mutating func writeBinary(int64 value: Int64) {
+    /// A `bigint`, or NULL.
+    public mutating func writeBinary(int64 value: Int64?) {
+        guard let value else { return appendInt32(-1) }
         appendInt32(8)
         appendInt32(Int32(truncatingIfNeeded: value >> 32))
         appendInt32(Int32(truncatingIfNeeded: value))

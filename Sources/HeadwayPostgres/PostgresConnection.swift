@@ -25,6 +25,8 @@ public final class PostgresConnection {
     private var preparedCount = 0
     /// At most this many: a statement past them is planned each time, as any other.
     public static let maximumPrepared = 64
+    /// A query sent by `sendPreparedForBinaryRows` whose result is not received yet.
+    private var unreadResult: SQLQuery?
     public let logger: Logger
 
     /// Connects with a URL (`postgresql://…`) or a keyword/value conninfo string.
@@ -90,6 +92,33 @@ public final class PostgresConnection {
         let result = try run(query)
         defer { PQclear(result) }
         return rowsOf(result)
+    }
+
+    /// Sends a query, prepared once per connection (its text names it: a statement run many
+    /// times is planned once), for rows in PostgreSQL's binary format; the server works on it
+    /// while the caller does something else, until `receiveBinaryRows`. A result not received
+    /// before the next statement is thrown away.
+    public func sendPreparedForBinaryRows(_ query: SQLQuery) throws {
+        settleFetchAhead()
+        let name = try preparedName(query)
+        let sent: Int32 = withOptionalCStrings(query.parameters) { values in
+            if let name {
+                return PQsendQueryPrepared(handle, name, Int32(query.parameters.count), values, nil, nil, 1)
+            }
+            return PQsendQueryParams(handle, query.sql, Int32(query.parameters.count), nil, values, nil, nil, 1)
+        }
+        guard sent == 1 else { throw clientError(sql: query.sql) }
+        unreadResult = query
+    }
+
+    /// Hands `body` the rows of the query `sendPreparedForBinaryRows` sent, read in place: for
+    /// rows the client only compares, no string is made for each value.
+    public func receiveBinaryRows<T>(_ body: (BinaryRows) throws -> T) throws -> T {
+        guard let query = unreadResult else { throw PostgresError(kind: .client, message: "no query was sent for binary rows") }
+        unreadResult = nil
+        let result = try receive(query)
+        defer { PQclear(result) }
+        return try body(BinaryRows(result: result))
     }
 
     /// Runs a query and returns the names of its columns, which a result has even without rows.
@@ -245,8 +274,13 @@ public final class PostgresConnection {
         return try receive(fetch)
     }
 
-    /// Receives a batch asked for ahead, before another statement is sent on the connection.
+    /// Receives a batch asked for ahead, before another statement is sent on the connection, and
+    /// throws away a result sent for and not received.
     private func settleFetchAhead() {
+        if let query = unreadResult {
+            unreadResult = nil
+            if let result = try? receive(query) { PQclear(result) }
+        }
         guard let cursor = fetchInFlight else { return }
         fetchInFlight = nil
         fetchedEarly[cursor] = Result { try receive("FETCH") }

@@ -8,7 +8,9 @@ import HeadwayPostgres
 ///
 /// Memory stays flat whatever the file size: rows stream from the file through validation into a
 /// COPY, straight into the observations while every row is a new figure (a period after the last
-/// one its metric has), otherwise into a temporary staging table that one set-based statement merges.
+/// one its metric has); otherwise each run of a metric's rows is compared with the figures stored
+/// for it, and only new and differing rows go into a temporary staging table that one set-based
+/// statement merges.
 public struct ObservationLoader {
     public struct Options: Sendable {
         /// Load the good rows and write the bad ones to `rejectsPath`, instead of writing nothing.
@@ -20,6 +22,9 @@ public struct ObservationLoader {
         public var progress: (@Sendable (String, Int, Int?, Int) -> Void)?
         /// When set, figures published after this date are counted in `Summary.publishedLater`.
         public var today: CivilDate?
+        /// The fewest rows of one metric in a row that are compared with their stored figures
+        /// before staging (fewer are staged as they are); tests lower it to compare every row.
+        var rowsWorthComparing = 16
 
         public init(skipInvalid: Bool = false, rejectsPath: String? = nil) {
             self.skipInvalid = skipInvalid
@@ -92,15 +97,9 @@ public struct ObservationLoader {
                 try stream(path, &run, direct: false)
             }
             if !run.errors.isEmpty { throw InvalidInput(errors: run.errors, truncated: run.truncated) }
-            if run.staged {
-                // One row per metric that got figures (or one row with no metric, if none did).
-                let probing = try Self.probesTheIndex(forStagedRows: run.stagedRows, connection)
-                for counts in try connection.query(Self.mergeStatement(probing: probing)) {
-                    if let metric = try counts.decode(String?.self, at: 0) { run.summary.touchedMetrics.insert(metric) }
-                    run.summary.inserted += try counts.decode(Int.self, at: 1)
-                    run.summary.revised += try counts.decode(Int.self, at: 2)
-                    run.summary.provenanceDiffers = try counts.decode(Int.self, at: 3)
-                }
+            if let staging = run.staging {
+                run.summary.provenanceDiffers += staging.provenanceDiffers
+                if staging.stagedRows > 0 { try merge(uncomparedRows: staging.uncomparedRows, &run.summary) }
             }
             return run
         }
@@ -108,6 +107,19 @@ public struct ObservationLoader {
         run.summary.unchanged = run.summary.rows - run.summary.rejected - run.summary.inserted - run.summary.revised
         run.summary.elapsedSeconds = Date().timeIntervalSince(started)
         return run.summary
+    }
+
+    /// Merges the staged rows; one row per metric that got figures (or one with no metric).
+    private func merge(uncomparedRows: Int, _ summary: inout Summary) throws {
+        let probing = try Self.probesTheIndex(forStagedRows: uncomparedRows, connection)
+        var provenanceDiffers = 0
+        for counts in try connection.query(Self.mergeStatement(probing: probing)) {
+            if let metric = try counts.decode(String?.self, at: 0) { summary.touchedMetrics.insert(metric) }
+            summary.inserted += try counts.decode(Int.self, at: 1)
+            summary.revised += try counts.decode(Int.self, at: 2)
+            provenanceDiffers = try counts.decode(Int.self, at: 3)
+        }
+        summary.provenanceDiffers += provenanceDiffers
     }
 
     /// What a load has done so far.
@@ -121,8 +133,9 @@ public struct ObservationLoader {
         var summary = Summary()
         var errors: [InputError] = []
         var truncated = false
-        var staged = false
-        var stagedRows = 0
+        /// Set once a file goes through the merge.
+        var staging: ObservationStaging?
+        var staged: Bool { staging != nil }
     }
 
     /// The fast path meets data it cannot simply insert.
@@ -184,7 +197,8 @@ public struct ObservationLoader {
         }
     }
 
-    /// Reads, validates and copies one file, into the observations (`direct`) or the staging table.
+    /// Reads, validates and copies one file, into the observations (`direct`) or, through the
+    /// comparison with the stored figures, into the staging table.
     private func stream(_ path: String, _ run: inout Run, direct: Bool) throws {
         let reader = try CSVReader(path: path)
         let fileSize = path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
@@ -194,68 +208,71 @@ public struct ObservationLoader {
         }
         try validator.readHeader(header)
         try run.rejects?.begin(header: header.fields)
-        if !direct && !run.staged {
-            try connection.executeScript(
-                """
-                CREATE TEMP TABLE headway_staging (
-                    position bigint, metric text, kind text, period_start date, period_end date, value numeric,
-                    qualifier text, source text, published_on date, note text
-                ) ON COMMIT DROP
-                """)
-            run.staged = true
+        guard direct else {
+            var staging = run.staging ?? ObservationStaging(connection: connection, rowsWorthComparing: options.rowsWorthComparing)
+            try readRows(reader, &validator, fileSize: fileSize, &run) { row, position in
+                try staging.add(StoredFigureMatcher.Row(position: position, row: row))
+            }
+            try staging.finish()
+            run.staging = staging
+            return
         }
-        // In COPY's binary format (the server need not parse dates and numbers); into staging with
-        // each row's position in the command, which orders revisions published on the same day.
-        let statement =
-            direct
-            ? "COPY headway.observations (metric, kind, period_start, period_end, value, qualifier, source, published_on, note) FROM STDIN (FORMAT binary)"
-            : "COPY pg_temp.headway_staging FROM STDIN (FORMAT binary)"
-        var lastProgress = Date()
+        let lastStoredPeriods = run.lastStored
         var metricsSeen: Set<String> = []
         var lastMetric = ""  // rows come in series: look a metric up when it changes
         var lastStored: StoredPeriod?
-        let copied = try connection.copyIn(statement, format: .binary) { copy in
-            while true {
-                let record: CSVReader.Record
-                do {
-                    guard let next = try reader.next(columnName: validator.columnName) else { break }
-                    record = next
-                } catch let error as InputError {
-                    run.summary.rows += 1
-                    try reject(error, fields: nil, &run)
-                    if run.truncated { break } else { continue }
+        // In COPY's binary format: the server need not parse dates and numbers.
+        let copied = try connection.copyIn(
+            "COPY headway.observations (metric, kind, period_start, period_end, value, qualifier, source, published_on, note) FROM STDIN (FORMAT binary)",
+            format: .binary
+        ) { copy in
+            try readRows(reader, &validator, fileSize: fileSize, &run) { row, _ in
+                if row.metric != lastMetric {
+                    metricsSeen.insert(row.metric)
+                    lastMetric = row.metric
+                    lastStored = lastStoredPeriods[row.metric]
                 }
-                if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // a blank line
-                run.summary.rows += 1
-                do {
-                    let row = try validator.validate(record)
-                    if let today = options.today, row.publishedOn > today {
-                        run.summary.publishedLater += 1
-                        if run.summary.firstPublishedLater == nil { run.summary.firstPublishedLater = "\(reader.fileName):\(row.line) (\(row.publishedOn))" }
-                    }
-                    if direct {
-                        if row.metric != lastMetric {
-                            metricsSeen.insert(row.metric)
-                            lastMetric = row.metric
-                            lastStored = run.lastStored[row.metric]
-                        }
-                        if let lastStored, StoredPeriod(start: row.periodStart, end: row.periodEnd) <= lastStored { throw NeedsMerge() }
-                    }
-                    if run.errors.isEmpty { try copy.writeBinary(row, position: direct ? nil : run.summary.rows) }
-                } catch let error as InputError {
-                    try reject(error, fields: record.fields, &run)
-                    if run.truncated { break }
-                }
-                if let progress = options.progress, run.summary.rows % 65_536 == 0, Date().timeIntervalSince(lastProgress) > 0.5 {
-                    lastProgress = Date()
-                    progress(reader.fileName, reader.bytesRead, fileSize, run.summary.rows)
-                }
+                if let lastStored, StoredPeriod(start: row.periodStart, end: row.periodEnd) <= lastStored { throw NeedsMerge() }
+                try copy.writeBinary(row)
             }
         }
-        if !direct { run.stagedRows += copied }
-        if direct {
-            run.summary.inserted += copied
-            run.summary.touchedMetrics.formUnion(metricsSeen)
+        run.summary.inserted += copied
+        run.summary.touchedMetrics.formUnion(metricsSeen)
+    }
+
+    /// Reads and validates every row of a file, counting and rejecting as it goes, and hands
+    /// each good row to `body` with its position in the command, as long as no row failed.
+    private func readRows(
+        _ reader: CSVReader, _ validator: inout ObservationValidator, fileSize: Int?, _ run: inout Run, _ body: (ValidatedObservation, Int) throws -> Void
+    ) throws {
+        var lastProgress = Date()
+        while true {
+            let record: CSVReader.Record
+            do {
+                guard let next = try reader.next(columnName: validator.columnName) else { break }
+                record = next
+            } catch let error as InputError {
+                run.summary.rows += 1
+                try reject(error, fields: nil, &run)
+                if run.truncated { break } else { continue }
+            }
+            if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // a blank line
+            run.summary.rows += 1
+            do {
+                let row = try validator.validate(record)
+                if let today = options.today, row.publishedOn > today {
+                    run.summary.publishedLater += 1
+                    if run.summary.firstPublishedLater == nil { run.summary.firstPublishedLater = "\(reader.fileName):\(row.line) (\(row.publishedOn))" }
+                }
+                if run.errors.isEmpty { try body(row, run.summary.rows) }
+            } catch let error as InputError {
+                try reject(error, fields: record.fields, &run)
+                if run.truncated { break }
+            }
+            if let progress = options.progress, run.summary.rows % 65_536 == 0, Date().timeIntervalSince(lastProgress) > 0.5 {
+                lastProgress = Date()
+                progress(reader.fileName, reader.bytesRead, fileSize, run.summary.rows)
+            }
         }
     }
 
@@ -277,18 +294,28 @@ public struct ObservationLoader {
     /// identity's next revision, numbered in order of publication. Answers one row per metric
     /// that got figures (or one without a metric).
     ///
-    /// The first step looks each staged row's identity up in the index when the staged rows are
-    /// few against the stored ones (`probing`): 100,000 revisions against a million figures then
-    /// cost 100,000 index steps, not a hash table of the million. Otherwise one hash join of all
-    /// staged rows with all stored figures is cheaper than a probe per row.
+    /// Rows the client compared (`ObservationStaging`) are known to be new or to differ, and
+    /// come with their identity's latest stored revision. The others' first step looks each one's
+    /// identity up in the index when they are few against the stored figures (`probing`):
+    /// 100,000 revisions against a million figures then cost 100,000 index steps, not a hash
+    /// table of the million. Otherwise one hash join of them with all stored figures is cheaper
+    /// than a probe per row.
     static func mergeStatement(probing: Bool) -> SQLQuery {
-        SQLQuery(stringLiteral: "WITH interesting AS (\n" + (probing ? probedRows : hashedRows) + mergeOfInterestingRows)
+        SQLQuery(stringLiteral: "WITH interesting AS (\n" + comparedRows + "    UNION ALL\n" + (probing ? probedRows : hashedRows) + mergeOfInterestingRows)
     }
+
+    /// Rows the client compared with the stored figures (only new and differing ones are staged),
+    /// with the latest stored revision it read.
+    private static let comparedRows = """
+            SELECT s.*, coalesce(s.period_start, '-infinity'::date) AS start_key, false AS repeated, s.stored_latest::integer AS latest
+            FROM pg_temp.headway_staging s WHERE s.stored_latest IS NOT NULL
+
+        """
 
     /// Each staged row with what its identity's stored revisions say about it, in one index probe.
     private static let probedRows = """
             SELECT s.*, coalesce(s.period_start, '-infinity'::date) AS start_key, stored.repeated, stored.latest
-            FROM pg_temp.headway_staging s
+            FROM (SELECT * FROM pg_temp.headway_staging WHERE stored_latest IS NULL) s
             CROSS JOIN LATERAL (
                 SELECT max(o.revision) AS latest,
                        coalesce(bool_or(o.value = s.value AND o.qualifier = s.qualifier AND o.published_on = s.published_on), false) AS repeated,
@@ -304,7 +331,7 @@ public struct ObservationLoader {
     /// The same from one hash join; the latest revision is then looked up for new figures only.
     private static let hashedRows = """
             SELECT s.*, coalesce(s.period_start, '-infinity'::date) AS start_key, o.revision IS NOT NULL AS repeated, NULL::integer AS latest
-            FROM pg_temp.headway_staging s
+            FROM (SELECT * FROM pg_temp.headway_staging WHERE stored_latest IS NULL) s
             LEFT JOIN headway.observations o
               ON o.metric = s.metric AND coalesce(o.period_start, '-infinity'::date) = coalesce(s.period_start, '-infinity'::date)
              AND o.period_end = s.period_end AND o.value = s.value AND o.qualifier = s.qualifier AND o.published_on = s.published_on
@@ -360,15 +387,23 @@ public struct ObservationLoader {
 }
 
 extension CopyWriter {
-    /// The row in COPY's binary format, in the column order of `stream`'s direct COPY, or of the
-    /// staging table when it comes with its position.
-    mutating func writeBinary(_ row: ValidatedObservation, position: Int?) throws {
-        if let position {
-            beginRow(fields: 10)
-            writeBinary(int64: Int64(position))
-        } else {
-            beginRow(fields: 9)
-        }
+    /// The row in COPY's binary format, in the column order of `stream`'s direct COPY.
+    mutating func writeBinary(_ row: ValidatedObservation) throws {
+        beginRow(fields: 9)
+        try writeFields(row)
+        try endBinaryRow()
+    }
+
+    /// A row for the staging table: its position, the row, the latest stored revision if known.
+    mutating func writeBinary(staged: StoredFigureMatcher.Row) throws {
+        beginRow(fields: 11)
+        writeBinary(int64: Int64(staged.position))
+        try writeFields(staged.row)
+        writeBinary(int64: staged.latestRevision.map(Int64.init))
+        try endBinaryRow()
+    }
+
+    private mutating func writeFields(_ row: ValidatedObservation) throws {
         writeBinary(text: row.metric)
         writeBinary(text: row.kind.rawValue)
         writeBinary(daysSince1970: row.periodStart?.daysSinceEpoch)
@@ -378,7 +413,6 @@ extension CopyWriter {
         writeBinary(text: row.source)
         writeBinary(daysSince1970: row.publishedOn.daysSinceEpoch)
         writeBinary(text: row.note)
-        try endBinaryRow()
     }
 }
 

@@ -307,6 +307,28 @@ import Testing
         #expect(two == 2)
     }
 
+    @Test func binaryRowsComeFromAStatementPreparedOnceAndAnUnreadResultIsThrownAway() throws {
+        try connection.executeScript(
+            "INSERT INTO items VALUES (1, 'one', 10.50, '2000-01-02'), (2, NULL, -0.0001, NULL), (3, 'three', 0, '-infinity')")
+        for id in [1, 2, 3] {
+            try connection.sendPreparedForBinaryRows("SELECT name, amount, day FROM items WHERE id = \(id)")
+            try connection.receiveBinaryRows { rows in
+                #expect(rows.count == 1)
+                #expect(rows.value(row: 0, column: 0, is: ["one", nil, "three"][id - 1]))
+                #expect(!rows.value(row: 0, column: 0, is: "on"))
+                let amount = try! DecimalNumber(parsing: ["10.5", "-1e-4", "0.000"][id - 1])
+                #expect(amount.isEqual(toBinary: rows.bytes(row: 0, column: 1)!))
+                #expect(!(try! DecimalNumber(parsing: "10.51")).isEqual(toBinary: rows.bytes(row: 0, column: 1)!))
+                #expect(rows.int32(row: 0, column: 2) == [1, nil, Int32.min][id - 1])  // days since 2000-01-01
+            }
+        }
+        #expect(try connection.query("SELECT count(*) FROM pg_prepared_statements")[0].decode(Int.self, at: 0) == 1)
+        // Sent and never received: the next statement still gets its own result.
+        try connection.sendPreparedForBinaryRows("SELECT name, amount, day FROM items WHERE id = \(1)")
+        #expect(try connection.query("SELECT 7")[0].decode(Int.self, at: 0) == 7)
+        #expect(throws: PostgresError.self) { try connection.receiveBinaryRows { _ in } }
+    }
+
     @Test func cursorsNestAndACopyOutsideCopyInEndsWithAnError() throws {
         // A cursor read inside another's rows, on one connection, with batches asked for ahead.
         var pairs: [String] = []

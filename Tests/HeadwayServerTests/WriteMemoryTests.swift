@@ -75,7 +75,7 @@ import Testing
         print("body \(body.count >> 20) MiB; server peak resident \(baseline >> 20) MiB before, \(peak >> 20) MiB after")
         // A body of 30 MiB (50,000 rows, each with a 600-byte note: bytes, not rows, are what a
         // buffering server would hold). Streamed to disk, the server grows only by the loader's
-        // working memory (10 MiB measured, on a loaded machine); a server that held the body
+        // working memory (10–18 MiB measured, on a loaded machine); a server that held the body
         // would grow by at least the body: the bound leaves threefold headroom and still fails it.
         #expect(peak - baseline < body.count, "grew by \((peak - baseline) >> 10) KiB for a body of \(body.count >> 10) KiB")
     }

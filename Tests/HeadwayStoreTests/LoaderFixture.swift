@@ -62,6 +62,17 @@ struct LoaderFixture {
         return summary
     }
 
+    /// Loads `paths` within a transaction of the fixture's own, so that the loader's staging table
+    /// outlives its load: the summary, and how many rows were staged for the merge (0 without a table).
+    func loadCountingStaged(_ paths: [String], options: ObservationLoader.Options = .init()) throws -> (ObservationLoader.Summary, staged: Int) {
+        try connection.transaction { connection in
+            let summary = try ObservationLoader(connection: connection, options: options).load(paths)
+            Self.expectAccounted(summary, for: try paths.map { Array(try Data(contentsOf: URL(fileURLWithPath: $0))) })
+            guard try connection.query("SELECT to_regclass('pg_temp.headway_staging') IS NOT NULL")[0].decode(Bool.self, at: 0) else { return (summary, 0) }
+            return (summary, try connection.query("SELECT count(*) FROM pg_temp.headway_staging")[0].decode(Int.self, at: 0))
+        }
+    }
+
     /// inserted + unchanged + revised + rejected = data lines, for every load.
     static func expectAccounted(_ summary: ObservationLoader.Summary, for files: [[UInt8]], sourceLocation: SourceLocation = #_sourceLocation) {
         let lines = files.map { CSVRecords.dataRecords($0) }.reduce(0, +)

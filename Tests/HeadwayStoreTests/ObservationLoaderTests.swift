@@ -180,8 +180,14 @@ import Testing
         try Self.republishHistory(into: LoaderFixture())
     }
 
+    @Test func comparingEveryRowWithItsStoredFiguresBeforeStagingGivesTheSameResults() throws {
+        var options = ObservationLoader.Options()
+        options.rowsWorthComparing = 1
+        try Self.republishHistory(into: LoaderFixture(), options: options)
+    }
+
     /// Loads a history, then republishes it with every kind of row, and checks counts and revisions.
-    static func republishHistory(into fixture: LoaderFixture) throws {
+    static func republishHistory(into fixture: LoaderFixture, options: ObservationLoader.Options = .init()) throws {
         func month(_ number: Int, _ value: Int, published: String, note: String = "") -> String {
             let period = "2023-\(number < 10 ? "0" : "")\(number)"
             return "closures,\(period),\(period),\(value),,answer,\(published),\(note)\n"
@@ -195,7 +201,7 @@ import Testing
             Self.header + month(1, 10, published: "2023-07-01") + month(2, 20, published: "2023-07-01") + month(3, 30, published: "2023-07-01")
                 + month(4, 42, published: "2023-10-01") + month(4, 41, published: "2023-09-01") + month(5, 51, published: "2023-09-01")
                 + month(5, 51, published: "2023-09-01") + month(6, 60, published: "2023-07-01", note: "checked") + month(7, 70, published: "2023-09-01")
-                + month(8, 80, published: "2023-09-01"))
+                + month(8, 80, published: "2023-09-01"), options: options)
         #expect(republished.rows == 10 && republished.inserted == 2 && republished.revised == 3 && republished.unchanged == 5)
         #expect(republished.provenanceDiffers == 1)
         #expect(republished.touchedMetrics == ["closures"])
@@ -207,7 +213,7 @@ import Testing
         ].map { $0.map(Optional.some) })
         // Loading it once more changes nothing.
         let again = try fixture.load(
-            Self.header + month(4, 42, published: "2023-10-01") + month(7, 70, published: "2023-09-01") + month(2, 25, published: "2023-08-01"))
+            Self.header + month(4, 42, published: "2023-10-01") + month(7, 70, published: "2023-09-01") + month(2, 25, published: "2023-08-01"), options: options)
         #expect(again.unchanged == 3 && again.touchedMetrics.isEmpty)
     }
 
@@ -353,6 +359,102 @@ import Testing
         #expect(summaries.map(\.unchanged).reduce(0, +) == 250)
         #expect(try fixture.count() == 350)
         #expect(try fixture.connection.query("SELECT max(revision) FROM headway.observations")[0].decode(Int.self, at: 0) == 1)
+    }
+
+    /// A row of `metric` for month `month` after January 2000 (a level when `metric` is officers).
+    static func monthRow(_ metric: String, _ month: Int, _ value: String, published: String = "2024-01-01", note: String = "") -> String {
+        let period = "\(2000 + month / 12)-\(String(format: "%02d", month % 12 + 1))"
+        let start = metric == "officers" ? "" : period
+        let end = metric == "officers" ? CivilDate(year: 2000 + month / 12, month: month % 12 + 1, day: 1)!.adding(days: 27).description : period
+        return "\(metric),\(start),\(end),\(value),,answer,\(published),\(note)\n"
+    }
+
+    @Test func aReloadStagesOnlyTheRowsThatDifferFromTheStoredFigures() throws {
+        let fixture = try LoaderFixture()
+        try fixture.load(Self.header + (0..<20).map { Self.monthRow("arrests", $0, "\($0)") + Self.monthRow("officers", $0, "\($0 * 10)") }.joined())
+        // Every row again (runs of 22 and 20 rows, so both are compared): month 3 with a note,
+        // month 4 revised, month 5 written as 5.00, a new month 20 given twice with two values,
+        // and one level revised.
+        let arrests = (0..<20).map { month in
+            switch month {
+            case 3: Self.monthRow("arrests", 3, "3", note: "checked")
+            case 4: Self.monthRow("arrests", 4, "44", published: "2024-02-01")
+            case 5: Self.monthRow("arrests", 5, "5.00")
+            default: Self.monthRow("arrests", month, "\(month)")
+            }
+        }
+        let newMonth = Self.monthRow("arrests", 20, "21", published: "2024-03-01") + Self.monthRow("arrests", 20, "20", published: "2024-02-01")
+        let officers = (0..<20).map { Self.monthRow("officers", $0, $0 == 7 ? "71" : "\($0 * 10)", published: $0 == 7 ? "2024-02-01" : "2024-01-01") }
+        let text = Self.header + arrests.joined() + newMonth + officers.joined()
+        let (summary, staged) = try fixture.loadCountingStaged([try fixture.file("reload.csv", text)])
+        #expect(summary.rows == 42 && summary.inserted == 1 && summary.revised == 3 && summary.unchanged == 38)
+        #expect(summary.provenanceDiffers == 1 && summary.touchedMetrics == ["arrests", "officers"])
+        #expect(staged == 4)  // months 4 and 20 (twice) of arrests, month 7 of officers
+        #expect(try fixture.connection.query(
+            "SELECT extract(month FROM period_end)::int, revision, value::text FROM headway.observations WHERE revision > 1 OR period_end >= '2001-09-01' ORDER BY metric, 1, 2"
+        ).map(\.values) == [["5", "2", "44"], ["9", "1", "20"], ["9", "2", "21"], ["8", "2", "71"]].map { $0.map(Optional.some) })
+        // Once more: nothing is staged, and the note still differs (it is not revised).
+        let (again, stagedAgain) = try fixture.loadCountingStaged([try fixture.file("reload.csv", text)])
+        #expect(again.unchanged == 42 && again.provenanceDiffers == 1 && stagedAgain == 0)
+    }
+
+    @Test func rowsOfOneMetricSplitAcrossTwoFilesAreComparedAndMergedTogether() throws {
+        let fixture = try LoaderFixture()
+        try fixture.load(Self.header + (0..<40).map { Self.monthRow("arrests", $0, "\($0)") }.joined())
+        // Month 2 revised in the first file and given again in the second; month 40 new in the
+        // first and revised in the second; month 30 with a note.
+        let first = (0..<20).map { Self.monthRow("arrests", $0, $0 == 2 ? "102" : "\($0)", published: $0 == 2 ? "2024-02-01" : "2024-01-01") }
+            + [Self.monthRow("arrests", 40, "40", published: "2024-02-01")]
+        let second = (20..<40).map { Self.monthRow("arrests", $0, "\($0)", note: $0 == 30 ? "checked" : "") }
+            + [Self.monthRow("arrests", 2, "102", published: "2024-02-01"), Self.monthRow("arrests", 40, "41", published: "2024-03-01")]
+        let paths = [try fixture.file("first.csv", Self.header + first.joined()), try fixture.file("second.csv", Self.header + second.joined())]
+        let (summary, staged) = try fixture.loadCountingStaged(paths)
+        #expect(summary.rows == 43 && summary.inserted == 1 && summary.revised == 2 && summary.unchanged == 40 && summary.provenanceDiffers == 1)
+        #expect(staged == 4)  // months 2 and 40 of each file: the first file's are not stored before the merge
+        #expect(try fixture.connection.query(
+            "SELECT period_end::text, revision, value::text FROM headway.observations WHERE revision > 1 OR period_end > '2003-05-01' ORDER BY 1, 2"
+        ).map(\.values) == [["2000-03-31", "2", "102"], ["2003-05-31", "1", "40"], ["2003-05-31", "2", "41"]].map { $0.map(Optional.some) })
+    }
+
+    @Test func afterARunOfMostlyRevisionsTheNextRunIsStagedWithoutComparing() throws {
+        let fixture = try LoaderFixture()
+        let stored = ["arrests", "closures", "officers"].flatMap { metric in (0..<20).map { Self.monthRow(metric, $0, "\($0)") } }
+        try fixture.load(Self.header + stored.joined())
+        // Arrests all revised, then closures and officers as stored. Arrests' comparison is read
+        // when the closures run ends (closures is compared all the same); officers, after it,
+        // is staged as it is, and the merge finds its rows unchanged.
+        let revised = (0..<20).map { Self.monthRow("arrests", $0, "\($0 + 100)", published: "2024-02-01") }
+        let (summary, staged) = try fixture.loadCountingStaged([try fixture.file("revised.csv", Self.header + (revised + stored.dropFirst(20)).joined())])
+        #expect(summary.rows == 60 && summary.revised == 20 && summary.unchanged == 40 && summary.inserted == 0)
+        #expect(staged == 40)  // the 20 revisions and the 20 officers
+        #expect(try fixture.current("arrests").map { $0[2] } == (0..<20).map { "\($0 + 100)" })
+    }
+
+    @Test func numbersWrittenDifferentlyAreTheSameStoredFigureAndASignIsNot() throws {
+        let fixture = try LoaderFixture()
+        var options = ObservationLoader.Options()
+        options.rowsWorthComparing = 1
+        let stored = ["0", "-0.5", "1e3", "12345678.9", "0.0001", "100000000", "-12.3400", "99999999999999999999.00000001"]
+        let again = ["0.00", "-0.50", "1000", "12345678.90", "1e-4", "1e8", "-12.34", "99999999999999999999.000000010"]
+        try fixture.load(Self.header + stored.enumerated().map { Self.monthRow("arrests", $0.offset, $0.element) }.joined())
+        let (same, staged) = try fixture.loadCountingStaged(
+            [try fixture.file("same.csv", Self.header + again.enumerated().map { Self.monthRow("arrests", $0.offset, $0.element) }.joined())], options: options)
+        #expect(same.unchanged == 8 && staged == 0)
+        let (signed, stagedSigned) = try fixture.loadCountingStaged(
+            [try fixture.file("signed.csv", Self.header + Self.monthRow("arrests", 1, "0.5") + Self.monthRow("arrests", 6, "12.34"))], options: options)
+        #expect(signed.revised == 2 && stagedSigned == 2)
+    }
+
+    @Test func aRunWhosePeriodsSpanTooManyStoredFiguresIsStagedWhole() throws {
+        let fixture = try LoaderFixture()
+        let limit = StoredFigureMatcher.storedLimit
+        let day = { (n: Int) in "arrests,\(CivilDateText.day(n)),\(CivilDateText.day(n)),\(n),,answer,2024-01-01,\n" }
+        try fixture.load(Self.header + (0...limit).map(day).joined())
+        // Twenty days and the last: the run spans every stored figure, one too many to read.
+        let (spanning, staged) = try fixture.loadCountingStaged([try fixture.file("spanning.csv", Self.header + ((0..<20).map(day) + [day(limit)]).joined())])
+        #expect(spanning.unchanged == 21 && staged == 21)
+        let (near, stagedNear) = try fixture.loadCountingStaged([try fixture.file("near.csv", Self.header + (0..<20).map(day).joined())])
+        #expect(near.unchanged == 20 && stagedNear == 0)
     }
 }
 
