@@ -163,6 +163,12 @@ public final class PostgresConnection {
         defer { transactionDepth -= 1 }
         do {
             let value = try body(self)
+            settleFetchAhead()
+            // A failed statement whose error nobody saw (a result thrown away unread) leaves the
+            // transaction aborted, and COMMIT would then roll it back without an error.
+            guard PQtransactionStatus(handle) != PQTRANS_INERROR else {
+                throw PostgresError(kind: .client, message: "a statement in the transaction failed unseen; nothing was committed")
+            }
             try executeScript(transactionDepth == 1 ? "COMMIT" : "RELEASE SAVEPOINT \(savepoint)")
             return value
         } catch {
@@ -340,20 +346,13 @@ public final class PostgresConnection {
         return name
     }
 
-    private func forgetPrepared(_ sql: String) throws {
-        guard let name = preparedNames.removeValue(forKey: sql) else { return }
-        let result = try run(SQLQuery("DEALLOCATE \(name)", rawParameters: []))
-        PQclear(result)
-    }
-
     func run(_ query: SQLQuery) throws -> OpaquePointer {
         try send(query)
         do {
             return try receive(query)
-        } catch let error as PostgresError where query.isPrepared && error.sqlState == .cachedPlanChanged && PQtransactionStatus(handle) == PQTRANS_IDLE {
+        } catch let error as PostgresError where query.isPrepared && error.isChangedPlan && PQtransactionStatus(handle) == PQTRANS_IDLE {
             // Its tables changed shape since it was prepared (a migration while a server runs):
-            // prepared again, it runs as it would have on a new connection.
-            try forgetPrepared(query.sql)
+            // `receive` forgot it, so it is prepared again and runs as on a new connection.
             try send(query)
             return try receive(query)
         }
@@ -379,6 +378,9 @@ public final class PostgresConnection {
         }
         if let failure {
             if let kept { PQclear(kept) }
+            // A statement prepared before its tables changed shape fails from then on: forgotten,
+            // it is prepared again when next run (the old one is left unused).
+            if failure.isChangedPlan { preparedNames.removeValue(forKey: query.sql) }
             throw failure
         }
         guard let kept else { throw clientError(sql: query.sql) }

@@ -43,6 +43,10 @@ public struct PostgresError: Error, CustomStringConvertible, CustomDebugStringCo
         self.sql = sql
     }
 
+    /// "cached plan must not change result type": a prepared statement's tables changed shape
+    /// since it was prepared (SQLSTATE 0A000 alone is any unsupported feature).
+    var isChangedPlan: Bool { sqlState?.code == "0A000" && message.contains("cached plan must not change result type") }
+
     public var description: String {
         var text = message
         if let sqlState { text += " (SQLSTATE \(sqlState.code))" }
@@ -80,8 +84,6 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let serializationFailure = SQLState("40001")
     public static let deadlockDetected = SQLState("40P01")
     public static let syntaxError = SQLState("42601")
-    /// "cached plan must not change result type": a prepared statement's tables changed shape.
-    public static let cachedPlanChanged = SQLState("0A000")
     public static let undefinedTable = SQLState("42P01")
     public static let insufficientPrivilege = SQLState("42501")
     public static let invalidPassword = SQLState("28P01")

@@ -59,15 +59,18 @@ final class Provenance: Sendable {
     }
 
     /// The references as a JSON array's text, and each figure named in it (without "-") added
-    /// to `named`. A link's text is its previous link's text and one more string, so the texts
-    /// of a chain's points are made from each other (`made`, by link): no string is quoted
-    /// twice, and no figure named twice, however long the chain. Same order as `references`.
+    /// to `named`. Texts already made are in `made` (by link): a link's text is that of the
+    /// nearest link before it that has one, and the names after it, so the points of a chain
+    /// are made from each other and no string is quoted twice. Only the links asked for keep
+    /// a text (the points' own, and those a difference is made of), and a chain is walked by a
+    /// loop, not by recursion: a running total begun years before over daily figures is a
+    /// chain of thousands. Same order as `references`.
     func referencesJSON(named: inout Set<String>, made: inout [ObjectIdentifier: [UInt8]]) -> [UInt8] {
         if let known = made[ObjectIdentifier(self)] { return known }
         var text: [UInt8]
         if let subtracted {
             text = previous?.referencesJSON(named: &named, made: &made) ?? Array("[]".utf8)
-            var other = subtracted.referencesJSON(named: &named, made: &made)
+            let other = subtracted.referencesJSON(named: &named, made: &made)
             // Each of the subtracted figures' strings, with a "-" after its opening quote.
             var minus: [UInt8] = []
             var inString = false, escaped = false
@@ -80,23 +83,34 @@ final class Provenance: Sendable {
                     minus.append(UInt8(ascii: "-"))
                 }
             }
-            other = minus
-            if !other.isEmpty {
+            if !minus.isEmpty {
                 text.removeLast()
                 if text.count > 1 { text.append(UInt8(ascii: ",")) }
-                text += other
+                text += minus
                 text.append(UInt8(ascii: "]"))
             }
-        } else if let reference {
-            // As `references`: a chain ends at a link that is not a figure's.
-            text = previous.flatMap { $0.reference == nil ? nil : $0.referencesJSON(named: &named, made: &made) } ?? Array("[]".utf8)
-            text.removeLast()
-            if text.count > 1 { text.append(UInt8(ascii: ",")) }
-            JSONValue.appendQuoted(reference, to: &text)
-            text.append(UInt8(ascii: "]"))
-            named.insert(reference)
         } else {
-            text = Array("[]".utf8)
+            // Back along the chain to a link with a text, or to its end (as `references`: a
+            // link that is not a figure's ends it).
+            var names: [String] = []
+            var link: Provenance? = self
+            var start: [UInt8]?
+            while let current = link, let reference = current.reference {
+                if let known = made[ObjectIdentifier(current)] {
+                    start = known
+                    break
+                }
+                names.append(reference)
+                link = current.previous
+            }
+            text = start ?? Array("[]".utf8)
+            text.removeLast()
+            for name in names.reversed() {
+                if text.count > 1 { text.append(UInt8(ascii: ",")) }
+                JSONValue.appendQuoted(name, to: &text)
+                named.insert(name)
+            }
+            text.append(UInt8(ascii: "]"))
         }
         made[ObjectIdentifier(self)] = text
         return text

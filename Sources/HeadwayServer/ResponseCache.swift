@@ -24,6 +24,7 @@ final class ResponseCache: @unchecked Sendable {
     private var bytes = 0
     /// Small values worked out from the state, by name (see `fact`); dropped with the answers.
     private var facts: [String: any Sendable] = [:]
+    static let maximumFacts = 1000
 
     private struct Answer {
         let headers: HTTPFields
@@ -56,7 +57,7 @@ final class ResponseCache: @unchecked Sendable {
         try await response.body.write(collector)
         let body = collector.buffer
         lock.withLock {
-            guard version >= floor else { return }
+            guard version >= floor, version >= self.version ?? .min else { return }  // nor an older one over the newer
             if self.version != version {
                 self.version = version
                 dropAll()
@@ -83,11 +84,14 @@ final class ResponseCache: @unchecked Sendable {
         }) { return known }
         let value = try make()
         lock.withLock {
-            guard version >= floor else { return }
+            // Not for a version older than what is kept (a slow request's): that would drop the newer.
+            guard version >= floor, version >= self.version ?? .min else { return }
             if self.version != version {
                 self.version = version
                 dropAll()
             }
+            // A bound on names made from requests (a filter's text search): full, it starts again.
+            if facts.count >= Self.maximumFacts, facts[name] == nil { facts.removeAll() }
             facts[name] = value
         }
         return value

@@ -297,12 +297,16 @@ public struct AssessmentStore {
         }
     }
 
-    /// `column` is one of `keys`, or anything when there are none. One key, the server's every
-    /// request, is a plain equality, which a prepared statement's reused plan answers by index.
+    /// `column` is one of `keys`, or anything when there are none: three texts, each with a
+    /// plan PostgreSQL may keep for any values once prepared (an index lookup for one key or
+    /// for a list; everything for none). One text for all three would be a plan that reads
+    /// every row and compares it with every key.
     static func keyCondition(_ column: String, _ keys: [String]) -> SQLQuery {
-        keys.count == 1
-            ? "\(unsafeSQL: column) = \(keys[0])"
-            : "(cardinality(\(PostgresTextArray(keys))::text[]) = 0 OR \(unsafeSQL: column) = ANY(\(PostgresTextArray(keys))::text[]))"
+        switch keys.count {
+        case 0: "true"
+        case 1: "\(unsafeSQL: column) = \(keys[0])"
+        default: "\(unsafeSQL: column) = ANY(\(PostgresTextArray(keys))::text[])"
+        }
     }
 
     /// The metrics named by `keys` (all when empty), by key.

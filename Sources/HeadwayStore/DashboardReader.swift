@@ -63,8 +63,8 @@ public struct DashboardReader {
         public let stale: Bool
         /// The latest series' fingerprint (nil: no series yet), which names its `trend`.
         public var seriesFingerprint: Int64?
-        /// The published progress of the latest series, oldest first, thinned to at most
-        /// `sparklinePoints` values (every n-th, and the last); nil when not read (the caller
+        /// The published progress of the latest series, oldest first, thinned to every n-th
+        /// value so that about `sparklinePoints` remain, and the last; nil when not read (the caller
         /// said it knows the series by its fingerprint) or when there is no series.
         public var trend: [Double]?
     }
@@ -133,7 +133,7 @@ public struct DashboardReader {
         try connection.query("SELECT count(*) FROM headway.commitment_status s WHERE \(StatusReader.matching(filter))")[0].decode(Int.self, at: 0)
     }
 
-    /// A sparkline shows at most this many points (a line 80 units wide).
+    /// A sparkline shows about this many points, and the last (a line 80 units wide).
     public static let sparklinePoints = 40
 
     /// "1,2.5,-3" (a numeric array joined by PostgreSQL) as the numbers a sparkline draws: a

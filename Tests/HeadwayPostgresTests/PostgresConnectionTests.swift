@@ -148,6 +148,24 @@ import Testing
         try connection.execute("ALTER TABLE items ADD COLUMN label text DEFAULT 'new'")
         #expect(try connection.columnNames(query) == ["id", "name", "amount", "day", "label"])
         #expect(try connection.query(query)[0].decode(String.self, at: 4) == "new")
+        // Inside a transaction it fails once (the transaction is aborted), then is prepared again.
+        try connection.execute("ALTER TABLE items DROP COLUMN label")
+        #expect(throws: PostgresError.self) { try connection.transaction { try $0.query(query) } }
+        #expect(try connection.columnNames(query) == ["id", "name", "amount", "day"])
+    }
+
+    /// A statement that failed unseen (its result thrown away unread) aborts the transaction:
+    /// the transaction says so rather than committing, which PostgreSQL would turn into a rollback.
+    @Test func aTransactionWithAFailureNobodyReadCommitsNothingAndSaysSo() throws {
+        #expect(throws: PostgresError.self) {
+            try connection.transaction { connection in
+                try connection.execute("INSERT INTO items (id) VALUES (50)")
+                try connection.sendPreparedForBinaryRows("SELECT 1 / \(0)")  // division by zero, never received
+            }
+        }
+        #expect(try connection.query("SELECT count(*) FROM items")[0].decode(Int.self, at: 0) == 0)
+        try connection.transaction { try $0.execute("INSERT INTO items (id) VALUES (51)") }
+        #expect(try connection.query("SELECT count(*) FROM items")[0].decode(Int.self, at: 0) == 1)
     }
 
     @Test func transactionsCommitOrRollBack() throws {

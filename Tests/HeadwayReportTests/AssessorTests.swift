@@ -164,6 +164,23 @@ import Testing
         #expect(ProgressPoint.derivedFromJSON(chained.points).texts.last?.hasPrefix("[\"2024-01-01..2024-01-31#") == true)
     }
 
+    /// A running total begun thirty years before the baseline, less thirty years of daily
+    /// figures: a point named by some 11,000 figures, written without recursing along the
+    /// chain or keeping a text for each of its links.
+    @Test func derivedFromAsJSONOfAVeryLongChain() {
+        let start = Self.date("1995-01-01"), baseline = Self.date("2025-01-01")
+        var figures = (0..<(baseline.daysSinceEpoch - start.daysSinceEpoch)).map { day -> ObservedFigure in
+            let date = start.adding(days: day)
+            return ObservedFigure(periodStart: date, periodEnd: date, value: 1, qualifier: .exact, publishedOn: baseline)
+        }
+        figures.append(ObservedFigure(periodStart: start, periodEnd: Self.date("2025-03-31"), value: 11_050, qualifier: .exact, publishedOn: Self.date("2025-04-10")))
+        let points = ProgressDeriver.additive(baseline: baseline, figures: figures)
+        #expect(points.count == 1 && points[0].progress == 11_050 - Decimal(figures.count - 1))
+        let (texts, named) = ProgressPoint.derivedFromJSON(points)
+        #expect(texts == points.map { JSONValue.array($0.derivedFrom.map(JSONValue.string)).compactText })
+        #expect(named.count == figures.count && points[0].derivedFrom.count == figures.count)
+    }
+
     @Test func differencesOfRunningTotalsWithACommonStart() {
         let a = Assessor.assess(
             Self.commitment(baseline: "2022-04", target: .value(2000), deadline: "2025-04"), metric: Self.closures,

@@ -52,5 +52,11 @@ import Testing
         cache.withhold(through: 2)
         #expect(count(2) == 5 && count(2) == 6)
         #expect(count(3) == 7 && count(3) == 7)
+        // Names made from requests are bounded: past the limit the facts start again.
+        for n in 0..<ResponseCache.maximumFacts { _ = cache.fact("matching q=\(n)", version: 3) { n } }
+        #expect(count(3) == 8 && count(3) == 8)
+        // An answer worked out at an older version does not replace the newer one's.
+        _ = cache.fact("counts", version: 4) { 40 }
+        #expect(cache.fact("counts", version: 3) { 30 } == 30 && cache.fact("counts", version: 4) { 41 } == 40)
     }
 }
