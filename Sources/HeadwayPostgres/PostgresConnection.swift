@@ -99,15 +99,7 @@ public final class PostgresConnection {
     /// while the caller does something else, until `receiveBinaryRows`. A result not received
     /// before the next statement is thrown away.
     public func sendPreparedForBinaryRows(_ query: SQLQuery) throws {
-        settleFetchAhead()
-        let name = try preparedName(query)
-        let sent: Int32 = withOptionalCStrings(query.parameters) { values in
-            if let name {
-                return PQsendQueryPrepared(handle, name, Int32(query.parameters.count), values, nil, nil, 1)
-            }
-            return PQsendQueryParams(handle, query.sql, Int32(query.parameters.count), nil, values, nil, nil, 1)
-        }
-        guard sent == 1 else { throw clientError(sql: query.sql) }
+        try send(query.prepared(), binaryRows: true)
         unreadResult = query
     }
 
@@ -320,14 +312,16 @@ public final class PostgresConnection {
         PQclear(result)
     }
 
-    private func send(_ query: SQLQuery) throws {
+    /// Sends `query` (prepared first if it asks to be), for rows in text or binary format.
+    private func send(_ query: SQLQuery, binaryRows: Bool = false) throws {
         settleFetchAhead()
         let name = query.isPrepared ? try preparedName(query) : nil
+        let format: Int32 = binaryRows ? 1 : 0
         let sent: Int32 = withOptionalCStrings(query.parameters) { values in
             if let name {
-                return PQsendQueryPrepared(handle, name, Int32(query.parameters.count), values, nil, nil, 0)
+                return PQsendQueryPrepared(handle, name, Int32(query.parameters.count), values, nil, nil, format)
             }
-            return PQsendQueryParams(handle, query.sql, Int32(query.parameters.count), nil, values, nil, nil, 0)
+            return PQsendQueryParams(handle, query.sql, Int32(query.parameters.count), nil, values, nil, nil, format)
         }
         guard sent == 1 else { throw clientError(sql: query.sql) }
     }

@@ -57,12 +57,7 @@ final class ResponseCache: @unchecked Sendable {
         try await response.body.write(collector)
         let body = collector.buffer
         lock.withLock {
-            guard version >= floor, version >= self.version ?? .min else { return }  // nor an older one over the newer
-            if self.version != version {
-                self.version = version
-                dropAll()
-            }
-            guard answers[tag] == nil else { return }
+            guard admits(version), answers[tag] == nil else { return }
             while bytes + body.readableBytes > capacity, !order.isEmpty {
                 bytes -= answers.removeValue(forKey: order.removeFirst())?.body.readableBytes ?? 0
             }
@@ -84,17 +79,24 @@ final class ResponseCache: @unchecked Sendable {
         }) { return known }
         let value = try make()
         lock.withLock {
-            // Not for a version older than what is kept (a slow request's): that would drop the newer.
-            guard version >= floor, version >= self.version ?? .min else { return }
-            if self.version != version {
-                self.version = version
-                dropAll()
-            }
+            guard admits(version) else { return }
             // A bound on names made from requests (a filter's text search): full, it starts again.
             if facts.count >= Self.maximumFacts, facts[name] == nil { facts.removeAll() }
             facts[name] = value
         }
         return value
+    }
+
+    /// Whether something made at state `version` may be kept: not while withheld, nor for a
+    /// version older than what is kept (a slow request's), which would drop the newer. A newer
+    /// version drops everything kept for the old one. The caller holds the lock.
+    private func admits(_ version: Int64) -> Bool {
+        guard version >= floor, version >= self.version ?? .min else { return false }
+        if self.version != version {
+            self.version = version
+            dropAll()
+        }
+        return true
     }
 
     /// Forgets every answer and fact; the caller holds the lock.

@@ -275,9 +275,7 @@ public struct AssessmentStore {
                 target = .percentChange(try row.decode(Decimal.self, column: "target_change_percent"))
             }
             let key = try row.decode(String.self, column: "key")
-            // Most commitments have neither milestones nor tags: "[]" needs no JSON decoder.
-            let noMilestones = try row.decode(String.self, column: "milestones") == "[]"
-            let milestones = try (noMilestones ? [] : row.decode(PostgresJSON<[[String?]]>.self, column: "milestones").value).map { pair in
+            let milestones = try row.decode(PostgresJSON<[[String?]]>.self, column: "milestones").value.map { pair in
                 guard pair.count == 2, let date = pair[0], let value = pair[1] else {
                     throw HeadwayError("commitment \(key): a milestone without a date or a value")
                 }
@@ -293,7 +291,7 @@ public struct AssessmentStore {
                 deadline: DatePeriod(
                     last: try row.decode(column: "deadline"), precision: try row.decode(DatePeriod.Precision.self, column: "deadline_precision")),
                 milestones: milestones, extends: try row.decode(String?.self, column: "extends"),
-                tags: try row.decode(String.self, column: "tags") == "[]" ? [] : row.decode(PostgresJSON<[String]>.self, column: "tags").value)
+                tags: try row.decode(PostgresJSON<[String]>.self, column: "tags").value)
         }
     }
 

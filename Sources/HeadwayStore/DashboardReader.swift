@@ -98,8 +98,7 @@ public struct DashboardReader {
             OverviewRow(
                 key: try row.decode(at: 0), title: try row.decode(at: 1), metric: try row.decode(at: 2), unit: try row.decode(at: 3),
                 kind: try row.decode(Metric.Kind.self, at: 4),
-                // Most commitments have no tags: "[]" needs no JSON decoder (a thousand rows' worth is slow).
-                tags: try row.decode(String.self, at: 5) == "[]" ? [] : row.decode(PostgresJSON<[String]>.self, at: 5).value,
+                tags: try row.decode(PostgresJSON<[String]>.self, at: 5).value,
                 status: try row.decode(String?.self, at: 6), deadline: try row.decode(CivilDate?.self, at: 7),
                 targetValue: try row.decode(Decimal?.self, at: 8), targetChange: try row.decode(Decimal?.self, at: 9),
                 comparison: try row.decode(Commitment.Comparison?.self, at: 10), latestValue: try row.decode(Decimal?.self, at: 11),
@@ -114,7 +113,7 @@ public struct DashboardReader {
         var trends: [String: (Int64, [Double])] = [:]
         for row in try connection.query(
             """
-            SELECT commitment_key, fingerprint, coalesce(array_to_string(progress, ','), '') FROM headway.latest_series
+            SELECT commitment_key, fingerprint, array_to_string(progress, ',') FROM headway.latest_series
             WHERE commitment_key = ANY(\(PostgresTextArray(wanted))::text[])
             """)
         {
