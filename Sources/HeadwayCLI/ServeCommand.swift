@@ -49,7 +49,7 @@ struct ServeCommand: ParsableCommand {
         let url = try database.resolvedURL()
         _ = try database.workspace(url: url)
         let migrations = try Migrator(directory: try ResourceLocator.sqlDirectory()).migrations
-        var logger = Logger(label: "headway.serve")
+        var logger = Logger(label: "headway.serve") { label in DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label)) }
         logger.logLevel = ProcessInfo.processInfo.environment["HEADWAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         var server = HeadwayServer(host: host, port: port, databaseURL: url, migrations: migrations, logger: logger)
         server.poolSize = connections
@@ -60,6 +60,7 @@ struct ServeCommand: ParsableCommand {
         server.onListening = { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)\n".utf8))
         }
+        HeadwayServer.runTasksOnEventLoops()
         try Self.waitFor { [server] in try await server.runUntilSignalled() }
     }
 

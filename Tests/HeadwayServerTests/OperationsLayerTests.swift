@@ -1,5 +1,7 @@
 import Foundation
+import HeadwayServer
 import HeadwayStore
+import Logging
 import TestSupport
 import Testing
 
@@ -80,6 +82,18 @@ import Testing
         #expect(String(decoding: small.body, as: UTF8.self) == #"{"status":"ok"}"#)
     }
 
+    @Test func metadataSetOnTheLoggerReachesEachLineUnderTheLinesOwn() {
+        let capture = LogCapture()
+        var logger = Logger(label: "headway.test") { _ in DeferredMetadataLogHandler(LogCapture.Handler(capture: capture)) }
+        logger[metadataKey: "request_id"] = "a"
+        logger[metadataKey: "path"] = "/set"
+        logger.info("one", metadata: ["path": "/line"])
+        logger[metadataKey: "request_id"] = nil
+        logger.info("two")
+        logger.debug("below the level")
+        #expect(capture.text == ["info one path=/line request_id=a", "info two path=/set"])
+    }
+
     @Test func requestIDsAreEchoedLoggedAndInProblems() async throws {
         let server = try await RunningServer(url: try Portfolio.create())
         let given = try await server.get("/api/v1/summary", headers: ["X-Request-Id": "trace-42.a:b"])
@@ -94,6 +108,8 @@ import Testing
         for answer in [generated, insane, long] {
             let id = answer.headers["x-request-id"] ?? ""
             #expect(UUID(uuidString: id) != nil, "\(id)")
+            // Random (version 4, RFC 9562 variant), in lowercase.
+            #expect(id.count == 36 && id == id.lowercased() && Array(id)[14] == "4" && "89ab".contains(Array(id)[19]), "\(id)")
         }
         #expect(generated.headers["x-request-id"] != insane.headers["x-request-id"])
         let lines = server.log.text

@@ -21,7 +21,7 @@ final class RunningServer: Sendable {
 
     init(url: String, poolSize: Int = 4, limits: ServerLimits = ServerLimits(), configure: (inout HeadwayServer) -> Void = { _ in }) async throws {
         let log = LogCapture()
-        let logger = Logger(label: "headway.test") { _ in LogCapture.Handler(capture: log) }
+        let logger = Logger(label: "headway.test") { _ in DeferredMetadataLogHandler(LogCapture.Handler(capture: log)) }
         var server = HeadwayServer(
             host: "127.0.0.1", port: 0, databaseURL: url,
             migrations: try Migrator(directory: ResourceLocator.sourceRoot.appendingPathComponent("sql")).migrations, logger: logger)
