@@ -54,22 +54,25 @@ public struct FigureReader {
         let query: SQLQuery
         switch revisions {
         case .currentUsableFrom(let baseline):
+            // Written on the identity index's expression, coalesce(period_start, '-infinity'), so
+            // amounts (from a start on) and levels (start -infinity, from an end on) are each a
+            // range of the index rather than a filter over every figure the metric ever had.
             query = """
                 SELECT DISTINCT ON (o.period_start, o.period_end)
                        o.period_start, o.period_end, o.value, o.qualifier, o.revision, o.published_on, o.source,
                        s.title AS source_title, s.url AS source_url, o.note, true AS current
                 FROM headway.observations o LEFT JOIN headway.sources s ON s.key = o.source
                 WHERE o.metric = \(metric) AND (\(asOf)::date IS NULL OR o.published_on <= \(asOf))
-                  AND CASE WHEN o.period_start IS NULL
-                      THEN o.period_end >= coalesce(
-                          (SELECT max(x.period_end) FROM headway.observations x
-                           WHERE x.metric = \(metric) AND (\(asOf)::date IS NULL OR x.published_on <= \(asOf)) AND x.period_end <= \(baseline)),
-                          \(baseline))
-                      ELSE o.period_start >= least(
+                  AND (coalesce(o.period_start, '-infinity') >= least(
                           \(baseline),
                           (SELECT min(x.period_start) FROM headway.observations x
                            WHERE x.metric = \(metric) AND (\(asOf)::date IS NULL OR x.published_on <= \(asOf))
-                             AND x.period_start < \(baseline) AND x.period_end >= \(baseline))) END
+                             AND x.period_start < \(baseline) AND x.period_end >= \(baseline)))
+                       OR coalesce(o.period_start, '-infinity') = '-infinity' AND o.period_end >= coalesce(
+                          (SELECT max(x.period_end) FROM headway.observations x
+                           WHERE x.metric = \(metric) AND coalesce(x.period_start, '-infinity') = '-infinity'
+                             AND (\(asOf)::date IS NULL OR x.published_on <= \(asOf)) AND x.period_end <= \(baseline)),
+                          \(baseline)))
                 ORDER BY o.period_start, o.period_end, o.published_on DESC, o.revision DESC
                 """
         case .all:
