@@ -30,10 +30,13 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// On one line, with no spaces (as stored in the database).
-    public var compactText: String {
+    public var compactText: String { String(decoding: compactUTF8, as: UTF8.self) }
+
+    /// `compactText`'s bytes, for a caller that sends them on (no String made in between).
+    public var compactUTF8: [UInt8] {
         var output: [UInt8] = []
         write(to: &output, indent: 0, pretty: false)
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     /// Appends the value's UTF-8 to `output`: one growing buffer, no copy per nesting level, and

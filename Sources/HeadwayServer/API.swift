@@ -73,7 +73,7 @@ struct API: Sendable {
         let found = try await pool.withWorkspace { try $0.assessWithFigures(key: key, asOf: date, allRevisions: false) }
         guard let found else { throw Problem.notFound("no commitment with key \(String(reflecting: key))") }
         guard let assessment = found.assessment else { throw Problem.notFound("commitment \(String(reflecting: key)) was made after \(date)") }
-        return jsonResponse(Self.withFigures(JSONReport.value(assessment), assessment, found.figures).compactText)
+        return jsonResponse(Self.withFigures(JSONReport.value(assessment), assessment, found.figures))
     }
 
     /// Counts by status, of the whole portfolio and per tag, every status present with 0 for none.
@@ -89,6 +89,6 @@ struct API: Sendable {
         var byTag: [String: [StatusReader.StatusCount]] = [:]
         for row in counts { if let tag = row.tag { byTag[tag, default: []].append(row) } }
         let tags = byTag.keys.sorted().map { ($0, JSONValue.object(fields(byTag[$0] ?? []))) }
-        return jsonResponse(JSONValue.object(fields(counts.filter { $0.tag == nil }) + [("by_tag", .object(tags))]).compactText)
+        return jsonResponse(JSONValue.object(fields(counts.filter { $0.tag == nil }) + [("by_tag", .object(tags))]))
     }
 }

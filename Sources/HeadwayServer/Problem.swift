@@ -63,3 +63,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
 func jsonResponse(_ text: String) -> Response {
     Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
 }
+
+/// A 200 answer with `value` as compact JSON.
+func jsonResponse(_ value: JSONValue) -> Response {
+    Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.compactUTF8)))
+}

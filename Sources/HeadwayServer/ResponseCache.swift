@@ -111,6 +111,11 @@ private final class BodyCollector: ResponseBodyWriter, @unchecked Sendable {
     var buffer = ByteBuffer()
 
     func write(_ buffer: ByteBuffer) async throws {
+        // An answer made whole (most are) is kept as it is, not copied.
+        guard self.buffer.readableBytes > 0 else {
+            self.buffer = buffer
+            return
+        }
         var buffer = buffer
         self.buffer.writeBuffer(&buffer)
     }
