@@ -38,11 +38,37 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
 /// Accepts LF and CRLF line ends, quoted fields with `""` escapes and embedded line breaks, and
 /// a UTF-8 byte order mark. Rejects, with the line and field, what a spreadsheet would silently
 /// mangle: unterminated quotes, stray quotes, invalid UTF-8 and NUL bytes.
+///
+/// `next()` gives a record's fields as strings; `nextBytes()` gives them as bytes, which a bulk
+/// load checks without making a string of every field.
 public final class CSVReader {
     /// One record: its fields and the line it starts on.
     public struct Record {
         public var line: Int
         public var fields: [String]
+    }
+
+    /// One record as bytes: its fields' UTF-8 one after another (each checked: valid UTF-8, no
+    /// NUL), where each field ends, and the line it starts on. The reader reuses the storage for
+    /// the next record, so a caller that keeps one makes the reader copy it.
+    public struct Bytes {
+        public var line: Int
+        /// The fields' bytes, one after another.
+        public var bytes: [UInt8]
+        /// Where field N ends in `bytes` (it starts where field N - 1 ends).
+        public var ends: [Int]
+
+        public var count: Int { ends.count }
+        /// Nothing but an optional carriage return: a blank line.
+        public var isBlank: Bool { ends.count == 1 && ends[0] == 0 }
+        /// Where field `index` is in `bytes`.
+        public func range(_ index: Int) -> Range<Int> { (index == 0 ? 0 : ends[index - 1])..<ends[index] }
+        /// The record with its fields as strings.
+        public var record: Record {
+            bytes.withUnsafeBufferPointer { all in
+                Record(line: line, fields: (0..<count).map { String(decoding: UnsafeBufferPointer(rebasing: all[range($0)]), as: UTF8.self) })
+            }
+        }
     }
 
     public let fileName: String
@@ -54,7 +80,8 @@ public final class CSVReader {
     private var atEnd = false
     private var line = 1
     private var startedBOMCheck = false
-    private var field: [UInt8] = []
+    /// The record being read, reused from one record to the next.
+    private var current = Bytes(line: 1, bytes: [], ends: [])
     /// Bytes consumed so far (for progress reporting).
     public private(set) var bytesRead: Int = 0
 
@@ -64,7 +91,8 @@ public final class CSVReader {
         self.fileName = fileName
         self.ownsDescriptor = ownsDescriptor
         buffer = .allocate(capacity: chunkSize)
-        field.reserveCapacity(256)
+        current.bytes.reserveCapacity(256)
+        current.ends.reserveCapacity(16)
     }
 
     /// Opens a file by path (`-` is standard input).
@@ -107,7 +135,7 @@ public final class CSVReader {
     /// always stands at the start of the next record: a caller that collects errors goes on from
     /// there, and every record of the file is either returned or thrown, exactly once.
     public func next(columnName: (Int) -> String = { "\($0 + 1)" }) throws -> Record? {
-        var record = try readRecord(columnName: columnName)
+        var record = try nextBytes(columnName: columnName)?.record
         if !startedBOMCheck, var first = record?.fields.first {
             // A UTF-8 byte order mark, as spreadsheets write, is not part of the first field.
             startedBOMCheck = true
@@ -119,7 +147,9 @@ public final class CSVReader {
         return record
     }
 
-    private func readRecord(columnName: (Int) -> String) throws -> Record? {
+    /// The next record as bytes, or nil at the end of the file; read as `next` reads, except that
+    /// a byte order mark is left in: read the header with `next`.
+    public func nextBytes(columnName: (Int) -> String = { "\($0 + 1)" }) throws -> Bytes? {
         if position >= filled, try !refill() { return nil }
         // The hot loop works on local copies of the reader's state (written back on every exit):
         // class properties would pay an exclusivity check on each byte.
@@ -127,13 +157,15 @@ public final class CSVReader {
         var position = self.position
         var filled = self.filled
         var line = self.line
-        var field = self.field
-        self.field = []
+        var record = self.current
+        self.current = Bytes(line: 0, bytes: [], ends: [])
+        record.bytes.removeAll(keepingCapacity: true)
+        record.ends.removeAll(keepingCapacity: true)
+        record.line = line
         defer {
             self.position = position
             self.line = line
-            field.removeAll(keepingCapacity: true)
-            self.field = field
+            self.current = record
         }
         /// Reads the next chunk; false at the end of the file.
         func more() throws -> Bool {
@@ -144,9 +176,8 @@ public final class CSVReader {
             return gotMore
         }
 
-        var fields: [String] = []
-        fields.reserveCapacity(8)
         let startLine = line
+        var fieldStart = 0
         var inQuotes = false
         var wasQuoted = false
         var afterClosingQuote = false
@@ -155,32 +186,31 @@ public final class CSVReader {
         var problem: InputError?
 
         func fail(_ message: String) {
-            if problem == nil { problem = InputError(file: fileName, line: line, column: columnName(fields.count), message: message) }
+            if problem == nil { problem = InputError(file: fileName, line: line, column: columnName(record.ends.count), message: message) }
         }
-        func finish() throws -> Record {
+        func finish() throws -> Bytes {
             if let problem { throw problem }
-            return Record(line: startLine, fields: fields)
+            return record
         }
         func finishField() {
-            var isASCII = true
-            var hasNUL = false
-            for byte in field {
-                if byte == 0 { hasNUL = true }
-                if byte >= 0x80 { isASCII = false }
+            // One pass over the field: ASCII without NUL, by far the most common, is valid UTF-8.
+            let (lowest, highBits) = record.bytes.withUnsafeBufferPointer { all in
+                var lowest: UInt8 = 0xFF, highBits: UInt8 = 0
+                for byte in all[fieldStart...] {
+                    lowest = min(lowest, byte)
+                    highBits |= byte
+                }
+                return (lowest, highBits)
             }
-            if hasNUL {
+            if lowest == 0 {
                 fail("contains a NUL byte")
-                fields.append("")
-            } else if isASCII {
-                // ASCII is valid UTF-8: skip the general validation, by far the costlier path.
-                fields.append(field.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) })
-            } else if let text = String(validating: field, as: UTF8.self) {
-                fields.append(text)
-            } else {
+                record.bytes.removeSubrange(fieldStart...)
+            } else if highBits >= 0x80, String(validating: record.bytes[fieldStart...], as: UTF8.self) == nil {
                 fail("is not valid UTF-8")
-                fields.append("")
+                record.bytes.removeSubrange(fieldStart...)
             }
-            field.removeAll(keepingCapacity: true)
+            record.ends.append(record.bytes.count)
+            fieldStart = record.bytes.count
             wasQuoted = false
             afterClosingQuote = false
         }
@@ -190,7 +220,7 @@ public final class CSVReader {
                 // End of file: finish the last record (a final line break is optional).
                 if inQuotes {
                     throw InputError(
-                        file: fileName, line: startLine, column: columnName(fields.count),
+                        file: fileName, line: startLine, column: columnName(record.ends.count),
                         message: "a quoted field is never closed (unterminated \" at end of file)")
                 }
                 finishField()
@@ -202,7 +232,7 @@ public final class CSVReader {
                 if byte == 0x22 {  // "
                     if position >= filled { _ = try more() }
                     if position < filled, buffer[position] == 0x22 {
-                        field.append(0x22)
+                        record.bytes.append(0x22)
                         position += 1
                     } else {
                         inQuotes = false
@@ -210,7 +240,7 @@ public final class CSVReader {
                     }
                 } else {
                     if byte == 0x0A { line += 1 }
-                    field.append(byte)
+                    record.bytes.append(byte)
                 }
                 continue
             }
@@ -225,12 +255,12 @@ public final class CSVReader {
                 if position >= filled { _ = try more() }
                 if position >= filled || buffer[position] != 0x0A {
                     fail("a carriage return outside quotes must be followed by a line feed")
-                    field.append(byte)
+                    record.bytes.append(byte)
                 }
             case 0x22:
-                guard field.isEmpty, !wasQuoted, !afterClosingQuote else {
+                guard record.bytes.count == fieldStart, !wasQuoted, !afterClosingQuote else {
                     fail("a quote (\") inside an unquoted field; quote the whole field and double the quote (\"\")")
-                    field.append(byte)
+                    record.bytes.append(byte)
                     continue
                 }
                 inQuotes = true
@@ -245,8 +275,8 @@ public final class CSVReader {
                     if next == 0x2C || next == 0x0A || next == 0x0D || next == 0x22 { break }
                     end += 1
                 }
-                field.append(byte)
-                field.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position..<end]))
+                record.bytes.append(byte)
+                record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position..<end]))
                 position = end
             }
         }
