@@ -151,57 +151,155 @@ public final class CSVReader {
     /// a byte order mark is left in: read the header with `next`.
     public func nextBytes(columnName: (Int) -> String = { "\($0 + 1)" }) throws -> Bytes? {
         if position >= filled, try !refill() { return nil }
-        // The hot loop works on local copies of the reader's state (written back on every exit):
-        // class properties would pay an exclusivity check on each byte.
+        // The hot loop works on local copies of the reader's state (written back on every exit),
+        // and no closure captures them: class properties, or variables a closure captures, would
+        // pay an exclusivity check on each byte.
         let buffer = self.buffer
         var position = self.position
         var filled = self.filled
-        var line = self.line
-        var record = self.current
-        self.current = Bytes(line: 0, bytes: [], ends: [])
-        record.bytes.removeAll(keepingCapacity: true)
-        record.ends.removeAll(keepingCapacity: true)
-        record.line = line
+        // The last record's storage is taken over (not copied), and reused.
+        var reading = Reading(line: line)
+        swap(&reading.record, &current)
+        reading.begin()
         defer {
             self.position = position
-            self.line = line
-            self.current = record
+            self.line = reading.line
+            self.current = reading.record
         }
-        /// Reads the next chunk; false at the end of the file.
-        func more() throws -> Bool {
-            self.position = position
-            let gotMore = try refill()
-            position = self.position
-            filled = self.filled
-            return gotMore
+        let startLine = reading.line
+        func finish(_ reading: Reading) throws -> Bytes {
+            if let problem = reading.problem {
+                throw InputError(file: fileName, line: problem.line, column: columnName(problem.field), message: problem.message)
+            }
+            return reading.record
         }
 
-        let startLine = line
+        while true {
+            if position >= filled, try !more(&position, &filled) {
+                // End of file: finish the last record (a final line break is optional).
+                if reading.inQuotes {
+                    throw InputError(
+                        file: fileName, line: startLine, column: columnName(reading.record.ends.count),
+                        message: "a quoted field is never closed (unterminated \" at end of file)")
+                }
+                reading.endField()
+                return try finish(reading)
+            }
+            let byte = buffer[position]
+            position += 1
+            if reading.inQuotes {
+                if byte == 0x22 {  // "
+                    if position >= filled { _ = try more(&position, &filled) }
+                    if position < filled, buffer[position] == 0x22 {
+                        reading.record.bytes.append(0x22)
+                        position += 1
+                    } else {
+                        reading.inQuotes = false
+                        reading.afterClosingQuote = true
+                    }
+                } else {
+                    if byte == 0x0A { reading.line += 1 }
+                    reading.append(byte)
+                }
+                continue
+            }
+            switch byte {
+            case 0x2C:  // ,
+                reading.endField()
+            case 0x0A:  // \n
+                reading.endField()
+                reading.line += 1
+                return try finish(reading)
+            case 0x0D:  // \r: only as part of \r\n
+                if position >= filled { _ = try more(&position, &filled) }
+                if position >= filled || buffer[position] != 0x0A {
+                    reading.fail("a carriage return outside quotes must be followed by a line feed")
+                    reading.append(byte)
+                }
+            case 0x22:
+                guard reading.record.bytes.count == reading.fieldStart, !reading.wasQuoted, !reading.afterClosingQuote else {
+                    reading.fail("a quote (\") inside an unquoted field; quote the whole field and double the quote (\"\")")
+                    reading.append(byte)
+                    continue
+                }
+                reading.inQuotes = true
+                reading.wasQuoted = true
+            default:
+                if reading.afterClosingQuote { reading.fail("text after a closing quote; a quoted field must end at a comma or line end") }
+                // The ordinary bytes that follow, up to the next comma, quote or line end in this
+                // chunk, go in at once rather than one append each.
+                var end = position
+                var lowest = byte, highBits = byte
+                while end < filled {
+                    let next = buffer[end]
+                    if next == 0x2C || next == 0x0A || next == 0x0D || next == 0x22 { break }
+                    lowest = min(lowest, next)
+                    highBits |= next
+                    end += 1
+                }
+                reading.noteBytes(lowest: lowest, highBits: highBits)
+                reading.record.bytes.append(byte)
+                reading.record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position..<end]))
+                position = end
+            }
+        }
+    }
+
+    /// Reads the next chunk into the hot loop's copies of the position; false at the end of the file.
+    private func more(_ position: inout Int, _ filled: inout Int) throws -> Bool {
+        self.position = position
+        let gotMore = try refill()
+        position = self.position
+        filled = self.filled
+        return gotMore
+    }
+
+    /// A record being read: its bytes so far, where the field being read starts, what the bytes
+    /// so far hold, and the first problem (reading goes on to the record's end, taking the
+    /// offending bytes literally, so that a bad field never consumes the line after it).
+    private struct Reading {
+        var record: Bytes
+        /// The line being read (a quoted field may span lines).
+        var line: Int
         var fieldStart = 0
         var inQuotes = false
         var wasQuoted = false
         var afterClosingQuote = false
-        // The record's first problem. Reading goes on to the record's end, taking the offending
-        // bytes literally, so that a bad field never consumes the line after it.
-        var problem: InputError?
+        /// The field's smallest byte (0: a NUL) and its bytes' bits together (0x80: not ASCII).
+        var lowest: UInt8 = 0xFF
+        var highBits: UInt8 = 0
+        /// Where the first problem is: its line and field.
+        var problem: (line: Int, field: Int, message: String)?
 
-        func fail(_ message: String) {
-            if problem == nil { problem = InputError(file: fileName, line: line, column: columnName(record.ends.count), message: message) }
+        init(line: Int) {
+            record = Bytes(line: line, bytes: [], ends: [])
+            self.line = line
         }
-        func finish() throws -> Bytes {
-            if let problem { throw problem }
-            return record
+
+        /// Starts the record on `line`, in the storage `record` holds.
+        mutating func begin() {
+            record.line = line
+            record.bytes.removeAll(keepingCapacity: true)
+            record.ends.removeAll(keepingCapacity: true)
         }
-        func finishField() {
-            // One pass over the field: ASCII without NUL, by far the most common, is valid UTF-8.
-            let (lowest, highBits) = record.bytes.withUnsafeBufferPointer { all in
-                var lowest: UInt8 = 0xFF, highBits: UInt8 = 0
-                for byte in all[fieldStart...] {
-                    lowest = min(lowest, byte)
-                    highBits |= byte
-                }
-                return (lowest, highBits)
-            }
+
+        mutating func fail(_ message: String) {
+            if problem == nil { problem = (line, record.ends.count, message) }
+        }
+
+        mutating func append(_ byte: UInt8) {
+            record.bytes.append(byte)
+            noteBytes(lowest: byte, highBits: byte)
+        }
+
+        mutating func noteBytes(lowest: UInt8, highBits: UInt8) {
+            self.lowest = min(self.lowest, lowest)
+            self.highBits |= highBits
+        }
+
+        /// Ends the field: ASCII without NUL, by far the most common, is valid UTF-8; a field that
+        /// is not valid is left empty, with its problem noted.
+        mutating func endField() {
             if lowest == 0 {
                 fail("contains a NUL byte")
                 record.bytes.removeSubrange(fieldStart...)
@@ -213,72 +311,8 @@ public final class CSVReader {
             fieldStart = record.bytes.count
             wasQuoted = false
             afterClosingQuote = false
-        }
-
-        while true {
-            if position >= filled, try !more() {
-                // End of file: finish the last record (a final line break is optional).
-                if inQuotes {
-                    throw InputError(
-                        file: fileName, line: startLine, column: columnName(record.ends.count),
-                        message: "a quoted field is never closed (unterminated \" at end of file)")
-                }
-                finishField()
-                return try finish()
-            }
-            let byte = buffer[position]
-            position += 1
-            if inQuotes {
-                if byte == 0x22 {  // "
-                    if position >= filled { _ = try more() }
-                    if position < filled, buffer[position] == 0x22 {
-                        record.bytes.append(0x22)
-                        position += 1
-                    } else {
-                        inQuotes = false
-                        afterClosingQuote = true
-                    }
-                } else {
-                    if byte == 0x0A { line += 1 }
-                    record.bytes.append(byte)
-                }
-                continue
-            }
-            switch byte {
-            case 0x2C:  // ,
-                finishField()
-            case 0x0A:  // \n
-                finishField()
-                line += 1
-                return try finish()
-            case 0x0D:  // \r: only as part of \r\n
-                if position >= filled { _ = try more() }
-                if position >= filled || buffer[position] != 0x0A {
-                    fail("a carriage return outside quotes must be followed by a line feed")
-                    record.bytes.append(byte)
-                }
-            case 0x22:
-                guard record.bytes.count == fieldStart, !wasQuoted, !afterClosingQuote else {
-                    fail("a quote (\") inside an unquoted field; quote the whole field and double the quote (\"\")")
-                    record.bytes.append(byte)
-                    continue
-                }
-                inQuotes = true
-                wasQuoted = true
-            default:
-                if afterClosingQuote { fail("text after a closing quote; a quoted field must end at a comma or line end") }
-                // The ordinary bytes that follow, up to the next comma, quote or line end in this
-                // chunk, go in at once rather than one append each.
-                var end = position
-                while end < filled {
-                    let next = buffer[end]
-                    if next == 0x2C || next == 0x0A || next == 0x0D || next == 0x22 { break }
-                    end += 1
-                }
-                record.bytes.append(byte)
-                record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position..<end]))
-                position = end
-            }
+            lowest = 0xFF
+            highBits = 0
         }
     }
 }

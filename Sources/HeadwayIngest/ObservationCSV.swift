@@ -1,5 +1,11 @@
 import HeadwayModel
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The observation CSV of DESIGN.md ("Files"): its columns and the checks on every row.
 public enum ObservationColumn: String, CaseIterable, Sendable {
     case metric, periodStart = "period_start", periodEnd = "period_end", value, qualifier, source
@@ -131,6 +137,7 @@ public struct ObservationValidator {
             return (0x21...0x7E).contains(first) && (0x21...0x7E).contains(last)
         }
         func date(_ text: UnsafeBufferPointer<UInt8>, asEnd: Bool) -> CivilDate? {
+            if let day = CivilDate(isoUTF8: text) { return day }
             guard isTrimmed(text), let period = try? DatePeriod(utf8: text, raw: "") else { return nil }
             return asEnd ? period.last : period.first
         }
@@ -336,7 +343,9 @@ struct LastLookup<Value> {
     /// The key as a string and its value, for a key given as UTF-8: the last key's string when
     /// the bytes are the same, so that a row of a series makes no string of its own.
     mutating func callAsFunction(_ key: UnsafeBufferPointer<UInt8>, in table: [String: Value]) -> (String, Value)? {
-        if let last, last.bytes.elementsEqual(key) { return (last.key, last.value) }
+        if let last, last.bytes.count == key.count, key.isEmpty || last.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }) {
+            return (last.key, last.value)
+        }
         let text = String(decoding: key, as: UTF8.self)
         return value(text, in: table).map { (text, $0) }
     }
