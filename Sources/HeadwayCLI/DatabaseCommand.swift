@@ -12,7 +12,7 @@ struct DatabaseCommand: ParsableCommand {
     )
 
     struct Migrate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply pending sql/ migrations, in order.")
+        static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending sql/ migrations, in order.")
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
@@ -26,7 +26,7 @@ struct DatabaseCommand: ParsableCommand {
     }
 
     struct Start: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create if needed and start the embedded PostgreSQL.")
+        static let configuration = CommandConfiguration(commandName: "start", abstract: "Create if needed and start the embedded PostgreSQL.")
         func run() throws {
             let cluster = EmbeddedCluster(home: EmbeddedCluster.defaultHome())
             let started = try cluster.start()
@@ -35,7 +35,7 @@ struct DatabaseCommand: ParsableCommand {
     }
 
     struct Stop: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop the embedded PostgreSQL.")
+        static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop the embedded PostgreSQL.")
         func run() throws {
             let stopped = try EmbeddedCluster(home: EmbeddedCluster.defaultHome()).stop()
             print(stopped ? "Stopped the embedded database." : "The embedded database is not running.")
@@ -43,7 +43,7 @@ struct DatabaseCommand: ParsableCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show where the database is and what it holds.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show where the database is and what it holds.")
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {

@@ -37,7 +37,18 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Connects (to `url` when the caller has already resolved it); with `migrating`, applies
     /// pending migrations first, so every command sees the current schema.
+    ///
+    /// The embedded cluster is usually serving already: then connecting is all it takes, where
+    /// making sure (`EmbeddedCluster.start`) forks `pg_config`, `runuser` and `pg_ctl` and opens
+    /// a second connection, most of a small load's time. Only when connecting fails is it started.
     func workspace(url: String? = nil, migrating: Bool = true) throws -> Workspace {
-        try Workspace(url: try url ?? resolvedURL(), migrating: migrating)
+        if let url = url ?? configuredURL { return try Workspace(url: url, migrating: migrating) }
+        let cluster = EmbeddedCluster(home: EmbeddedCluster.defaultHome())
+        if let workspace = try? Workspace(url: cluster.url, migrating: false) {
+            if migrating { try workspace.migrate() }
+            return workspace
+        }
+        try cluster.start()
+        return try Workspace(url: cluster.url, migrating: migrating)
     }
 }

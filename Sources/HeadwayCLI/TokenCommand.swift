@@ -15,7 +15,7 @@ struct TokenCommand: ParsableCommand {
     )
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a token and print it: the only time it is shown.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a token and print it: the only time it is shown.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "read, or write (which may also read).") var scope: APITokens.Scope
         @Argument(help: "A name for the token: who or what holds it.") var name: String
@@ -26,7 +26,7 @@ struct TokenCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the tokens: name, scope, when created, revoked and last used.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the tokens: name, scope, when created, revoked and last used.")
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
@@ -44,7 +44,7 @@ struct TokenCommand: ParsableCommand {
     }
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a token: the server refuses it from then on.")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a token: the server refuses it from then on.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "The token's name.") var name: String
 

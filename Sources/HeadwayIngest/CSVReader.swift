@@ -38,11 +38,37 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
 /// Accepts LF and CRLF line ends, quoted fields with `""` escapes and embedded line breaks, and
 /// a UTF-8 byte order mark. Rejects, with the line and field, what a spreadsheet would silently
 /// mangle: unterminated quotes, stray quotes, invalid UTF-8 and NUL bytes.
+///
+/// `next()` gives a record's fields as strings; `nextBytes()` gives them as bytes, which a bulk
+/// load checks without making a string of every field.
 public final class CSVReader {
     /// One record: its fields and the line it starts on.
     public struct Record {
         public var line: Int
         public var fields: [String]
+    }
+
+    /// One record as bytes: its fields' UTF-8 one after another (each checked: valid UTF-8, no
+    /// NUL), where each field ends, and the line it starts on. The reader reuses the storage for
+    /// the next record, so a caller that keeps one makes the reader copy it.
+    public struct Bytes {
+        public var line: Int
+        /// The fields' bytes, one after another.
+        public var bytes: [UInt8]
+        /// Where field N ends in `bytes` (it starts where field N - 1 ends).
+        public var ends: [Int]
+
+        public var count: Int { ends.count }
+        /// Nothing but an optional carriage return: a blank line.
+        public var isBlank: Bool { ends.count == 1 && ends[0] == 0 }
+        /// Where field `index` is in `bytes`.
+        public func range(_ index: Int) -> Range<Int> { (index == 0 ? 0 : ends[index - 1])..<ends[index] }
+        /// The record with its fields as strings.
+        public var record: Record {
+            bytes.withUnsafeBufferPointer { all in
+                Record(line: line, fields: (0..<count).map { String(decoding: UnsafeBufferPointer(rebasing: all[range($0)]), as: UTF8.self) })
+            }
+        }
     }
 
     public let fileName: String
@@ -54,7 +80,8 @@ public final class CSVReader {
     private var atEnd = false
     private var line = 1
     private var startedBOMCheck = false
-    private var field: [UInt8] = []
+    /// The record being read, reused from one record to the next.
+    private var current = Bytes(line: 1, bytes: [], ends: [])
     /// Bytes consumed so far (for progress reporting).
     public private(set) var bytesRead: Int = 0
 
@@ -64,7 +91,8 @@ public final class CSVReader {
         self.fileName = fileName
         self.ownsDescriptor = ownsDescriptor
         buffer = .allocate(capacity: chunkSize)
-        field.reserveCapacity(256)
+        current.bytes.reserveCapacity(256)
+        current.ends.reserveCapacity(16)
     }
 
     /// Opens a file by path (`-` is standard input).
@@ -107,7 +135,7 @@ public final class CSVReader {
     /// always stands at the start of the next record: a caller that collects errors goes on from
     /// there, and every record of the file is either returned or thrown, exactly once.
     public func next(columnName: (Int) -> String = { "\($0 + 1)" }) throws -> Record? {
-        var record = try readRecord(columnName: columnName)
+        var record = try nextBytes(columnName: columnName)?.record
         if !startedBOMCheck, var first = record?.fields.first {
             // A UTF-8 byte order mark, as spreadsheets write, is not part of the first field.
             startedBOMCheck = true
@@ -119,136 +147,172 @@ public final class CSVReader {
         return record
     }
 
-    private func readRecord(columnName: (Int) -> String) throws -> Record? {
+    /// The next record as bytes, or nil at the end of the file; read as `next` reads, except that
+    /// a byte order mark is left in: read the header with `next`.
+    public func nextBytes(columnName: (Int) -> String = { "\($0 + 1)" }) throws -> Bytes? {
         if position >= filled, try !refill() { return nil }
-        // The hot loop works on local copies of the reader's state (written back on every exit):
-        // class properties would pay an exclusivity check on each byte.
+        // The hot loop works on local copies of the reader's state (written back on every exit),
+        // and no closure captures them: class properties, or variables a closure captures, would
+        // pay an exclusivity check on each byte.
         let buffer = self.buffer
         var position = self.position
         var filled = self.filled
-        var line = self.line
-        var field = self.field
-        self.field = []
+        // The last record's storage is taken over (not copied), and reused.
+        var reading = Reading(line: line)
+        swap(&reading.record, &current)
+        reading.begin()
         defer {
             self.position = position
-            self.line = line
-            field.removeAll(keepingCapacity: true)
-            self.field = field
+            self.line = reading.line
+            self.current = reading.record
         }
-        /// Reads the next chunk; false at the end of the file.
-        func more() throws -> Bool {
-            self.position = position
-            let gotMore = try refill()
-            position = self.position
-            filled = self.filled
-            return gotMore
-        }
-
-        var fields: [String] = []
-        fields.reserveCapacity(8)
-        let startLine = line
-        var inQuotes = false
-        var wasQuoted = false
-        var afterClosingQuote = false
-        // The record's first problem. Reading goes on to the record's end, taking the offending
-        // bytes literally, so that a bad field never consumes the line after it.
-        var problem: InputError?
-
-        func fail(_ message: String) {
-            if problem == nil { problem = InputError(file: fileName, line: line, column: columnName(fields.count), message: message) }
-        }
-        func finish() throws -> Record {
-            if let problem { throw problem }
-            return Record(line: startLine, fields: fields)
-        }
-        func finishField() {
-            var isASCII = true
-            var hasNUL = false
-            for byte in field {
-                if byte == 0 { hasNUL = true }
-                if byte >= 0x80 { isASCII = false }
+        let startLine = reading.line
+        func finish(_ reading: Reading) throws -> Bytes {
+            if let problem = reading.problem {
+                throw InputError(file: fileName, line: problem.line, column: columnName(problem.field), message: problem.message)
             }
-            if hasNUL {
-                fail("contains a NUL byte")
-                fields.append("")
-            } else if isASCII {
-                // ASCII is valid UTF-8: skip the general validation, by far the costlier path.
-                fields.append(field.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) })
-            } else if let text = String(validating: field, as: UTF8.self) {
-                fields.append(text)
-            } else {
-                fail("is not valid UTF-8")
-                fields.append("")
-            }
-            field.removeAll(keepingCapacity: true)
-            wasQuoted = false
-            afterClosingQuote = false
+            return reading.record
         }
 
         while true {
-            if position >= filled, try !more() {
+            if position >= filled, try !more(&position, &filled) {
                 // End of file: finish the last record (a final line break is optional).
-                if inQuotes {
+                if reading.inQuotes {
                     throw InputError(
-                        file: fileName, line: startLine, column: columnName(fields.count),
+                        file: fileName, line: startLine, column: columnName(reading.record.ends.count),
                         message: "a quoted field is never closed (unterminated \" at end of file)")
                 }
-                finishField()
-                return try finish()
+                reading.endField()
+                return try finish(reading)
             }
             let byte = buffer[position]
             position += 1
-            if inQuotes {
+            if reading.inQuotes {
                 if byte == 0x22 {  // "
-                    if position >= filled { _ = try more() }
+                    if position >= filled { _ = try more(&position, &filled) }
                     if position < filled, buffer[position] == 0x22 {
-                        field.append(0x22)
+                        reading.record.bytes.append(0x22)
                         position += 1
                     } else {
-                        inQuotes = false
-                        afterClosingQuote = true
+                        reading.inQuotes = false
+                        reading.afterClosingQuote = true
                     }
                 } else {
-                    if byte == 0x0A { line += 1 }
-                    field.append(byte)
+                    if byte == 0x0A { reading.line += 1 }
+                    reading.append(byte)
                 }
                 continue
             }
             switch byte {
             case 0x2C:  // ,
-                finishField()
+                reading.endField()
             case 0x0A:  // \n
-                finishField()
-                line += 1
-                return try finish()
+                reading.endField()
+                reading.line += 1
+                return try finish(reading)
             case 0x0D:  // \r: only as part of \r\n
-                if position >= filled { _ = try more() }
+                if position >= filled { _ = try more(&position, &filled) }
                 if position >= filled || buffer[position] != 0x0A {
-                    fail("a carriage return outside quotes must be followed by a line feed")
-                    field.append(byte)
+                    reading.fail("a carriage return outside quotes must be followed by a line feed")
+                    reading.append(byte)
                 }
             case 0x22:
-                guard field.isEmpty, !wasQuoted, !afterClosingQuote else {
-                    fail("a quote (\") inside an unquoted field; quote the whole field and double the quote (\"\")")
-                    field.append(byte)
+                guard reading.record.bytes.count == reading.fieldStart, !reading.wasQuoted, !reading.afterClosingQuote else {
+                    reading.fail("a quote (\") inside an unquoted field; quote the whole field and double the quote (\"\")")
+                    reading.append(byte)
                     continue
                 }
-                inQuotes = true
-                wasQuoted = true
+                reading.inQuotes = true
+                reading.wasQuoted = true
             default:
-                if afterClosingQuote { fail("text after a closing quote; a quoted field must end at a comma or line end") }
+                if reading.afterClosingQuote { reading.fail("text after a closing quote; a quoted field must end at a comma or line end") }
                 // The ordinary bytes that follow, up to the next comma, quote or line end in this
                 // chunk, go in at once rather than one append each.
                 var end = position
+                var lowest = byte, highBits = byte
                 while end < filled {
                     let next = buffer[end]
                     if next == 0x2C || next == 0x0A || next == 0x0D || next == 0x22 { break }
+                    lowest = min(lowest, next)
+                    highBits |= next
                     end += 1
                 }
-                field.append(byte)
-                field.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position..<end]))
+                reading.noteBytes(lowest: lowest, highBits: highBits)
+                reading.record.bytes.append(byte)
+                reading.record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[position..<end]))
                 position = end
             }
+        }
+    }
+
+    /// Reads the next chunk into the hot loop's copies of the position; false at the end of the file.
+    private func more(_ position: inout Int, _ filled: inout Int) throws -> Bool {
+        self.position = position
+        let gotMore = try refill()
+        position = self.position
+        filled = self.filled
+        return gotMore
+    }
+
+    /// A record being read: its bytes so far, where the field being read starts, what the bytes
+    /// so far hold, and the first problem (reading goes on to the record's end, taking the
+    /// offending bytes literally, so that a bad field never consumes the line after it).
+    private struct Reading {
+        var record: Bytes
+        /// The line being read (a quoted field may span lines).
+        var line: Int
+        var fieldStart = 0
+        var inQuotes = false
+        var wasQuoted = false
+        var afterClosingQuote = false
+        /// The field's smallest byte (0: a NUL) and its bytes' bits together (0x80: not ASCII).
+        var lowest: UInt8 = 0xFF
+        var highBits: UInt8 = 0
+        /// Where the first problem is: its line and field.
+        var problem: (line: Int, field: Int, message: String)?
+
+        init(line: Int) {
+            record = Bytes(line: line, bytes: [], ends: [])
+            self.line = line
+        }
+
+        /// Starts the record on `line`, in the storage `record` holds.
+        mutating func begin() {
+            record.line = line
+            record.bytes.removeAll(keepingCapacity: true)
+            record.ends.removeAll(keepingCapacity: true)
+        }
+
+        mutating func fail(_ message: String) {
+            if problem == nil { problem = (line, record.ends.count, message) }
+        }
+
+        mutating func append(_ byte: UInt8) {
+            record.bytes.append(byte)
+            noteBytes(lowest: byte, highBits: byte)
+        }
+
+        mutating func noteBytes(lowest: UInt8, highBits: UInt8) {
+            self.lowest = min(self.lowest, lowest)
+            self.highBits |= highBits
+        }
+
+        /// Ends the field: ASCII without NUL, by far the most common, is valid UTF-8; a field that
+        /// is not valid is left empty, with its problem noted.
+        mutating func endField() {
+            if lowest == 0 {
+                fail("contains a NUL byte")
+                record.bytes.removeSubrange(fieldStart...)
+            } else if highBits >= 0x80, String(validating: record.bytes[fieldStart...], as: UTF8.self) == nil {
+                fail("is not valid UTF-8")
+                record.bytes.removeSubrange(fieldStart...)
+            }
+            record.ends.append(record.bytes.count)
+            fieldStart = record.bytes.count
+            wasQuoted = false
+            afterClosingQuote = false
+            lowest = 0xFF
+            highBits = 0
         }
     }
 }

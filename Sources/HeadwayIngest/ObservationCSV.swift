@@ -1,5 +1,11 @@
 import HeadwayModel
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The observation CSV of DESIGN.md ("Files"): its columns and the checks on every row.
 public enum ObservationColumn: String, CaseIterable, Sendable {
     case metric, periodStart = "period_start", periodEnd = "period_end", value, qualifier, source
@@ -59,9 +65,6 @@ public struct ObservationValidator {
     private var metricKinds = LastLookup<Metric.Kind>()
     private var sourcePublishedOn = LastLookup<CivilDate?>()
     private var headerNames: [String] = []
-    /// Parsed dates, by their text: series repeat the same few hundred dates millions of times.
-    private var startDates: [String: CivilDate] = [:]
-    private var endDates: [String: CivilDate] = [:]
 
     public init(fileName: String, catalog: ObservationCatalog) {
         self.fileName = fileName
@@ -110,6 +113,76 @@ public struct ObservationValidator {
         return "unknown column (expected some of: \(known))"
     }
 
+    /// Validates one data row read as bytes, as `validate(_: CSVReader.Record)` does: a row in
+    /// the usual form is checked on its bytes, without a string per field; any other row (one
+    /// with a problem, spaces to trim, a name written another way) goes through the checks on
+    /// strings, which decide and name every problem.
+    public mutating func validate(_ record: CSVReader.Bytes) throws -> ValidatedObservation {
+        if let row = record.bytes.withUnsafeBufferPointer({ validateUsualRow(record, $0) }) { return row }
+        return try validate(record.record)
+    }
+
+    /// The row when every field is in the form most files write (no space around a value, names
+    /// byte for byte as the last row's or the catalog's, dates and numbers that parse, a period
+    /// that fits the metric's kind); nil for any other, which `validate` then checks on strings.
+    private mutating func validateUsualRow(_ record: CSVReader.Bytes, _ bytes: UnsafeBufferPointer<UInt8>) -> ValidatedObservation? {
+        guard record.count == headerNames.count, fieldIndex.count == ObservationColumn.allCases.count else { return nil }
+        func field(_ column: ObservationColumn) -> UnsafeBufferPointer<UInt8> {
+            let index = fieldIndex[column.ordinal]
+            return index < 0 ? UnsafeBufferPointer(start: nil, count: 0) : UnsafeBufferPointer(rebasing: bytes[record.range(index)])
+        }
+        /// No space to trim: the fast path of `trimmingSpaces`.
+        func isTrimmed(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let first = text.first, let last = text.last else { return false }
+            return (0x21...0x7E).contains(first) && (0x21...0x7E).contains(last)
+        }
+        func date(_ text: UnsafeBufferPointer<UInt8>, asEnd: Bool) -> CivilDate? {
+            if let day = CivilDate(isoUTF8: text) { return day }
+            guard isTrimmed(text), let period = try? DatePeriod(utf8: text, raw: "") else { return nil }
+            return asEnd ? period.last : period.first
+        }
+
+        let metricText = field(.metric)
+        guard !metricText.isEmpty, let (metric, kind) = metricKinds(metricText, in: catalog.metricKinds),
+            let periodEnd = date(field(.periodEnd), asEnd: true)
+        else { return nil }
+        let startText = field(.periodStart)
+        var periodStart: CivilDate?
+        switch kind {
+        case .additive:
+            guard let start = date(startText, asEnd: false), start <= periodEnd else { return nil }
+            periodStart = start
+        case .level:
+            guard startText.isEmpty else { return nil }
+        }
+        let valueText = field(.value)
+        guard isTrimmed(valueText), let value = try? DecimalNumber(utf8: valueText), let qualifier = Self.qualifier(field(.qualifier)) else { return nil }
+
+        let sourceText = field(.source)
+        var source: String?
+        var publishedOn: CivilDate?
+        if !sourceText.isEmpty {
+            guard let (key, published) = sourcePublishedOn(sourceText, in: catalog.sourcePublishedOn) else { return nil }
+            source = key
+            publishedOn = published
+        }
+        let publishedText = field(.publishedOn)
+        if !publishedText.isEmpty { publishedOn = date(publishedText, asEnd: true) }
+        guard let publishedOn else { return nil }
+        let note = field(.note)
+        return ValidatedObservation(
+            line: record.line, metric: metric, kind: kind, periodStart: periodStart, periodEnd: periodEnd, value: value,
+            qualifier: qualifier, source: source, publishedOn: publishedOn, note: note.isEmpty ? nil : String(decoding: note, as: UTF8.self))
+    }
+
+    /// The qualifier spelled exactly as `Qualifier(text:)` reads it; nil for anything else.
+    private static func qualifier(_ text: UnsafeBufferPointer<UInt8>) -> Qualifier? {
+        if text.isEmpty { return .exact }
+        return spelledQualifiers.first { $0.spelling.elementsEqual(text) }?.qualifier
+    }
+
+    private static let spelledQualifiers = Qualifier.allCases.map { (spelling: Array($0.rawValue.utf8), qualifier: $0) }
+
     /// Validates one data row. Throws its first problem, naming its column, with the row's
     /// other problems in `others`.
     public mutating func validate(_ record: CSVReader.Record) throws -> ValidatedObservation {
@@ -142,7 +215,7 @@ public struct ObservationValidator {
         var kind: Metric.Kind?
         if metric.isEmpty {
             problem(.metric, "is empty")
-        } else if let known = metricKinds(metric, in: catalog.metricKinds) {
+        } else if let known = metricKinds.value(metric, in: catalog.metricKinds) {
             kind = known
         } else {
             problem(.metric, "\(String(reflecting: metric)) is not a defined metric (define it with `headway apply`)")
@@ -220,7 +293,7 @@ public struct ObservationValidator {
         var source: String?
         var sourceDate: CivilDate?
         if !sourceText.isEmpty {
-            if let published = sourcePublishedOn(sourceText, in: catalog.sourcePublishedOn) {
+            if let published = sourcePublishedOn.value(sourceText, in: catalog.sourcePublishedOn) {
                 source = sourceText
                 sourceDate = published
             } else {
@@ -244,13 +317,10 @@ public struct ObservationValidator {
         }
     }
 
-    private mutating func date(_ text: String, asEnd: Bool, column: ObservationColumn, line: Int) throws -> CivilDate {
-        if let cached = asEnd ? endDates[text] : startDates[text] { return cached }
+    private func date(_ text: String, asEnd: Bool, column: ObservationColumn, line: Int) throws -> CivilDate {
         do {
             let period = try DatePeriod(parsing: text)
-            let date = asEnd ? period.last : period.first
-            if asEnd { endDates[text] = date } else { startDates[text] = date }
-            return date
+            return asEnd ? period.last : period.first
         } catch let error as DateParseError {
             throw InputError(file: fileName, line: line, column: column.rawValue, message: error.description)
         }
@@ -260,12 +330,23 @@ public struct ObservationValidator {
 /// A dictionary lookup that remembers its last key: rows come in series, so a row's metric and
 /// source are nearly always the row before's, and comparing is cheaper than hashing.
 struct LastLookup<Value> {
-    private var last: (key: String, value: Value)?
+    private var last: (key: String, bytes: [UInt8], value: Value)?
 
-    mutating func callAsFunction(_ key: String, in table: [String: Value]) -> Value? {
+    /// The value of a key given as a string.
+    mutating func value(_ key: String, in table: [String: Value]) -> Value? {
         if let last, last.key == key { return last.value }
         guard let value = table[key] else { return nil }
-        last = (key, value)
+        last = (key, Array(key.utf8), value)
         return value
+    }
+
+    /// The key as a string and its value, for a key given as UTF-8: the last key's string when
+    /// the bytes are the same, so that a row of a series makes no string of its own.
+    mutating func callAsFunction(_ key: UnsafeBufferPointer<UInt8>, in table: [String: Value]) -> (String, Value)? {
+        if let last, last.bytes.count == key.count, key.isEmpty || last.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }) {
+            return (last.key, last.value)
+        }
+        let text = String(decoding: key, as: UTF8.self)
+        return value(text, in: table).map { (text, $0) }
     }
 }

@@ -28,6 +28,19 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self = period.first
     }
 
+    /// Exactly `YYYY-MM-DD` from its UTF-8, the form most files write, without a string; nil for
+    /// anything else, which `DatePeriod(parsing:)` reads or says why not.
+    public init?(isoUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        // A byte below "0" wraps around to a large value: one comparison checks each digit.
+        func digit(_ index: Int) -> Int { Int(bytes[index] &- UInt8(ascii: "0")) }
+        guard digit(0) < 10, digit(1) < 10, digit(2) < 10, digit(3) < 10, digit(5) < 10, digit(6) < 10, digit(8) < 10, digit(9) < 10 else {
+            return nil
+        }
+        self.init(
+            year: digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3), month: digit(5) * 10 + digit(6), day: digit(8) * 10 + digit(9))
+    }
+
     public var year: Int { components.year }
     public var month: Int { components.month }
     public var day: Int { components.day }

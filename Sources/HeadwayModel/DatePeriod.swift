@@ -41,12 +41,15 @@ public struct DatePeriod: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD`, `YYYY-MM`, `YYYY-Qn`, `YYYY` or `FYyyyy-yy`.
     public init(parsing raw: String) throws {
-        let text = raw.trimmingSpaces
-        let fail = { (reason: String) in
-            DateParseError(text: raw, reason: reason)
-        }
+        var text = raw.trimmingSpaces
+        self = try text.withUTF8 { bytes throws(DateParseError) in try DatePeriod(utf8: bytes, raw: raw) }
+    }
+
+    /// Parses the UTF-8 of a date with no space around it, without making a string of it (a bulk
+    /// load reads millions); `raw` is the text as written, for the error.
+    public init(utf8 bytes: UnsafeBufferPointer<UInt8>, raw: @autoclosure () -> String) throws(DateParseError) {
+        func fail(_ reason: String) -> DateParseError { DateParseError(text: raw(), reason: reason) }
         let accepted = "expected a date as YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY or a financial year FY2024-25"
-        let bytes = Array(text.utf8)
         func digits(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= bytes.count, !range.isEmpty else { return nil }
             var value = 0
@@ -57,6 +60,12 @@ public struct DatePeriod: Hashable, Sendable, CustomStringConvertible {
             return value
         }
         func byte(_ index: Int) -> UInt8? { index < bytes.count ? bytes[index] : nil }
+        func period(from: (Int, Int, Int), to: (Int, Int, Int), _ precision: Precision) throws(DateParseError) -> DatePeriod {
+            guard let first = CivilDate(year: from.0, month: from.1, day: from.2),
+                let last = CivilDate(year: to.0, month: to.1, day: to.2)
+            else { throw fail("the year must be between 1 and 9999") }
+            return DatePeriod(first: first, last: last, precision: precision)
+        }
         let dash = UInt8(ascii: "-")
 
         if bytes.count == 9, byte(0) == UInt8(ascii: "F"), byte(1) == UInt8(ascii: "Y"), byte(6) == dash,
@@ -65,42 +74,34 @@ public struct DatePeriod: Hashable, Sendable, CustomStringConvertible {
             guard (startYear + 1) % 100 == endYear else {
                 throw fail("a financial year runs over two consecutive years, as FY2023-24")
             }
-            try self.init(from: (startYear, 4, 1), to: (startYear + 1, 3, 31), precision: .financialYear, raw: raw)
+            self = try period(from: (startYear, 4, 1), to: (startYear + 1, 3, 31), .financialYear)
             return
         }
         guard let year = digits(0..<4), year >= 1 else { throw fail(accepted) }
         switch bytes.count {
         case 4:
-            try self.init(from: (year, 1, 1), to: (year, 12, 31), precision: .year, raw: raw)
+            self = try period(from: (year, 1, 1), to: (year, 12, 31), .year)
         case 7 where byte(4) == dash && (byte(5) == UInt8(ascii: "Q") || byte(5) == UInt8(ascii: "q")):
             guard let quarter = digits(6..<7), (1...4).contains(quarter) else {
                 throw fail("a quarter is Q1 to Q4")
             }
             let startMonth = quarter * 3 - 2
-            try self.init(
-                from: (year, startMonth, 1), to: (year, startMonth + 2, CivilDate.daysIn(year: year, month: startMonth + 2)),
-                precision: .quarter, raw: raw)
+            self = try period(
+                from: (year, startMonth, 1), to: (year, startMonth + 2, CivilDate.daysIn(year: year, month: startMonth + 2)), .quarter)
         case 7 where byte(4) == dash:
             guard let month = digits(5..<7) else { throw fail(accepted) }
             guard (1...12).contains(month) else { throw fail("month \(month) does not exist") }
-            try self.init(from: (year, month, 1), to: (year, month, CivilDate.daysIn(year: year, month: month)), precision: .month, raw: raw)
+            self = try period(from: (year, month, 1), to: (year, month, CivilDate.daysIn(year: year, month: month)), .month)
         case 10 where byte(4) == dash && byte(7) == dash:
             guard let month = digits(5..<7), let day = digits(8..<10) else { throw fail(accepted) }
             guard (1...12).contains(month) else { throw fail("month \(month) does not exist") }
             guard (1...CivilDate.daysIn(year: year, month: month)).contains(day) else {
                 throw fail("day \(day) does not exist in that month")
             }
-            try self.init(from: (year, month, day), to: (year, month, day), precision: .day, raw: raw)
+            self = try period(from: (year, month, day), to: (year, month, day), .day)
         default:
             throw fail(accepted)
         }
-    }
-
-    private init(from: (Int, Int, Int), to: (Int, Int, Int), precision: Precision, raw: String) throws {
-        guard let first = CivilDate(year: from.0, month: from.1, day: from.2),
-            let last = CivilDate(year: to.0, month: to.1, day: to.2)
-        else { throw DateParseError(text: raw, reason: "the year must be between 1 and 9999") }
-        self.init(first: first, last: last, precision: precision)
     }
 
     /// The period written back in the form it was parsed from.

@@ -37,14 +37,25 @@ public struct DecimalNumber: Hashable, Sendable, CustomStringConvertible {
     /// Parses `text`, which must be the whole number: no spaces, no thousands separators.
     public init(parsing text: String) throws(DecimalNumberError) {
         var copy = text
-        guard let scan = copy.withUTF8(Scan.init) else { throw .notANumber(text) }
+        let parsed = copy.withUTF8 { bytes in Result { () throws(DecimalNumberError) in try DecimalNumber(utf8: bytes, text: text) } }
+        self = try parsed.get()
+    }
+
+    /// Parses the UTF-8 of a number, as `init(parsing:)` does, making its text a string only
+    /// once it is accepted (a bulk load reads millions).
+    public init(utf8 bytes: UnsafeBufferPointer<UInt8>) throws(DecimalNumberError) {
+        try self.init(utf8: bytes, text: String(decoding: bytes, as: UTF8.self))
+    }
+
+    private init(utf8 bytes: UnsafeBufferPointer<UInt8>, text: @autoclosure () -> String) throws(DecimalNumberError) {
+        guard let scan = Scan(bytes) else { throw .notANumber(text()) }
         let displayScale = max(0, scan.fractionDigits - scan.exponent)
-        guard displayScale <= Self.maximumDisplayScale else { throw .tooManyDecimals(text, displayScale) }
+        guard displayScale <= Self.maximumDisplayScale else { throw .tooManyDecimals(text(), displayScale) }
         let point = scan.digitCount - scan.fractionDigits + scan.exponent
         let isZero = scan.firstNonZero < 0
-        if !isZero, point - scan.firstNonZero > Self.magnitudeDigitLimit { throw .tooLarge(text) }
+        if !isZero, point - scan.firstNonZero > Self.magnitudeDigitLimit { throw .tooLarge(text()) }
 
-        self.text = text
+        self.text = text()
         self.isNegative = scan.negative && !isZero  // zero has no sign
         self.displayScale = displayScale
         self.mantissa = scan.mantissa

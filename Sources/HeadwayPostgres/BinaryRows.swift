@@ -38,6 +38,7 @@ extension PostgresNumericLayout {
     /// Whether `bytes`, a `numeric` in binary format, is this number: the comparison `=` makes,
     /// which ignores the display scale (10.0 = 10). The server strips leading and trailing zero
     /// digits from every value it stores, as `groupCount` leaves them out here.
+    @inlinable  // specialized where it is called: a merging load compares every row of a file
     public func isEqual(toBinary bytes: UnsafeRawBufferPointer) -> Bool {
         func int16(at offset: Int) -> Int { Int(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int16.self))) }
         guard bytes.count == 8 + 2 * groupCount, int16(at: 0) == groupCount, int16(at: 2) == weight,

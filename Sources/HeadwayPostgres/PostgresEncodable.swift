@@ -27,15 +27,19 @@ public struct PostgresTextArray: PostgresEncodable {
     public init(_ elements: [String]) { self.elements = elements }
 
     public var postgresText: String? {
-        let quoted = elements.map { element -> String in
-            var escaped = "\""
-            for character in element.unicodeScalars {
-                if character == "\"" || character == "\\" { escaped.unicodeScalars.append("\\") }
-                escaped.unicodeScalars.append(character)
+        // On UTF-8 bytes: the migrator sends every migration's text this way on each command.
+        var literal: [UInt8] = [UInt8(ascii: "{")]
+        for (index, element) in elements.enumerated() {
+            if index > 0 { literal.append(UInt8(ascii: ",")) }
+            literal.append(UInt8(ascii: "\""))
+            for byte in element.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { literal.append(UInt8(ascii: "\\")) }
+                literal.append(byte)
             }
-            return escaped + "\""
+            literal.append(UInt8(ascii: "\""))
         }
-        return "{" + quoted.joined(separator: ",") + "}"
+        literal.append(UInt8(ascii: "}"))
+        return String(decoding: literal, as: UTF8.self)
     }
 }
 

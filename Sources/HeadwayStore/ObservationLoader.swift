@@ -247,16 +247,16 @@ public struct ObservationLoader {
     ) throws {
         var lastProgress = Date()
         while true {
-            let record: CSVReader.Record
+            let record: CSVReader.Bytes
             do {
-                guard let next = try reader.next(columnName: validator.columnName) else { break }
+                guard let next = try reader.nextBytes(columnName: validator.columnName) else { break }
                 record = next
             } catch let error as InputError {
                 run.summary.rows += 1
                 try reject(error, fields: nil, &run)
                 if run.truncated { break } else { continue }
             }
-            if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // a blank line
+            if record.isBlank { continue }
             run.summary.rows += 1
             do {
                 let row = try validator.validate(record)
@@ -266,7 +266,7 @@ public struct ObservationLoader {
                 }
                 if run.errors.isEmpty { try body(row, run.summary.rows) }
             } catch let error as InputError {
-                try reject(error, fields: record.fields, &run)
+                try reject(error, fields: record.record.fields, &run)
                 if run.truncated { break }
             }
             if let progress = options.progress, run.summary.rows % 65_536 == 0, Date().timeIntervalSince(lastProgress) > 0.5 {

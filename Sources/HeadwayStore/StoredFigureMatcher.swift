@@ -66,9 +66,8 @@ enum StoredFigureMatcher {
             }
             // The stored rows' identities, in order: a row's revisions are found by binary search.
             let identities = (0..<stored.count).map { Identity(stored, row: $0) }
-            for candidate in rows {
-                let row = candidate.row
-                let identity = Identity(row)
+            for candidate in rows.indices {  // by index: a row is not copied to be compared
+                let identity = Identity(rows[candidate].row)
                 var repeated = false
                 var alike = false
                 var latest: Int32 = 0
@@ -76,18 +75,18 @@ enum StoredFigureMatcher {
                 while index < identities.count, identities[index] == identity {
                     defer { index += 1 }
                     latest = stored.int32(row: index, column: 7) ?? latest  // revisions come in order
-                    guard let value = stored.bytes(row: index, column: 2), row.value.isEqual(toBinary: value),
-                        stored.value(row: index, column: 3, is: row.qualifier.rawValue),
-                        stored.int32(row: index, column: 4) == Identity.postgresDays(row.publishedOn)
+                    guard let value = stored.bytes(row: index, column: 2), rows[candidate].row.value.isEqual(toBinary: value),
+                        stored.value(row: index, column: 3, is: rows[candidate].row.qualifier.rawValue),
+                        stored.int32(row: index, column: 4) == Identity.postgresDays(rows[candidate].row.publishedOn)
                     else { continue }
                     repeated = true
-                    if stored.value(row: index, column: 5, is: row.note) && stored.value(row: index, column: 6, is: row.source) {
+                    if stored.value(row: index, column: 5, is: rows[candidate].row.note) && stored.value(row: index, column: 6, is: rows[candidate].row.source) {
                         alike = true
                         break
                     }
                 }
                 if !repeated {
-                    outcome.toStage.append(Row(position: candidate.position, row: row, latestRevision: Int(latest)))
+                    outcome.toStage.append(Row(position: rows[candidate].position, row: rows[candidate].row, latestRevision: Int(latest)))
                 } else if !alike {
                     outcome.provenanceDiffers += 1
                 }

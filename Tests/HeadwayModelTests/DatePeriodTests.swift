@@ -33,6 +33,19 @@ import Testing
         #expect(throws: DateParseError.self) { try DatePeriod(parsing: text) }
     }
 
+    @Test func daysReadFromUTF8AsParsed() {
+        let texts = [
+            "2024-02-29", "2023-02-29", "0000-01-01", "0001-01-01", "9999-12-31", "2024-13-01", "2024-00-10", "2024-1a-01", "2024/01/01",
+            " 024-01-01", "2024-01-32", "2024-04-31", "2024-04-30", "2024-01-0:", "2024-01-0/", "2024-01-00", "1900-02-29", "2000-02-29",
+        ]
+        for text in texts {
+            var copy = text
+            let fromBytes = copy.withUTF8 { CivilDate(isoUTF8: $0) }
+            let parsed = (try? DatePeriod(parsing: text)).flatMap { $0.precision == .day ? $0.first : nil }
+            #expect(fromBytes == parsed, "\(text)")
+        }
+    }
+
     @Test func errorSaysWhatIsAccepted() {
         let error = #expect(throws: DateParseError.self) { try DatePeriod(parsing: "next spring") }
         #expect(error?.description == "expected a date as YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY or a financial year FY2024-25, got \"next spring\"")
