@@ -60,7 +60,6 @@ struct ServeCommand: ParsableCommand {
         server.onListening = { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)\n".utf8))
         }
-        HeadwayServer.runTasksOnEventLoops()
         try Self.waitFor { [server] in try await server.runUntilSignalled() }
     }
 

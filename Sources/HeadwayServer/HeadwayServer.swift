@@ -5,7 +5,6 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
-import NIOPosix
 import ServiceLifecycle
 
 /// `headway serve`: the HTTP/1.1 API: reads, and writes with a token.
@@ -80,15 +79,6 @@ extension HeadwayServer {
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [self], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-    }
-
-    /// Runs Swift concurrency's tasks on NIO's event loop threads, so a request's handler runs on
-    /// the thread that read it rather than hopping to another pool and back (two thread wake-ups per
-    /// request). Only for a process that is mostly the server: it must be called on the main thread
-    /// before the first task, and nothing on Swift's threads may block (the database's work runs on
-    /// `DatabasePool`'s own threads).
-    public static func runTasksOnEventLoops() {
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
     /// Whether `host` only accepts connections from this machine.
