@@ -27,7 +27,7 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// A random (version 4) UUID in lowercase. Foundation's `UUID()` opens and reads /dev/urandom
-    /// on every call here, a tenth of a 304's work; this asks the kernel once (getrandom).
+    /// on every call here, a tenth of a 304's work; this asks the kernel for 16 bytes (getrandom).
     static func newID() -> String {
         var generator = SystemRandomNumberGenerator()
         var bytes = withUnsafeBytes(of: (generator.next() as UInt64, generator.next() as UInt64)) { Array($0) }
