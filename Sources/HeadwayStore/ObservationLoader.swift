@@ -99,7 +99,7 @@ public struct ObservationLoader {
             if !run.errors.isEmpty { throw InvalidInput(errors: run.errors, truncated: run.truncated) }
             if let staging = run.staging {
                 run.summary.provenanceDiffers += staging.provenanceDiffers
-                if staging.stagedRows > 0 { try merge(uncomparedRows: staging.uncomparedRows, &run.summary) }
+                if staging.stagedRows > 0 { try merge(staging, &run.summary) }
             }
             return run
         }
@@ -110,10 +110,10 @@ public struct ObservationLoader {
     }
 
     /// Merges the staged rows; one row per metric that got figures (or one with no metric).
-    private func merge(uncomparedRows: Int, _ summary: inout Summary) throws {
-        let probing = try Self.probesTheIndex(forStagedRows: uncomparedRows, connection)
+    private func merge(_ staging: ObservationStaging, _ summary: inout Summary) throws {
+        let probing = try Self.probesTheIndex(forStagedRows: staging.uncomparedRows, connection)
         var provenanceDiffers = 0
-        for counts in try connection.query(Self.mergeStatement(probing: probing)) {
+        for counts in try connection.query(Self.mergeStatement(probing: probing, identitiesAreUnique: staging.identitiesAreUnique)) {
             if let metric = try counts.decode(String?.self, at: 0) { summary.touchedMetrics.insert(metric) }
             summary.inserted += try counts.decode(Int.self, at: 1)
             summary.revised += try counts.decode(Int.self, at: 2)
@@ -300,8 +300,13 @@ public struct ObservationLoader {
     /// 100,000 revisions against a million figures then cost 100,000 index steps, not a hash
     /// table of the million. Otherwise one hash join of them with all stored figures is cheaper
     /// than a probe per row.
-    static func mergeStatement(probing: Bool) -> SQLQuery {
-        SQLQuery(stringLiteral: "WITH interesting AS (\n" + comparedRows + "    UNION ALL\n" + (probing ? probedRows : hashedRows) + mergeOfInterestingRows)
+    ///
+    /// When the rows read gave no identity twice (`identitiesAreUnique`), each new figure is its
+    /// identity's only one in the load: no repeats to drop, no order of publication to number
+    /// by, so no sort.
+    static func mergeStatement(probing: Bool, identitiesAreUnique: Bool) -> SQLQuery {
+        SQLQuery(stringLiteral: "WITH interesting AS (\n" + comparedRows + "    UNION ALL\n" + (probing ? probedRows : hashedRows)
+            + mergeOfInterestingRows(identitiesAreUnique: identitiesAreUnique))
     }
 
     /// Rows the client compared with the stored figures (only new and differing ones are staged),
@@ -340,20 +345,26 @@ public struct ObservationLoader {
         """
 
     /// The rest of the merge, from the rows worth a second look (`interesting`).
-    private static let mergeOfInterestingRows = """
-        ), fresh AS (
+    private static func mergeOfInterestingRows(identitiesAreUnique unique: Bool) -> String {
+        let fresh = unique ? "SELECT * FROM interesting WHERE NOT repeated" : """
             SELECT DISTINCT ON (metric, start_key, period_end, value, qualifier, published_on) *
-            FROM interesting WHERE NOT repeated
-            ORDER BY metric, start_key, period_end, value, qualifier, published_on, position
+                FROM interesting WHERE NOT repeated
+                ORDER BY metric, start_key, period_end, value, qualifier, published_on, position
+            """
+        let nth = unique ? "1" : "row_number() OVER (PARTITION BY f.metric, f.start_key, f.period_end ORDER BY f.published_on, f.position)"
+        let order = unique ? "" : "ORDER BY f.metric, f.start_key, f.period_end, f.published_on, f.position"
+        return """
+        ), fresh AS (
+            \(fresh)
         ), inserted AS (
             INSERT INTO headway.observations (metric, kind, period_start, period_end, revision, value, qualifier, source, published_on, note)
             SELECT f.metric, f.kind, f.period_start, f.period_end,
                    coalesce(f.latest, (SELECT max(o.revision) FROM headway.observations o
                                        WHERE o.metric = f.metric AND coalesce(o.period_start, '-infinity'::date) = f.start_key AND o.period_end = f.period_end), 0)
-                     + row_number() OVER (PARTITION BY f.metric, f.start_key, f.period_end ORDER BY f.published_on, f.position),
+                     + \(nth),
                    f.value, f.qualifier, f.source, f.published_on, f.note
             FROM fresh f
-            ORDER BY f.metric, f.start_key, f.period_end, f.published_on, f.position
+            \(order)
             RETURNING metric, revision
         ), provenance AS (
             -- Rows a stored revision repeats with another note or source, unless another stored
@@ -370,6 +381,7 @@ public struct ObservationLoader {
         LEFT JOIN (SELECT metric, count(*) FILTER (WHERE revision = 1) AS inserted, count(*) FILTER (WHERE revision > 1) AS revised
                    FROM inserted GROUP BY metric) i ON true
         """
+    }
 
     /// Whether the merge of `staged` rows should probe the index per row: when they are fewer
     /// than an eighth of the stored figures (measured at a million stored figures, a probe costs

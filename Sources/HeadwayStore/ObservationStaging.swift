@@ -5,9 +5,9 @@ import HeadwayPostgres
 
 /// The staging table of a load that merges, and the rows on their way to it: each run of one
 /// metric's rows is first compared with its stored figures (`StoredFigureMatcher`), and only the
-/// rows that are new or differ are staged, in batches, for the merge. The stored figures of one
-/// run are asked for when it ends, and compared when the next one ends: the server reads them
-/// while the client reads the file.
+/// rows that are new or differ are staged, in batches, for the merge. Runs are asked for in
+/// batches of about `batchSize` rows, one query each; a batch is compared when the next one is
+/// asked for, so that the server reads stored figures while the client reads the file.
 struct ObservationStaging {
     typealias Row = StoredFigureMatcher.Row
 
@@ -23,20 +23,29 @@ struct ObservationStaging {
     private var tableCreated = false
     /// Consecutive rows of one metric, being read.
     private var series: [Row] = []
-    /// The run before, whose stored figures were asked for.
-    private var asked: [Row] = []
+    /// Runs to compare, not asked for yet.
+    private var forming = StoredFigureMatcher.Batch()
+    /// The batch before, whose stored figures were asked for.
+    private var asked = StoredFigureMatcher.Batch()
     /// Rows to stage, not sent yet.
     private var pending: [Row] = []
     /// Bounds on the lists (a run longer than this is compared in parts), which bound the memory
     /// a load uses whatever its rows hold: 2,000 rows with notes of 600 bytes are about 1.5 MiB.
     static let batchSize = 2_000
-    /// Whether the last run compared was mostly rows that stay unchanged. When most differ (a
-    /// file of revisions), reading their stored figures costs more than staging them all, and
-    /// the merge looks them up instead; one run in `recheckEvery` is compared all the same, to
-    /// notice when that changes.
-    private var comparingPaysOff = true
-    private var runsNotCompared = 0
-    static let recheckEvery = 8
+    /// The days the runs of the batch asked for span.
+    private var askedDays = 0
+    /// The stored figures read so far, and the days their runs spanned: how many stored figures
+    /// a day of the file's periods holds.
+    private var storedRead = 0
+    private var daysRead = 0
+    /// An index probe (the merge's, for a row not compared) costs about as much as reading this
+    /// many stored figures for a comparison.
+    static let probeCost = 3.0
+    /// Whether every row so far came in the identity index's order: each metric's rows together,
+    /// their periods rising, so no identity twice (the merge then need not look for repeats).
+    private(set) var identitiesAreUnique = true
+    private var metricsEnded: Set<String> = []
+    private var previous: (metric: String, identity: StoredFigureMatcher.Identity)?
 
     init(connection: PostgresConnection, rowsWorthComparing: Int) {
         self.connection = connection
@@ -44,29 +53,39 @@ struct ObservationStaging {
     }
 
     mutating func add(_ row: Row) throws {
+        if identitiesAreUnique { noteOrder(of: row.row) }
         if let last = series.last, last.row.metric != row.row.metric || series.count == Self.batchSize { try settleSeries() }
         series.append(row)
+    }
+
+    private mutating func noteOrder(of row: ValidatedObservation) {
+        let identity = StoredFigureMatcher.Identity(row)
+        if let previous, previous.metric == row.metric {
+            identitiesAreUnique = previous.identity < identity
+        } else if let previous {
+            metricsEnded.insert(previous.metric)
+            identitiesAreUnique = !metricsEnded.contains(row.metric)
+        }
+        previous = (row.metric, identity)
     }
 
     /// Compares and stages what is left.
     mutating func finish() throws {
         try settleSeries()
+        if !forming.isEmpty { try askForming() }
         try compareAsked()
         try flush()
     }
 
-    /// A run has ended: a short one is staged as it is; for a longer one, the run before is
-    /// compared and this one's stored figures asked for.
+    /// A run has ended: a short one is staged as it is, a longer one joins the batch to compare.
     private mutating func settleSeries() throws {
         guard !series.isEmpty else { return }
-        if series.count < rowsWorthComparing || (!comparingPaysOff && runsNotCompared < Self.recheckEvery - 1) {
+        if series.count < rowsWorthComparing {
             pending += series
-            if series.count >= rowsWorthComparing { runsNotCompared += 1 }
         } else {
-            runsNotCompared = 0
-            try compareAsked()
-            try StoredFigureMatcher.ask(for: series, connection)
-            swap(&asked, &series)
+            forming.append(run: series)
+            // The first run is asked for alone: what it reads tells how to treat the next batches.
+            if forming.rows.count >= Self.batchSize || (daysRead == 0 && asked.isEmpty) { try askForming() }
         }
         series.removeAll(keepingCapacity: true)
         if pending.count >= Self.batchSize {
@@ -75,13 +94,32 @@ struct ObservationStaging {
         }
     }
 
+    /// Compares the batch asked for before, and asks for the one formed; unless the figures read
+    /// so far say that its runs span many more stored figures than they have rows (a file of
+    /// revisions): reading them all would cost more than the merge's probe for each row, and the
+    /// rows are staged as they are.
+    private mutating func askForming() throws {
+        try compareAsked()
+        let days = forming.days
+        if daysRead > 0, Double(storedRead) / Double(daysRead) * Double(days) > Self.probeCost * Double(forming.rows.count) {
+            pending += forming.rows
+            forming.removeAll()
+            return
+        }
+        try StoredFigureMatcher.ask(for: forming, connection)
+        askedDays = days
+        swap(&asked, &forming)
+        forming.removeAll()
+    }
+
     private mutating func compareAsked() throws {
         guard !asked.isEmpty else { return }
         let outcome = try StoredFigureMatcher.compare(asked, connection)
-        comparingPaysOff = outcome.toStage.count * 2 <= asked.count
+        storedRead += outcome.storedRead
+        daysRead += askedDays
         pending += outcome.toStage
         provenanceDiffers += outcome.provenanceDiffers
-        asked.removeAll(keepingCapacity: true)
+        asked.removeAll()
     }
 
     /// Copies the pending rows into the staging table (made at the first), in COPY's binary

@@ -8,9 +8,9 @@ import HeadwayPostgres
 /// and needs no merge; only new and differing rows go on to the staging table. A reload or a
 /// republished history then sends the server its few changes instead of every row.
 ///
-/// Works on a run of rows of one metric at a time (files come in series): one query reads the
-/// metric's stored figures between the run's first and last period, in the identity index's
-/// order, in binary format, and the rows are compared with them in memory. The query is sent
+/// Works on runs of rows of one metric (files come in series), a batch of them at a time: one
+/// query reads each run's stored figures between its first and last period, in the identity
+/// index's order, in binary format, and the rows are compared with them in memory. The query is sent
 /// (`ask`) before it is needed (`compare`), so that the server reads while the client reads on.
 /// The loader holds the table's lock throughout, so no other load can store a figure between
 /// this comparison and the merge; the merge checks the rows it gets again all the same.
@@ -29,70 +29,121 @@ enum StoredFigureMatcher {
     struct Outcome {
         var toStage: [Row] = []
         var provenanceDiffers = 0
+        /// How many stored figures the query read.
+        var storedRead = 0
     }
 
-    /// The most stored figures read for one run; a run whose periods span more is staged whole,
-    /// so that memory stays bounded whatever the series.
+    /// Runs of rows, each of one metric (files come in series), whose stored figures one query
+    /// asks for: a file of short series then costs one round trip per batch, not per series.
+    struct Batch {
+        private(set) var rows: [Row] = []
+        /// Where each run ends in `rows`.
+        private(set) var runEnds: [Int] = []
+        /// Each run's first and last identity.
+        private(set) var spans: [ClosedRange<Identity>] = []
+
+        var isEmpty: Bool { rows.isEmpty }
+
+        mutating func append(run: [Row]) {
+            var lowest = Identity(run[0].row), highest = lowest
+            for candidate in run {
+                let identity = Identity(candidate.row)
+                lowest = min(lowest, identity)
+                highest = max(highest, identity)
+            }
+            rows += run
+            runEnds.append(rows.count)
+            spans.append(lowest...highest)
+        }
+
+        mutating func removeAll() {
+            rows.removeAll(keepingCapacity: true)
+            runEnds.removeAll(keepingCapacity: true)
+            spans.removeAll(keepingCapacity: true)
+        }
+
+        /// Each run's place in `rows`, in order.
+        var runs: [Range<Int>] { zip([0] + runEnds.dropLast(), runEnds).map { $0..<$1 } }
+
+        /// How many days the runs' periods span, each counted from its first period's end to its last's.
+        var days: Int { spans.reduce(0) { $0 + Int($1.upperBound.end) - Int($1.lowerBound.end) + 1 } }
+    }
+
+    /// The most stored figures read for one batch; a batch whose periods span more is staged
+    /// whole, so that memory stays bounded whatever the series.
     static let storedLimit = 50_000
 
-    /// Sends the query for the stored figures of `rows` (one metric's, at least one row).
-    static func ask(for rows: [Row], _ connection: PostgresConnection) throws {
-        let metric = rows[0].row.metric
-        var lowest = Identity(rows[0].row), highest = lowest
-        for candidate in rows {
-            let identity = Identity(candidate.row)
-            lowest = min(lowest, identity)
-            highest = max(highest, identity)
-        }
+    /// Sends the query for the stored figures of each run of `batch` (at least one run): those of
+    /// the run's metric between its first and last period, in the identity index's order, each
+    /// with the run's number (from 1).
+    static func ask(for batch: Batch, _ connection: PostgresConnection) throws {
         try connection.sendPreparedForBinaryRows(
             """
-            SELECT coalesce(period_start, '-infinity'::date), period_end, value, qualifier, published_on, note, source, revision
-            FROM headway.observations
-            WHERE metric = \(metric)
-              AND (coalesce(period_start, '-infinity'::date), period_end) >= (\(lowest.startText)::date, \(lowest.endText)::date)
-              AND (coalesce(period_start, '-infinity'::date), period_end) <= (\(highest.startText)::date, \(highest.endText)::date)
-            ORDER BY metric, coalesce(period_start, '-infinity'::date), period_end, revision
+            SELECT coalesce(o.period_start, '-infinity'::date), o.period_end, o.value, o.qualifier, o.published_on, o.note, o.source, o.revision,
+                   r.run::integer
+            FROM unnest(\(PostgresTextArray(batch.runs.map { batch.rows[$0.lowerBound].row.metric }))::text[],
+                        \(PostgresTextArray(batch.spans.map(\.lowerBound.startText)))::date[], \(PostgresTextArray(batch.spans.map(\.lowerBound.endText)))::date[],
+                        \(PostgresTextArray(batch.spans.map(\.upperBound.startText)))::date[], \(PostgresTextArray(batch.spans.map(\.upperBound.endText)))::date[])
+                 WITH ORDINALITY AS r (metric, low_start, low_end, high_start, high_end, run)
+            CROSS JOIN LATERAL (
+                SELECT * FROM headway.observations o
+                WHERE o.metric = r.metric
+                  AND (coalesce(o.period_start, '-infinity'::date), o.period_end) >= (r.low_start, r.low_end)
+                  AND (coalesce(o.period_start, '-infinity'::date), o.period_end) <= (r.high_start, r.high_end)) o
+            ORDER BY r.run, coalesce(o.period_start, '-infinity'::date), o.period_end, o.revision
             LIMIT \(Self.storedLimit + 1)
             """)
     }
 
-    /// Compares `rows` with the stored figures `ask(for: rows)` asked for.
-    static func compare(_ rows: [Row], _ connection: PostgresConnection) throws -> Outcome {
+    /// Compares the rows of `batch` with the stored figures `ask(for: batch)` asked for.
+    static func compare(_ batch: Batch, _ connection: PostgresConnection) throws -> Outcome {
         var outcome = Outcome()
         try connection.receiveBinaryRows { stored in
+            outcome.storedRead = stored.count
             guard stored.count <= Self.storedLimit else {
-                outcome.toStage = rows
+                outcome.toStage = batch.rows
                 return
             }
-            // The stored rows' identities, in order: a row's revisions are found by binary search.
+            // The stored rows' identities, in order within each run: a row's revisions are found by binary search.
             let identities = (0..<stored.count).map { Identity(stored, row: $0) }
-            for candidate in rows.indices {  // by index: a row is not copied to be compared
-                let identity = Identity(rows[candidate].row)
-                var repeated = false
-                var alike = false
-                var latest: Int32 = 0
-                var index = identities.firstIndex(notBefore: identity)
-                while index < identities.count, identities[index] == identity {
-                    defer { index += 1 }
-                    latest = stored.int32(row: index, column: 7) ?? latest  // revisions come in order
-                    guard let value = stored.bytes(row: index, column: 2), rows[candidate].row.value.isEqual(toBinary: value),
-                        stored.value(row: index, column: 3, is: rows[candidate].row.qualifier.rawValue),
-                        stored.int32(row: index, column: 4) == Identity.postgresDays(rows[candidate].row.publishedOn)
-                    else { continue }
-                    repeated = true
-                    if stored.value(row: index, column: 5, is: rows[candidate].row.note) && stored.value(row: index, column: 6, is: rows[candidate].row.source) {
-                        alike = true
-                        break
-                    }
-                }
-                if !repeated {
-                    outcome.toStage.append(Row(position: rows[candidate].position, row: rows[candidate].row, latestRevision: Int(latest)))
-                } else if !alike {
-                    outcome.provenanceDiffers += 1
-                }
+            var runStart = 0
+            for (number, run) in zip(Int32(1)..., batch.runs) {
+                var runEnd = runStart
+                while runEnd < stored.count, stored.int32(row: runEnd, column: 8) == number { runEnd += 1 }
+                compare(batch.rows[run], with: stored, identities[runStart..<runEnd], &outcome)
+                runStart = runEnd
             }
         }
         return outcome
+    }
+
+    /// Compares one run's rows with its stored figures (`identities`, positions in `stored`).
+    private static func compare(_ rows: ArraySlice<Row>, with stored: BinaryRows, _ identities: ArraySlice<Identity>, _ outcome: inout Outcome) {
+        for candidate in rows.indices {  // by index: a row is not copied to be compared
+            let identity = Identity(rows[candidate].row)
+            var repeated = false
+            var alike = false
+            var latest: Int32 = 0
+            var index = identities.firstIndex(notBefore: identity)
+            while index < identities.endIndex, identities[index] == identity {
+                defer { index += 1 }
+                latest = stored.int32(row: index, column: 7) ?? latest  // revisions come in order
+                guard let value = stored.bytes(row: index, column: 2), rows[candidate].row.value.isEqual(toBinary: value),
+                    stored.value(row: index, column: 3, is: rows[candidate].row.qualifier.rawValue),
+                    stored.int32(row: index, column: 4) == Identity.postgresDays(rows[candidate].row.publishedOn)
+                else { continue }
+                repeated = true
+                if stored.value(row: index, column: 5, is: rows[candidate].row.note) && stored.value(row: index, column: 6, is: rows[candidate].row.source) {
+                    alike = true
+                    break
+                }
+            }
+            if !repeated {
+                outcome.toStage.append(Row(position: rows[candidate].position, row: rows[candidate].row, latestRevision: Int(latest)))
+            } else if !alike {
+                outcome.provenanceDiffers += 1
+            }
+        }
     }
 
     /// A figure's identity within its metric, in the identity index's order: the period's start
@@ -122,10 +173,10 @@ enum StoredFigureMatcher {
     }
 }
 
-extension Array where Element == StoredFigureMatcher.Identity {
-    /// The first position whose identity is not before `identity` (the array is in order).
+extension ArraySlice where Element == StoredFigureMatcher.Identity {
+    /// The first position whose identity is not before `identity` (the slice is in order).
     func firstIndex(notBefore identity: Element) -> Int {
-        var (low, high) = (0, count)
+        var (low, high) = (startIndex, endIndex)
         while low < high {
             let middle = (low + high) / 2
             if self[middle] < identity { low = middle + 1 } else { high = middle }

@@ -63,13 +63,15 @@ struct LoaderFixture {
     }
 
     /// Loads `paths` within a transaction of the fixture's own, so that the loader's staging table
-    /// outlives its load: the summary, and how many rows were staged for the merge (0 without a table).
-    func loadCountingStaged(_ paths: [String], options: ObservationLoader.Options = .init()) throws -> (ObservationLoader.Summary, staged: Int) {
+    /// outlives its load: the summary, how many rows were staged for the merge (0 without a table),
+    /// and how many of those were staged without being compared with the stored figures.
+    func loadCountingStaged(_ paths: [String], options: ObservationLoader.Options = .init()) throws -> (ObservationLoader.Summary, staged: Int, uncompared: Int) {
         try connection.transaction { connection in
             let summary = try ObservationLoader(connection: connection, options: options).load(paths)
             Self.expectAccounted(summary, for: try paths.map { Array(try Data(contentsOf: URL(fileURLWithPath: $0))) })
-            guard try connection.query("SELECT to_regclass('pg_temp.headway_staging') IS NOT NULL")[0].decode(Bool.self, at: 0) else { return (summary, 0) }
-            return (summary, try connection.query("SELECT count(*) FROM pg_temp.headway_staging")[0].decode(Int.self, at: 0))
+            guard try connection.query("SELECT to_regclass('pg_temp.headway_staging') IS NOT NULL")[0].decode(Bool.self, at: 0) else { return (summary, 0, 0) }
+            let counts = try connection.query("SELECT count(*), count(*) FILTER (WHERE stored_latest IS NULL) FROM pg_temp.headway_staging")[0]
+            return (summary, try counts.decode(Int.self, at: 0), try counts.decode(Int.self, at: 1))
         }
     }
 

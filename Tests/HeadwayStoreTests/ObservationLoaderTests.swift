@@ -386,7 +386,7 @@ import Testing
         let newMonth = Self.monthRow("arrests", 20, "21", published: "2024-03-01") + Self.monthRow("arrests", 20, "20", published: "2024-02-01")
         let officers = (0..<20).map { Self.monthRow("officers", $0, $0 == 7 ? "71" : "\($0 * 10)", published: $0 == 7 ? "2024-02-01" : "2024-01-01") }
         let text = Self.header + arrests.joined() + newMonth + officers.joined()
-        let (summary, staged) = try fixture.loadCountingStaged([try fixture.file("reload.csv", text)])
+        let (summary, staged, _) = try fixture.loadCountingStaged([try fixture.file("reload.csv", text)])
         #expect(summary.rows == 42 && summary.inserted == 1 && summary.revised == 3 && summary.unchanged == 38)
         #expect(summary.provenanceDiffers == 1 && summary.touchedMetrics == ["arrests", "officers"])
         #expect(staged == 4)  // months 4 and 20 (twice) of arrests, month 7 of officers
@@ -394,7 +394,7 @@ import Testing
             "SELECT extract(month FROM period_end)::int, revision, value::text FROM headway.observations WHERE revision > 1 OR period_end >= '2001-09-01' ORDER BY metric, 1, 2"
         ).map(\.values) == [["5", "2", "44"], ["9", "1", "20"], ["9", "2", "21"], ["8", "2", "71"]].map { $0.map(Optional.some) })
         // Once more: nothing is staged, and the note still differs (it is not revised).
-        let (again, stagedAgain) = try fixture.loadCountingStaged([try fixture.file("reload.csv", text)])
+        let (again, stagedAgain, _) = try fixture.loadCountingStaged([try fixture.file("reload.csv", text)])
         #expect(again.unchanged == 42 && again.provenanceDiffers == 1 && stagedAgain == 0)
     }
 
@@ -408,7 +408,7 @@ import Testing
         let second = (20..<40).map { Self.monthRow("arrests", $0, "\($0)", note: $0 == 30 ? "checked" : "") }
             + [Self.monthRow("arrests", 2, "102", published: "2024-02-01"), Self.monthRow("arrests", 40, "41", published: "2024-03-01")]
         let paths = [try fixture.file("first.csv", Self.header + first.joined()), try fixture.file("second.csv", Self.header + second.joined())]
-        let (summary, staged) = try fixture.loadCountingStaged(paths)
+        let (summary, staged, _) = try fixture.loadCountingStaged(paths)
         #expect(summary.rows == 43 && summary.inserted == 1 && summary.revised == 2 && summary.unchanged == 40 && summary.provenanceDiffers == 1)
         #expect(staged == 4)  // months 2 and 40 of each file: the first file's are not stored before the merge
         #expect(try fixture.connection.query(
@@ -416,45 +416,43 @@ import Testing
         ).map(\.values) == [["2000-03-31", "2", "102"], ["2003-05-31", "1", "40"], ["2003-05-31", "2", "41"]].map { $0.map(Optional.some) })
     }
 
-    @Test func afterARunOfMostlyRevisionsTheNextRunIsStagedWithoutComparing() throws {
+    @Test func rowsFewAgainstTheStoredFiguresTheySpanAreStagedWithoutComparing() throws {
         let fixture = try LoaderFixture()
-        let stored = ["arrests", "closures", "officers"].flatMap { metric in (0..<20).map { Self.monthRow(metric, $0, "\($0)") } }
+        let stored = ["arrests", "closures"].flatMap { metric in (0..<200).map { Self.monthRow(metric, $0, "\($0)") } }
         try fixture.load(Self.header + stored.joined())
-        // Arrests all revised, then closures and officers as stored. Arrests' comparison is read
-        // when the closures run ends (closures is compared all the same); officers, after it,
-        // is staged as it is, and the merge finds its rows unchanged.
-        let revised = (0..<20).map { Self.monthRow("arrests", $0, "\($0 + 100)", published: "2024-02-01") }
-        let (summary, staged) = try fixture.loadCountingStaged([try fixture.file("revised.csv", Self.header + (revised + stored.dropFirst(20)).joined())])
-        #expect(summary.rows == 60 && summary.revised == 20 && summary.unchanged == 40 && summary.inserted == 0)
-        #expect(staged == 40)  // the 20 revisions and the 20 officers
-        #expect(try fixture.current("arrests").map { $0[2] } == (0..<20).map { "\($0 + 100)" })
+        // Every tenth month revised. The first run (arrests) is compared: its 20 rows span 191
+        // stored figures, so reading closures' would cost more than the merge's probe for each
+        // row, and closures' rows are staged as they are.
+        let sparse = ["arrests", "closures"].flatMap { metric in
+            stride(from: 0, to: 200, by: 10).map { Self.monthRow(metric, $0, "\($0 + 1000)", published: "2024-02-01") }
+        }
+        let (summary, staged, uncompared) = try fixture.loadCountingStaged([try fixture.file("sparse.csv", Self.header + sparse.joined())])
+        #expect(summary.revised == 40 && summary.unchanged == 0 && staged == 40 && uncompared == 20)
+        #expect(try fixture.current("closures").filter { $0[4] == "2" }.count == 20)
+        // Every month, two of each metric revised: the rows are most of the figures they span, so
+        // closures' are compared too, and only the revisions staged.
+        var dense = stored
+        for month in [3, 150, 203, 350] { dense[month] = Self.monthRow(month < 200 ? "arrests" : "closures", month % 200, "7", published: "2024-03-01") }
+        let (again, stagedAgain, uncomparedAgain) = try fixture.loadCountingStaged([try fixture.file("dense.csv", Self.header + dense.joined())])
+        #expect(again.revised == 4 && again.unchanged == 396 && stagedAgain == 4 && uncomparedAgain == 0)
     }
 
-    @Test func numbersWrittenDifferentlyAreTheSameStoredFigureAndASignIsNot() throws {
+    @Test func shortSeriesAreComparedInBatchesOfSeveralMetrics() throws {
         let fixture = try LoaderFixture()
         var options = ObservationLoader.Options()
         options.rowsWorthComparing = 1
-        let stored = ["0", "-0.5", "1e3", "12345678.9", "0.0001", "100000000", "-12.3400", "99999999999999999999.00000001"]
-        let again = ["0.00", "-0.50", "1000", "12345678.90", "1e-4", "1e8", "-12.34", "99999999999999999999.000000010"]
-        try fixture.load(Self.header + stored.enumerated().map { Self.monthRow("arrests", $0.offset, $0.element) }.joined())
-        let (same, staged) = try fixture.loadCountingStaged(
-            [try fixture.file("same.csv", Self.header + again.enumerated().map { Self.monthRow("arrests", $0.offset, $0.element) }.joined())], options: options)
-        #expect(same.unchanged == 8 && staged == 0)
-        let (signed, stagedSigned) = try fixture.loadCountingStaged(
-            [try fixture.file("signed.csv", Self.header + Self.monthRow("arrests", 1, "0.5") + Self.monthRow("arrests", 6, "12.34"))], options: options)
-        #expect(signed.revised == 2 && stagedSigned == 2)
-    }
-
-    @Test func aRunWhosePeriodsSpanTooManyStoredFiguresIsStagedWhole() throws {
-        let fixture = try LoaderFixture()
-        let limit = StoredFigureMatcher.storedLimit
-        let day = { (n: Int) in "arrests,\(CivilDateText.day(n)),\(CivilDateText.day(n)),\(n),,answer,2024-01-01,\n" }
-        try fixture.load(Self.header + (0...limit).map(day).joined())
-        // Twenty days and the last: the run spans every stored figure, one too many to read.
-        let (spanning, staged) = try fixture.loadCountingStaged([try fixture.file("spanning.csv", Self.header + ((0..<20).map(day) + [day(limit)]).joined())])
-        #expect(spanning.unchanged == 21 && staged == 21)
-        let (near, stagedNear) = try fixture.loadCountingStaged([try fixture.file("near.csv", Self.header + (0..<20).map(day).joined())])
-        #expect(near.unchanged == 20 && stagedNear == 0)
+        let stored = ["arrests", "closures", "officers"].flatMap { metric in (0..<3).map { Self.monthRow(metric, $0, "\($0)") } }
+        try fixture.load(Self.header + stored.joined())
+        // Three metrics of three rows: arrests asked for alone (the first run), closures and
+        // officers in one batch, each run compared with its own metric's figures (closures'
+        // month 1 revised, officers' month 2 with a note), none with another's.
+        var again = stored
+        again[4] = Self.monthRow("closures", 1, "11", published: "2024-02-01")
+        again[8] = Self.monthRow("officers", 2, "2", note: "checked")
+        let (summary, staged, _) = try fixture.loadCountingStaged([try fixture.file("again.csv", Self.header + again.joined())], options: options)
+        #expect(summary.revised == 1 && summary.unchanged == 8 && summary.provenanceDiffers == 1)
+        #expect(staged == 1)
+        #expect(try fixture.current("closures").map { $0[2] } == ["0", "11", "2"])
     }
 }
 
