@@ -86,10 +86,14 @@ enum StoredFigureMatcher {
                         \(PostgresTextArray(batch.spans.map(\.upperBound.startText)))::date[], \(PostgresTextArray(batch.spans.map(\.upperBound.endText)))::date[])
                  WITH ORDINALITY AS r (metric, low_start, low_end, high_start, high_end, run)
             CROSS JOIN LATERAL (
+                -- A subquery with a limit stays a loop over the runs, each reading its range along
+                -- the index: joined by hash, it would read the whole table (the planner's choice
+                -- before the table is first analysed).
                 SELECT * FROM headway.observations o
                 WHERE o.metric = r.metric
                   AND (coalesce(o.period_start, '-infinity'::date), o.period_end) >= (r.low_start, r.low_end)
-                  AND (coalesce(o.period_start, '-infinity'::date), o.period_end) <= (r.high_start, r.high_end)) o
+                  AND (coalesce(o.period_start, '-infinity'::date), o.period_end) <= (r.high_start, r.high_end)
+                LIMIT \(Self.storedLimit + 1)) o
             ORDER BY r.run, coalesce(o.period_start, '-infinity'::date), o.period_end, o.revision
             LIMIT \(Self.storedLimit + 1)
             """)
