@@ -86,15 +86,16 @@ enum StoredFigureMatcher {
                         \(PostgresTextArray(batch.spans.map(\.upperBound.startText)))::date[], \(PostgresTextArray(batch.spans.map(\.upperBound.endText)))::date[])
                  WITH ORDINALITY AS r (metric, low_start, low_end, high_start, high_end, run)
             CROSS JOIN LATERAL (
-                -- A subquery with a limit stays a loop over the runs, each reading its range along
-                -- the index: joined by hash, it would read the whole table (the planner's choice
-                -- before the table is first analysed).
+                -- With a limit, the subquery stays a loop over the runs, each reading its range in
+                -- the index's order, which is the order the rows come in (checked by `compare`).
+                -- Joined by hash, it would read the whole table: the planner's choice for a table
+                -- not analysed yet, as after a first load.
                 SELECT * FROM headway.observations o
                 WHERE o.metric = r.metric
                   AND (coalesce(o.period_start, '-infinity'::date), o.period_end) >= (r.low_start, r.low_end)
                   AND (coalesce(o.period_start, '-infinity'::date), o.period_end) <= (r.high_start, r.high_end)
+                ORDER BY o.metric, coalesce(o.period_start, '-infinity'::date), o.period_end, o.revision
                 LIMIT \(Self.storedLimit + 1)) o
-            ORDER BY r.run, coalesce(o.period_start, '-infinity'::date), o.period_end, o.revision
             LIMIT \(Self.storedLimit + 1)
             """)
     }
@@ -104,12 +105,12 @@ enum StoredFigureMatcher {
         var outcome = Outcome()
         try connection.receiveBinaryRows { stored in
             outcome.storedRead = stored.count
-            guard stored.count <= Self.storedLimit else {
-                outcome.toStage = batch.rows
-                return
-            }
             // The stored rows' identities, in order within each run: a row's revisions are found by binary search.
             let identities = (0..<stored.count).map { Identity(stored, row: $0) }
+            guard stored.count <= Self.storedLimit, isInOrder(stored, identities) else {
+                outcome.toStage = batch.rows  // the merge compares them instead
+                return
+            }
             var runStart = 0
             for (number, run) in zip(Int32(1)..., batch.runs) {
                 var runEnd = runStart
@@ -119,6 +120,18 @@ enum StoredFigureMatcher {
             }
         }
         return outcome
+    }
+
+    /// Whether the stored rows come run by run, each run's by identity and revision, as the
+    /// comparison reads them.
+    private static func isInOrder(_ stored: BinaryRows, _ identities: [Identity]) -> Bool {
+        var previous: (run: Int32, identity: Identity, revision: Int32)?
+        for row in 0..<stored.count {
+            let current = (run: stored.int32(row: row, column: 8) ?? 0, identity: identities[row], revision: stored.int32(row: row, column: 7) ?? 0)
+            if let previous, (current.run, current.identity, current.revision) < (previous.run, previous.identity, previous.revision) { return false }
+            previous = current
+        }
+        return true
     }
 
     /// Compares one run's rows with its stored figures (`identities`, positions in `stored`).
