@@ -21,6 +21,9 @@ struct ObservationStaging {
     /// Rows a stored figure repeats with another note or source.
     private(set) var provenanceDiffers = 0
     private var tableCreated = false
+    /// Short runs read, not grouped by metric yet.
+    private var window: [Row] = []
+    static let windowSize = 20_000
     /// Consecutive rows of one metric, being read.
     private var series: [Row] = []
     /// Runs to compare, not asked for yet.
@@ -54,8 +57,39 @@ struct ObservationStaging {
 
     mutating func add(_ row: Row) throws {
         if identitiesAreUnique { noteOrder(of: row.row) }
-        if let last = series.last, last.row.metric != row.row.metric || series.count == Self.batchSize { try settleSeries() }
+        if let last = series.last, last.row.metric != row.row.metric || series.count == Self.batchSize { try endSeries() }
         series.append(row)
+    }
+
+    /// A run of one metric's rows has ended: a long one is settled at once; a short one waits in
+    /// the window for more of its metric's rows, as a file by period (every metric's figure for
+    /// one month, then the next month's) gives runs of one row.
+    private mutating func endSeries() throws {
+        if series.count >= rowsWorthComparing { return try settleSeries() }
+        window += series
+        series.removeAll(keepingCapacity: true)
+        if window.count >= Self.windowSize { try settleWindow() }
+    }
+
+    /// Settles the window's rows as runs, one per metric (each metric's rows in the file's order).
+    private mutating func settleWindow() throws {
+        var groups: [[Row]] = []
+        var groupOf: [String: Int] = [:]
+        for row in window {
+            if let group = groupOf[row.row.metric] {
+                groups[group].append(row)
+            } else {
+                groupOf[row.row.metric] = groups.count
+                groups.append([row])
+            }
+        }
+        window.removeAll(keepingCapacity: true)
+        for group in groups {
+            for start in stride(from: 0, to: group.count, by: Self.batchSize) {
+                series = Array(group[start..<min(start + Self.batchSize, group.count)])
+                try settleSeries()
+            }
+        }
     }
 
     private mutating func noteOrder(of row: ValidatedObservation) {
@@ -71,7 +105,8 @@ struct ObservationStaging {
 
     /// Compares and stages what is left.
     mutating func finish() throws {
-        try settleSeries()
+        try endSeries()
+        try settleWindow()
         if !forming.isEmpty { try askForming() }
         try compareAsked()
         try flush()

@@ -437,6 +437,20 @@ import Testing
         #expect(again.revised == 4 && again.unchanged == 396 && stagedAgain == 4 && uncomparedAgain == 0)
     }
 
+    @Test func aFileByPeriodIsComparedMetricByMetric() throws {
+        let fixture = try LoaderFixture()
+        let metrics = ["arrests", "closures", "officers"]
+        let stored = metrics.flatMap { metric in (0..<20).map { Self.monthRow(metric, $0, "\($0)") } }
+        try fixture.load(Self.header + stored.joined())
+        // Every metric's figure for one month, then the next month's: runs of one row, which
+        // the window groups by metric (20 rows each) and compares with their stored figures.
+        var byPeriod = (0..<20).flatMap { month in metrics.map { Self.monthRow($0, month, "\(month)") } }
+        byPeriod[31] = Self.monthRow("closures", 10, "99", published: "2024-02-01")
+        let (summary, staged, uncompared) = try fixture.loadCountingStaged([try fixture.file("by-period.csv", Self.header + byPeriod.joined())])
+        #expect(summary.revised == 1 && summary.unchanged == 59 && staged == 1 && uncompared == 0)
+        #expect(try fixture.current("closures").map { $0[2] }[10] == "99")
+    }
+
     @Test func shortSeriesAreComparedInBatchesOfSeveralMetrics() throws {
         let fixture = try LoaderFixture()
         var options = ObservationLoader.Options()
