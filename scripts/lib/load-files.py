@@ -8,7 +8,8 @@ and, for ROWS rows:
     WORK/append-ROWS.csv      the second half: new periods for metrics that have data
     WORK/republish-ROWS.csv   the whole history again, 1% revised, 3% new periods (1.03 x ROWS)
     WORK/revisions-ROWS.csv   one figure in ten revised (ROWS / 10)
-  and the append file again as the reload where nothing changes.
+  and the append file again as the reload where nothing changes, then the same rows by period
+  (every metric's figure for one month, then the next month's), as WORK/append-by-period-ROWS.csv.
 
 Usage: python3 scripts/lib/load-files.py WORK ROWS METRICS [--incremental]
 """
@@ -53,3 +54,8 @@ write(f"republish-{rows}.csv", lambda m: (
     else (i, "2024-01-01" if i < half else "2024-02-01", 0)
     for i in range(per_metric + new)))
 write(f"revisions-{rows}.csv", lambda m: ((i, "2024-04-01", 2) for i in range(3, per_metric, 10)))
+with open(f"{work}/append-by-period-{rows}.csv", "w") as f:
+    f.write("metric,period_start,period_end,value,qualifier,source,published_on,note\n")
+    for i in range(half, per_metric):
+        for m in range(metrics):
+            f.write(row(m, i, "2024-02-01"))
