@@ -5,15 +5,16 @@ import HeadwayPostgres
 
 /// The staging table of a load that merges, and the rows on their way to it: each run of one
 /// metric's rows is first compared with its stored figures (`StoredFigureMatcher`), and only the
-/// rows that are new or differ are staged, in batches, for the merge. Runs are asked for in
-/// batches of about `batchSize` rows, one query each; a batch is compared when the next one is
-/// asked for, so that the server reads stored figures while the client reads the file.
+/// rows that are new or differ are staged, in batches, for the merge. Short runs (a file by
+/// period) are first grouped by metric in a window of rows. Runs are asked for in batches of
+/// about `batchSize` rows, one query each; a batch is compared when the next one is asked for,
+/// so that the server reads stored figures while the client reads the file.
 struct ObservationStaging {
     typealias Row = StoredFigureMatcher.Row
 
     let connection: PostgresConnection
-    /// The fewest rows of one metric in a row worth a query of their stored figures: below it,
-    /// staging them costs less than the round trip.
+    /// The fewest rows of one metric worth reading their stored figures for: below it, staging
+    /// them costs less.
     let rowsWorthComparing: Int
     private(set) var stagedRows = 0
     /// Staged rows that were not compared, whose stored revisions the merge looks up.
