@@ -52,7 +52,7 @@ struct WriteAPI: Sendable {
                 ("unchanged", .number(String(summary.unchanged))), ("revised", .number(String(summary.revised))),
                 ("rejected", .number(String(summary.rejected))), ("provenance_differs", .number(String(summary.provenanceDiffers))),
                 ("published_later", .number(String(summary.publishedLater))),
-            ]).compactText)
+            ]))
     }
 
     /// A write's re-assessment may have held thousands of assessments: the memory it freed goes
@@ -96,7 +96,7 @@ struct WriteAPI: Sendable {
             JSONValue.object([
                 ("created", count(.created)), ("updated", count(.updated)), ("unchanged", count(.unchanged)), ("changes", .array(changes)),
                 ("warnings", .array(applied.warnings.map(JSONValue.string))),
-            ]).compactText)
+            ]))
     }
 
     /// A body the client says is too large is refused before a byte of it is read.
