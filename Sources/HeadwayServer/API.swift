@@ -9,6 +9,9 @@ import Hummingbird
 struct API: Sendable {
     let pool: DatabasePool
     let migrations: [Migration]
+    /// The stored state's version, and where the list's next page is read ahead (`listPage`).
+    let hub: EventHub
+    let cache: ResponseCache
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         read(router, "healthz") { _, _ in jsonResponse(#"{"status":"ok"}"#) }
@@ -55,7 +58,7 @@ struct API: Sendable {
     /// One page of the list, as JSON or CSV; a CSV answer points to the next page with a Link header.
     func commitments(_ filter: StatusReader.Filter, request: Request) async throws -> Response {
         let format = try Queries.format(request)
-        let page = try await pool.withWorkspace { try $0.commitments(filter, format: format) }
+        let page = try await listPage(filter, format: format)
         let cursor = page.next.map { ListCursor.encode($0, sort: filter.sort) }
         var headers: HTTPFields = [:]
         if let cursor, format == .csv {
@@ -64,6 +67,30 @@ struct API: Sendable {
             headers[.init("Link")!] = "<\(request.uri.path)?\(query.joined(separator: "&"))>; rel=\"next\""
         }
         return TableAnswer.response(page.rows, format: format, name: "commitments", more: [("next_cursor", cursor.map(JSONValue.string) ?? .null)], headers: headers)
+    }
+
+    /// A page of the list. A client that walks the list asks for the next page as soon as it has
+    /// this one; so when this page has a next and a pool thread is free, the next page is read
+    /// now, while this one is written and sent, and the request for it takes that read (kept
+    /// in the cache under the state's version and the day, so it is only used while the same
+    /// request would read the same rows).
+    private func listPage(_ filter: StatusReader.Filter, format: RowFormat) async throws -> StatusReader.Page {
+        struct Key: Hashable {
+            let filter: StatusReader.Filter, format: RowFormat, day: CivilDate
+        }
+        let (pool, day) = (pool, CivilDate.today())
+        let version = hub.version
+        let read = { @Sendable (filter: StatusReader.Filter) in try await pool.withWorkspace { try $0.commitments(filter, format: format) } }
+        let prepared = version.flatMap { cache.takePrepared(Key(filter: filter, format: format, day: day), version: $0, as: StatusReader.Page.self) }
+        // A read ahead that failed (the database went away meanwhile) is made again, as any read.
+        let page: StatusReader.Page
+        if let ready = try? await prepared?.value { page = ready } else { page = try await read(filter) }
+        if let version, let next = page.next, pool.hasIdleThread {
+            var following = filter
+            following.after = next
+            cache.prepare(Key(filter: following, format: format, day: day), version: version) { [following] in try await read(following) }
+        }
+        return page
     }
 
     /// The assessment as the JSON report has it, computed now from the figures; with `asOf`,

@@ -67,6 +67,9 @@ public final class DatabasePool: @unchecked Sendable {
         lock.withLock { Statistics(size: size, inUse: running, idle: idle.count, waiting: max(0, pending - running), waits: waits) }
     }
 
+    /// Whether a thread is free now: work asked for now would start at once.
+    public var hasIdleThread: Bool { lock.withLock { pending < size } }
+
     /// Stops the threads once the work already queued is done, and closes every connection.
     public func shutdown() async throws {
         try await threads.shutdownGracefully()

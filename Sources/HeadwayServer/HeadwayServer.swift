@@ -52,7 +52,7 @@ public struct HeadwayServer: Service {
         let live = LiveEvents(databaseURL: databaseURL, pool: pool, limits: limits, logger: logger)
         live.addRoutes(to: router)
         WriteAPI(pool: pool, access: access, maxBodyBytes: maxBodyBytes).addRoutes(to: router)
-        let api = API(pool: pool, migrations: migrations)
+        let api = API(pool: pool, migrations: migrations, hub: live.hub, cache: live.cache)
         api.addRoutes(to: router)
         api.addReadRoutes(to: router)
         Dashboard(pool: pool, hub: live.hub, cache: live.cache, logger: logger).addRoutes(to: router)

@@ -25,6 +25,11 @@ final class ResponseCache: @unchecked Sendable {
     /// Small values worked out from the state, by name (see `fact`); dropped with the answers.
     private var facts: [String: any Sendable] = [:]
     static let maximumFacts = 1000
+    /// Reads started before they are asked for (the list's next page), by what they read;
+    /// dropped with the answers, and each handed out once.
+    private var prepared: [AnyHashable: any Sendable] = [:]
+    private var preparedOrder: [AnyHashable] = []  // oldest first
+    static let maximumPrepared = 4
 
     private struct Answer {
         let headers: HTTPFields
@@ -87,6 +92,28 @@ final class ResponseCache: @unchecked Sendable {
         return value
     }
 
+    /// Starts `read` (made at state `version`) for a request expected soon, which `takePrepared`
+    /// then hands it: unless one for `key` is kept already, or the version may not be kept. At
+    /// most `maximumPrepared` are kept; the oldest goes first.
+    func prepare<Value: Sendable>(_ key: AnyHashable, version: Int64, read: @escaping @Sendable () async throws -> Value) {
+        lock.withLock {
+            guard admits(version), prepared[key] == nil else { return }
+            if preparedOrder.count >= Self.maximumPrepared { prepared[preparedOrder.removeFirst()] = nil }
+            prepared[key] = Task(operation: read)
+            preparedOrder.append(key)
+        }
+    }
+
+    /// The read prepared for `key` at state `version`, taken out of the cache; nil if there is
+    /// none of that version, or it is withheld.
+    func takePrepared<Value: Sendable>(_ key: AnyHashable, version: Int64, as: Value.Type) -> Task<Value, any Error>? {
+        lock.withLock {
+            guard version >= floor, self.version == version, let task = prepared.removeValue(forKey: key) else { return nil }
+            preparedOrder.removeAll { $0 == key }
+            return task as? Task<Value, any Error>
+        }
+    }
+
     /// Whether something made at state `version` may be kept: not while withheld, nor for a
     /// version older than what is kept (a slow request's), which would drop the newer. A newer
     /// version drops everything kept for the old one. The caller holds the lock.
@@ -99,8 +126,8 @@ final class ResponseCache: @unchecked Sendable {
         return true
     }
 
-    /// Forgets every answer and fact; the caller holds the lock.
-    private func dropAll() { (answers, order, bytes, facts) = ([:], [], 0, [:]) }
+    /// Forgets every answer, fact and prepared read; the caller holds the lock.
+    private func dropAll() { (answers, order, bytes, facts, prepared, preparedOrder) = ([:], [], 0, [:], [:], []) }
 
     /// Bytes of bodies kept now.
     var size: Int { lock.withLock { bytes } }

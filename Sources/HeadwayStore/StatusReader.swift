@@ -11,7 +11,7 @@ public struct StatusReader {
     public init(connection: PostgresConnection) { self.connection = connection }
 
     /// Which rows of `headway.commitment_status` to list. Nil and empty mean "any".
-    public struct Filter: Sendable, Equatable {
+    public struct Filter: Sendable, Hashable {
         /// Statuses to keep; "unassessed" matches commitments not assessed yet (status NULL).
         public var statuses: [String] = []
         public var tag: String?
@@ -29,7 +29,7 @@ public struct StatusReader {
 
     /// An order of the list: a field, ascending or descending, rows without a value (null) last
     /// either way, and rows with equal values by key.
-    public struct Sort: Sendable, Equatable {
+    public struct Sort: Sendable, Hashable {
         public enum Field: String, Sendable, CaseIterable {
             case key, deadline, status, probabilityMet = "probability_met", percentComplete = "percent_complete"
             /// When the stored assessment was made (`assessed_at`).
@@ -77,7 +77,7 @@ public struct StatusReader {
     }
 
     /// A row's place in a sort: its sort value (PostgreSQL's text of it, nil for null) and key.
-    public struct Position: Sendable, Equatable {
+    public struct Position: Sendable, Hashable {
         public var value: String?
         public var key: String
 

@@ -59,4 +59,35 @@ import Testing
         _ = cache.fact("counts", version: 4) { 40 }
         #expect(cache.fact("counts", version: 3) { 30 } == 30 && cache.fact("counts", version: 4) { 41 } == 40)
     }
+
+    /// A read started ahead is handed out once, for its key and version; a new version, a
+    /// write, or four newer reads drop it.
+    @Test func preparedReadsAreHandedOutOnceForTheirVersion() async throws {
+        let cache = ResponseCache()
+        cache.prepare("page 2", version: 1) { 2 }
+        cache.prepare("page 2", version: 1) { 20 }  // one is kept already: not replaced
+        #expect(cache.takePrepared("page 2", version: 1, as: String.self) == nil)  // not of that type: dropped
+        cache.prepare("page 2", version: 1) { 2 }
+        #expect(cache.takePrepared("page 3", version: 1, as: Int.self) == nil)
+        #expect(try await cache.takePrepared("page 2", version: 1, as: Int.self)?.value == 2)
+        #expect(cache.takePrepared("page 2", version: 1, as: Int.self) == nil)
+        // At most four are kept, the oldest dropped first.
+        for page in 0...ResponseCache.maximumPrepared { cache.prepare("page \(page)", version: 1) { page } }
+        #expect(cache.takePrepared("page 0", version: 1, as: Int.self) == nil)
+        #expect(try await cache.takePrepared("page 1", version: 1, as: Int.self)?.value == 1)
+        // Only for the version it was read at: a newer one drops it, an older is never kept.
+        #expect(cache.takePrepared("page 2", version: 2, as: Int.self) == nil)
+        _ = try await cache.keep(Self.answer("new"), tag: "a", version: 2)
+        #expect(cache.takePrepared("page 2", version: 1, as: Int.self) == nil)
+        cache.prepare("old", version: 1) { 1 }
+        #expect(cache.takePrepared("old", version: 1, as: Int.self) == nil)
+        // After a write at version 2, nothing read at version 2 is handed out or kept.
+        cache.prepare("page 2", version: 2) { 2 }
+        cache.withhold(through: 2)
+        #expect(cache.takePrepared("page 2", version: 2, as: Int.self) == nil)
+        cache.prepare("page 2", version: 2) { 2 }
+        #expect(cache.takePrepared("page 2", version: 2, as: Int.self) == nil)
+        cache.prepare("page 2", version: 3) { 3 }
+        #expect(try await cache.takePrepared("page 2", version: 3, as: Int.self)?.value == 3)
+    }
 }

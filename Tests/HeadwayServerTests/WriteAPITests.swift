@@ -83,6 +83,26 @@ import Testing
         #expect(!server.log.text.contains { $0.contains(posted.write) || $0.contains("first quarter") })
     }
 
+    /// The list's next page is read ahead while a page goes out; a write through the server
+    /// in between must not leave the client that wrote it with the page read before the write.
+    @Test func aPageReadAheadIsNotGivenAfterAWrite() async throws {
+        let fixture = try Fixture()
+        let server = try await RunningServer(url: fixture.url)
+        let first = try await server.get("/api/v1/commitments?limit=1")
+        let cursor = try #require(first.object["next_cursor"] as? String)
+        let status = { (answer: RunningServer.Answer) in ((answer.object["commitments"] as? [[String: Any]])?.first?["status"]) as? String }
+        // The second page (closures-100, not assessed yet) is read by now; the figures assess it.
+        try await Task.sleep(for: .milliseconds(300))
+        let posted = try await server.post("/api/v1/observations", Portfolio.figures, token: fixture.write)
+        #expect(posted.status == 200)
+        let second = try await server.get("/api/v1/commitments?limit=1&cursor=\(pathSegment(cursor))")
+        let stored = try PostgresConnection(url: fixture.url).query(
+            "SELECT status FROM headway.commitment_status WHERE key = 'closures-100'")[0].decode(String?.self, at: 0)
+        #expect(stored != nil)
+        #expect(status(second) == stored)
+        try await server.stop()
+    }
+
     @Test func aBadRowIs400NamingItsLineAndColumnAndWritesNothing() async throws {
         let fixture = try Fixture()
         let server = try await RunningServer(url: fixture.url)
