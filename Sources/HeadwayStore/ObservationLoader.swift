@@ -25,6 +25,10 @@ public struct ObservationLoader {
         /// The fewest rows of one metric in a row that are compared with their stored figures
         /// before staging (fewer are staged as they are); tests lower it to compare every row.
         var rowsWorthComparing = 16
+        /// Rows compared per query, and short runs grouped by metric at a time (`ObservationStaging`);
+        /// tests make them small, to reach every path with small files.
+        var batchSize = 2_000
+        var windowSize = 20_000
         /// Merge as if rows might repeat an identity even when they came in order; tests set it to
         /// check the merge that sorts against the one that need not.
         var mergeAsIfUnordered = false
@@ -212,7 +216,8 @@ public struct ObservationLoader {
         try validator.readHeader(header)
         try run.rejects?.begin(header: header.fields)
         guard direct else {
-            var staging = run.staging ?? ObservationStaging(connection: connection, rowsWorthComparing: options.rowsWorthComparing)
+            var staging = run.staging ?? ObservationStaging(
+                connection: connection, rowsWorthComparing: options.rowsWorthComparing, batchSize: options.batchSize, windowSize: options.windowSize)
             try readRows(reader, &validator, fileSize: fileSize, &run) { row, position in
                 try staging.add(StoredFigureMatcher.Row(position: position, row: row))
             }

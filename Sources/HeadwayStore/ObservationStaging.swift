@@ -8,7 +8,8 @@ import HeadwayPostgres
 /// rows that are new or differ are staged, in batches, for the merge. Short runs (a file by
 /// period) are first grouped by metric in a window of rows. Runs are asked for in batches of
 /// about `batchSize` rows, one query each; a batch is compared when the next one is asked for,
-/// so that the server reads stored figures while the client reads the file.
+/// so that the server reads stored figures while the client reads the file. A window's runs
+/// are asked for likewise, a batch for every `batchSize` rows read of the next window.
 struct ObservationStaging {
     typealias Row = StoredFigureMatcher.Row
 
@@ -22,11 +23,15 @@ struct ObservationStaging {
     /// Rows a stored figure repeats with another note or source.
     private(set) var provenanceDiffers = 0
     private var tableCreated = false
-    /// Short runs read, not grouped by metric yet.
+    /// Rows read and not settled: short runs, not grouped by metric yet, up to `windowSize`
+    /// rows; and, from `seriesStart`, the run of one metric being read.
     private var window: [Row] = []
-    static let windowSize = 20_000
-    /// Consecutive rows of one metric, being read.
-    private var series: [Row] = []
+    let windowSize: Int
+    private var seriesStart = 0
+    /// The window before, grouped by metric, whose runs are being settled (last first).
+    private var settling: [[Row]] = []
+    /// Rows read since runs of `settling` were last settled.
+    private var readSinceSettling = 0
     /// Runs to compare, not asked for yet.
     private var forming = StoredFigureMatcher.Batch()
     /// The batch before, whose stored figures were asked for.
@@ -35,7 +40,7 @@ struct ObservationStaging {
     private var pending: [Row] = []
     /// Bounds on the lists (a run longer than this is compared in parts), which bound the memory
     /// a load uses whatever its rows hold: 2,000 rows with notes of 600 bytes are about 1.5 MiB.
-    static let batchSize = 2_000
+    let batchSize: Int
     /// The days the runs of the batch asked for span.
     private var askedDays = 0
     /// The stored figures read so far, and the days their runs spanned: how many stored figures
@@ -51,45 +56,76 @@ struct ObservationStaging {
     private var metricsEnded: Set<String> = []
     private var previous: (metric: String, identity: StoredFigureMatcher.Identity)?
 
-    init(connection: PostgresConnection, rowsWorthComparing: Int) {
+    /// The loader's sizes are 16, 2,000 and 20,000 rows; tests make them small.
+    init(connection: PostgresConnection, rowsWorthComparing: Int, batchSize: Int, windowSize: Int) {
         self.connection = connection
         self.rowsWorthComparing = rowsWorthComparing
+        self.batchSize = batchSize
+        self.windowSize = windowSize
     }
 
     mutating func add(_ row: Row) throws {
         if identitiesAreUnique { noteOrder(of: row.row) }
-        if let last = series.last, last.row.metric != row.row.metric || series.count == Self.batchSize { try endSeries() }
-        series.append(row)
+        if window.count > seriesStart, window[window.count - 1].row.metric != row.row.metric || window.count - seriesStart == batchSize {
+            try endSeries()
+        }
+        window.append(row)
+        readSinceSettling += 1
+        if readSinceSettling >= batchSize, !settling.isEmpty { try settleSome() }
     }
 
     /// A run of one metric's rows has ended: a long one is settled at once; a short one waits in
     /// the window for more of its metric's rows, as a file by period (every metric's figure for
     /// one month, then the next month's) gives runs of one row.
     private mutating func endSeries() throws {
-        if series.count >= rowsWorthComparing { return try settleSeries() }
-        window += series
-        series.removeAll(keepingCapacity: true)
-        if window.count >= Self.windowSize { try settleWindow() }
+        if window.count - seriesStart >= rowsWorthComparing {
+            try settle(window[seriesStart...])
+            window.removeSubrange(seriesStart...)
+        }
+        seriesStart = window.count
+        if window.count >= windowSize { try settleWindow() }
     }
 
-    /// Settles the window's rows as runs, one per metric (each metric's rows in the file's order).
+    /// Groups the window's rows by metric into runs to settle (each metric's rows in the file's
+    /// order), once the window before is settled.
     private mutating func settleWindow() throws {
-        var groups: [[Row]] = []
+        while !settling.isEmpty { try settleSome() }
+        // Each row's group first, so that each group is made at its size: rows copied once.
         var groupOf: [String: Int] = [:]
-        for row in window {
-            if let group = groupOf[row.row.metric] {
-                groups[group].append(row)
-            } else {
-                groupOf[row.row.metric] = groups.count
-                groups.append([row])
+        var sizes: [Int] = []
+        let groupOfRow = window.map { row in
+            let group = groupOf[row.row.metric] ?? sizes.count
+            if group == sizes.count {
+                groupOf[row.row.metric] = group
+                sizes.append(0)
             }
+            sizes[group] += 1
+            return group
         }
+        var groups = sizes.map { size in
+            var group: [Row] = []
+            group.reserveCapacity(size)
+            return group
+        }
+        for (row, group) in zip(window, groupOfRow) { groups[group].append(row) }
         window.removeAll(keepingCapacity: true)
-        for group in groups {
-            for start in stride(from: 0, to: group.count, by: Self.batchSize) {
-                series = Array(group[start..<min(start + Self.batchSize, group.count)])
-                try settleSeries()
+        seriesStart = 0
+        settling = groups.reversed()
+        try settleSome()
+    }
+
+    /// Settles runs of the window before until about a batch of rows has gone (a run longer
+    /// than a batch goes in parts).
+    private mutating func settleSome() throws {
+        readSinceSettling = 0
+        var settled = 0
+        while settled < batchSize, var group = settling.popLast() {
+            if group.count > batchSize {
+                settling.append(Array(group[batchSize...]))
+                group.removeSubrange(batchSize...)
             }
+            settled += group.count
+            try settle(group[...])
         }
     }
 
@@ -108,23 +144,23 @@ struct ObservationStaging {
     mutating func finish() throws {
         try endSeries()
         try settleWindow()
+        while !settling.isEmpty { try settleSome() }
         if !forming.isEmpty { try askForming() }
         try compareAsked()
         try flush()
     }
 
-    /// A run has ended: a short one is staged as it is, a longer one joins the batch to compare.
-    private mutating func settleSeries() throws {
-        guard !series.isEmpty else { return }
-        if series.count < rowsWorthComparing {
-            pending += series
+    /// A run of one metric's rows: a short one is staged as it is, a longer one joins the batch to compare.
+    private mutating func settle(_ run: ArraySlice<Row>) throws {
+        guard !run.isEmpty else { return }
+        if run.count < rowsWorthComparing {
+            pending += run
         } else {
-            forming.append(run: series)
+            forming.append(run: run)
             // The first run is asked for alone: what it reads tells how to treat the next batches.
-            if forming.rows.count >= Self.batchSize || (daysRead == 0 && asked.isEmpty) { try askForming() }
+            if forming.rows.count >= batchSize || (daysRead == 0 && asked.isEmpty) { try askForming() }
         }
-        series.removeAll(keepingCapacity: true)
-        if pending.count >= Self.batchSize {
+        if pending.count >= batchSize {
             try compareAsked()  // the connection must be free for the COPY
             try flush()
         }

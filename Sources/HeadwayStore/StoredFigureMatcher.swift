@@ -44,8 +44,8 @@ enum StoredFigureMatcher {
 
         var isEmpty: Bool { rows.isEmpty }
 
-        mutating func append(run: [Row]) {
-            var lowest = Identity(run[0].row), highest = lowest
+        mutating func append(run: ArraySlice<Row>) {
+            var lowest = Identity(run[run.startIndex].row), highest = lowest
             for candidate in run {
                 let identity = Identity(candidate.row)
                 lowest = min(lowest, identity)

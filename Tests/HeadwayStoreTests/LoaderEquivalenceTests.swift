@@ -26,8 +26,12 @@ import Testing
             plain.mergeAsIfUnordered = true
             var comparingAll = ObservationLoader.Options()
             comparingAll.rowsWorthComparing = 1
+            // Batches and windows of a few rows: a file by period fills windows, settled a batch
+            // at a time while the next fills; long runs are compared in parts.
+            var small = ObservationLoader.Options()
+            (small.rowsWorthComparing, small.batchSize, small.windowSize) = (2, 5, 7)
             let reference = try Self.run(commands, options: plain)
-            for (name, options) in [("default options", ObservationLoader.Options()), ("every row compared", comparingAll)] {
+            for (name, options) in [("default options", ObservationLoader.Options()), ("every row compared", comparingAll), ("small batches and windows", small)] {
                 let outcome = try Self.run(commands, options: options)
                 #expect(outcome.summaries == reference.summaries, "seed \(seed), scenario \(scenario), \(name): summaries")
                 #expect(outcome.firstDifference(from: reference) == nil, "seed \(seed), scenario \(scenario), \(name): figures")
