@@ -59,7 +59,8 @@ public struct HeadwayServer: Service {
         let onListening = onListening
         let application = Application(
             router: router,
-            server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: TimeAmount(limits.idleTimeout))),
+            server: .http1(configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: maxBodyBytes)], idleTimeout: TimeAmount(limits.idleTimeout))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "headway"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

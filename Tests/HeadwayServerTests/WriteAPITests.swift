@@ -241,6 +241,36 @@ import Testing
         try await server.stop()
     }
 
+    /// A client that asks for `100 Continue` before sending its body (curl does, past 1 MB) gets
+    /// it at once, then the answer; one declaring a body over the limit gets the 413 instead.
+    @Test func expectContinueIsAnsweredBeforeTheBody() async throws {
+        let fixture = try Fixture()
+        let server = try await RunningServer(url: fixture.url) { $0.maxBodyBytes = 10_000 }
+        let (port, body, token) = (server.port, Portfolio.figures, fixture.write)
+        let (interim, answer) = try await offloaded { () throws -> (Bool, String) in
+            let connection = try RawConnection(port: port)
+            try connection.send(
+                "POST /api/v1/observations HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+                    + "Content-Type: text/csv\r\nContent-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\n\r\n")
+            let interim = connection.read(timeout: .seconds(5)) { $0.hasPrefix("HTTP/1.1 100 Continue\r\n\r\n") }
+            try connection.send(body)
+            connection.read(timeout: .seconds(20)) { $0.contains("\"inserted\":5") }
+            return (interim, connection.text)
+        }
+        #expect(interim)
+        #expect(answer.contains("HTTP/1.1 200 OK") && answer.contains("\"inserted\":5"), "\(answer)")
+        let refused = try await offloaded { () throws -> String in
+            let connection = try RawConnection(port: port)
+            try connection.send(
+                "POST /api/v1/observations HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+                    + "Content-Type: text/csv\r\nContent-Length: 20000\r\nExpect: 100-continue\r\n\r\n")
+            connection.read(timeout: .seconds(5)) { $0.contains("\r\n\r\n") }
+            return connection.text
+        }
+        #expect(refused.hasPrefix("HTTP/1.1 413"), "\(refused)")
+        try await server.stop()
+    }
+
     static func spoolFiles() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path).filter { $0.hasPrefix("headway-body-") }
     }
