@@ -41,8 +41,6 @@ struct ObservationStaging {
     /// Bounds on the lists (a run longer than this is compared in parts), which bound the memory
     /// a load uses whatever its rows hold: 2,000 rows with notes of 600 bytes are about 1.5 MiB.
     let batchSize: Int
-    /// The days the runs of the batch asked for span.
-    private var askedDays = 0
     /// The stored figures read so far, and the days their runs spanned: how many stored figures
     /// a day of the file's periods holds.
     private var storedRead = 0
@@ -172,14 +170,12 @@ struct ObservationStaging {
     /// rows are staged as they are.
     private mutating func askForming() throws {
         try compareAsked()
-        let days = forming.days
-        if daysRead > 0, Double(storedRead) / Double(daysRead) * Double(days) > Self.probeCost * Double(forming.rows.count) {
+        if daysRead > 0, Double(storedRead) / Double(daysRead) * Double(forming.days) > Self.probeCost * Double(forming.rows.count) {
             pending += forming.rows
             forming.removeAll()
             return
         }
         try StoredFigureMatcher.ask(for: forming, connection)
-        askedDays = days
         swap(&asked, &forming)
         forming.removeAll()
     }
@@ -188,7 +184,7 @@ struct ObservationStaging {
         guard !asked.isEmpty else { return }
         let outcome = try StoredFigureMatcher.compare(asked, connection)
         storedRead += outcome.storedRead
-        daysRead += askedDays
+        daysRead += asked.days
         pending += outcome.toStage
         provenanceDiffers += outcome.provenanceDiffers
         asked.removeAll()
