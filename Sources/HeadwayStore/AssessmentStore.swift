@@ -20,7 +20,8 @@ public struct AssessmentStore {
         assessments.reserveCapacity(commitments.count)
         // Figures arrive metric by metric; each metric's are assessed and dropped before the next,
         // so memory holds one metric's figures at a time.
-        try forEachMetricsFigures(metrics: byMetric.keys.sorted(), asOf: asOf) { key, figures in
+        let baselines = byMetric.mapValues { $0.map(\.baseline.date).min()! }
+        try forEachMetricsFigures(usableFrom: baselines, asOf: asOf) { key, figures in
             guard let metric = metrics[key] else { return }
             let derivations = DerivationCache()  // these commitments see the same figures
             for commitment in byMetric[key] ?? [] {
@@ -321,17 +322,11 @@ public struct AssessmentStore {
     }
 
     /// Hands over each metric's figures as known at `asOf` (published by then, in the revision
-    /// current then), one metric at a time; metrics without figures get an empty list.
-    private func forEachMetricsFigures(metrics: [String], asOf: CivilDate, _ body: (String, [ObservedFigure]) throws -> Void) throws {
-        try forEachMetric(
-            metrics: metrics,
-            figures: """
-                SELECT DISTINCT ON (metric, period_start, period_end)
-                       metric, period_start, period_end, value, qualifier, revision, published_on
-                FROM headway.observations
-                WHERE metric = ANY(\(PostgresTextArray(metrics))::text[]) AND published_on <= \(asOf)
-                ORDER BY metric, period_start, period_end, published_on DESC, revision DESC
-                """, body)
+    /// current then) that an assessment from its earliest baseline can use, one metric at a time;
+    /// metrics without figures get an empty list.
+    private func forEachMetricsFigures(usableFrom baselines: [String: CivilDate], asOf: CivilDate, _ body: (String, [ObservedFigure]) throws -> Void) throws {
+        let metrics = baselines.keys.sorted()
+        try forEachMetric(metrics: metrics, figures: FigureReader.currentUsable(metrics: metrics, from: metrics.map { baselines[$0]! }, asOf: asOf), body)
     }
 
     /// Streams `query` (metric, period_start, period_end, value, qualifier, revision, published_on,

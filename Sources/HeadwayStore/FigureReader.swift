@@ -54,25 +54,13 @@ public struct FigureReader {
         let query: SQLQuery
         switch revisions {
         case .currentUsableFrom(let baseline):
-            // Written on the identity index's expression, coalesce(period_start, '-infinity'), so
-            // amounts (from a start on) and levels (start -infinity, from an end on) are each a
-            // range of the index rather than a filter over every figure the metric ever had.
             query = """
                 SELECT DISTINCT ON (o.period_start, o.period_end)
                        o.period_start, o.period_end, o.value, o.qualifier, o.revision, o.published_on, o.source,
                        s.title AS source_title, s.url AS source_url, o.note, true AS current
                 FROM headway.observations o LEFT JOIN headway.sources s ON s.key = o.source
                 WHERE o.metric = \(metric) AND (\(asOf)::date IS NULL OR o.published_on <= \(asOf))
-                  AND (coalesce(o.period_start, '-infinity') >= least(
-                          \(baseline),
-                          (SELECT min(x.period_start) FROM headway.observations x
-                           WHERE x.metric = \(metric) AND (\(asOf)::date IS NULL OR x.published_on <= \(asOf))
-                             AND x.period_start < \(baseline) AND x.period_end >= \(baseline)))
-                       OR coalesce(o.period_start, '-infinity') = '-infinity' AND o.period_end >= coalesce(
-                          (SELECT max(x.period_end) FROM headway.observations x
-                           WHERE x.metric = \(metric) AND coalesce(x.period_start, '-infinity') = '-infinity'
-                             AND (\(asOf)::date IS NULL OR x.published_on <= \(asOf)) AND x.period_end <= \(baseline)),
-                          \(baseline)))
+                  AND \(Self.usable(metric: "\(metric)", from: "\(baseline)", asOf: asOf))
                 ORDER BY o.period_start, o.period_end, o.published_on DESC, o.revision DESC
                 """
         case .all:
@@ -94,5 +82,46 @@ public struct FigureReader {
                 sourceURL: try row.decode(String?.self, at: 8), note: try row.decode(String?.self, at: 9),
                 current: try row.decode(at: 10))
         }
+    }
+
+    /// For each of `metrics`, the figures current at `asOf` that an assessment from the paired
+    /// baseline date can use (see `Revisions.currentUsableFrom`): metric, period start and end,
+    /// value, qualifier, revision, publication date; by metric, then as `figures` orders them.
+    /// What a report or a re-assessment reads, one statement for many metrics: a metric's
+    /// earliest baseline among the commitments assessed serves all of them, since what a
+    /// baseline can use only grows as the baseline moves back.
+    public static func currentUsable(metrics: [String], from baselines: [CivilDate], asOf: CivilDate) -> SQLQuery {
+        precondition(metrics.count == baselines.count, "one baseline per metric")
+        return """
+            SELECT w.metric, f.period_start, f.period_end, f.value, f.qualifier, f.revision, f.published_on
+            FROM unnest(\(PostgresTextArray(metrics))::text[], \(PostgresTextArray(baselines.map(\.description)))::date[]) AS w(metric, baseline)
+            CROSS JOIN LATERAL (
+                SELECT DISTINCT ON (o.period_start, o.period_end) o.period_start, o.period_end, o.value, o.qualifier, o.revision, o.published_on
+                FROM headway.observations o
+                WHERE o.metric = w.metric AND o.published_on <= \(asOf)
+                  AND \(usable(metric: "w.metric", from: "w.baseline", asOf: asOf))
+                ORDER BY o.period_start, o.period_end, o.published_on DESC, o.revision DESC) f
+            ORDER BY w.metric, f.period_start, f.period_end
+            """
+    }
+
+    /// The condition on `o`, a figure of `metric` published by `asOf`, that keeps what an
+    /// assessment from `baseline` can use. `metric` and `baseline` are SQL: parameters, or a
+    /// row's columns. Written on the identity index's expression, coalesce(period_start,
+    /// '-infinity'), so amounts (from a start on) and levels (start -infinity, from an end on)
+    /// are each a range of the index rather than a filter over every figure the metric ever had.
+    private static func usable(metric: SQLQuery, from baseline: SQLQuery, asOf: CivilDate?) -> SQLQuery {
+        """
+        (coalesce(o.period_start, '-infinity') >= least(
+                \(baseline),
+                (SELECT min(x.period_start) FROM headway.observations x
+                 WHERE x.metric = \(metric) AND (\(asOf)::date IS NULL OR x.published_on <= \(asOf))
+                   AND x.period_start < \(baseline) AND x.period_end >= \(baseline)))
+               OR coalesce(o.period_start, '-infinity') = '-infinity' AND o.period_end >= coalesce(
+                (SELECT max(x.period_end) FROM headway.observations x
+                 WHERE x.metric = \(metric) AND coalesce(x.period_start, '-infinity') = '-infinity'
+                   AND (\(asOf)::date IS NULL OR x.published_on <= \(asOf)) AND x.period_end <= \(baseline)),
+                \(baseline)))
+        """
     }
 }

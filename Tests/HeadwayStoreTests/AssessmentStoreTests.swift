@@ -95,6 +95,78 @@ import Testing
         #expect(try store.assessWithFigures(key: "closures-100", asOf: asOf, allRevisions: true)?.figures.count == 7)
     }
 
+    /// What an assessment reads is cut to what its baseline can use, by one statement for a batch
+    /// of metrics (each from its commitments' earliest baseline) and by one for a single
+    /// commitment. Both must come out as an assessment from every figure the metric had, on
+    /// random series: months, quarters, years and running totals overlapping one another,
+    /// levels, revisions, baselines before, inside and after the figures, several as-of dates.
+    @Test func assessmentsFromTheFiguresABaselineCanUseAreThoseFromEveryFigure() throws {
+        let seed = ProcessInfo.processInfo.environment["HEADWAY_FUZZ_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64.max)
+        var random = SplitMix64(seed: seed)
+        let fixture = try LoaderFixture()
+        // Months are counted from January 2017.
+        func month(_ index: Int) -> String { String(format: "%04d-%02d", 2017 + index / 12, index % 12 + 1) }
+        func day(_ index: Int, _ day: Int) -> String { month(index) + String(format: "-%02d", day) }
+        func lastDay(_ index: Int) -> String {
+            let (year, month) = (2017 + index / 12, index % 12 + 1)
+            let days = [31, year % 4 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+            return day(index, days)
+        }
+        var definitions = "metrics:\n", promises = "commitments:\n", rows = Self.header
+        var metrics: [String: Metric] = [:]
+        for m in 0..<8 {
+            let level = m % 3 == 2
+            metrics["m\(m)"] = Metric(key: "m\(m)", name: "M\(m)", unit: "things", kind: level ? .level : .additive)
+            definitions += "  - { key: m\(m), name: M\(m), unit: things, kind: \(level ? "level" : "additive") }\n"
+            func figure(_ start: Int?, _ end: Int) {
+                // One to three revisions, each published later than the one before.
+                var published = end + 1
+                for _ in 0..<Int.random(in: 1...3, using: &random) {
+                    let period = start.map { "\(month($0)),\(month(end))" } ?? ",\(lastDay(end))"
+                    rows += "m\(m),\(period),\(Int.random(in: 0...500, using: &random)),,answer,\(day(published, Int.random(in: 1...28, using: &random))),\n"
+                    published += Int.random(in: 0...14, using: &random)
+                }
+            }
+            let first = Int.random(in: 0...40, using: &random), last = first + Int.random(in: 6...60, using: &random)
+            for end in first...last where Int.random(in: 0..<10, using: &random) < 7 {
+                if level { figure(nil, end); continue }
+                figure(end, end)
+                if end % 3 == 2 { figure(end - 2, end) }
+                if end % 12 == 11 { figure(end - 11, end) }
+            }
+            if !level {
+                let start = Int.random(in: first...last, using: &random)  // a running total
+                for end in stride(from: start, through: last, by: Int.random(in: 1...4, using: &random)) { figure(start, end) }
+            }
+            for c in 0..<3 {
+                let baseline = Int.random(in: max(0, first - 12)...(last + 12), using: &random)
+                let value = level && c == 0 ? ", value: \(Int.random(in: 0...500, using: &random))" : ""
+                let target = level ? "{ change: \(Int.random(in: -50...50, using: &random)) }" : "{ value: \(Int.random(in: 1...3000, using: &random)) }"
+                promises += "  - { key: m\(m)-c\(c), title: C, metric: m\(m), baseline: { date: \(month(baseline))\(value) }, target: \(target), deadline: \(month(baseline + Int.random(in: 3...48, using: &random))) }\n"
+            }
+        }
+        let applier = DefinitionApplier(connection: fixture.connection)
+        _ = try applier.apply(try DefinitionsReader.read(text: definitions, fileName: "metrics.yaml"))
+        try fixture.load(rows)
+        _ = try applier.apply(try DefinitionsReader.read(text: promises, fileName: "commitments.yaml"))
+
+        let store = AssessmentStore(connection: fixture.connection)
+        let reader = FigureReader(connection: fixture.connection)
+        let commitments = try store.loadCommitments(keys: [])
+        #expect(commitments.count == 24)
+        for asOf in ["2018-06-30", "2020-12-31", "2022-03-15", "2026-12-31"] {
+            let asOf = try CivilDate(parsing: asOf)
+            let batch = Dictionary(uniqueKeysWithValues: try store.assess(asOf: asOf).map { ($0.key, JSONReport.value($0).compactText) })
+            for commitment in commitments {
+                let every = try reader.figures(metric: commitment.metric, asOf: asOf).filter(\.current).map(\.observed)
+                let reference = JSONReport.value(Assessor.assess(commitment, metric: metrics[commitment.metric]!, figures: every, asOf: asOf)).compactText
+                #expect(batch[commitment.key] == reference, "\(commitment.key) as of \(asOf), HEADWAY_FUZZ_SEED=\(seed)")
+                let one = try store.assessWithFigures(key: commitment.key, asOf: asOf, allRevisions: false)?.assessment
+                #expect(one.map { JSONReport.value($0).compactText } == reference, "\(commitment.key) as of \(asOf), HEADWAY_FUZZ_SEED=\(seed)")
+            }
+        }
+    }
+
     /// Re-assessing in batches stores every commitment once, each batch in its own transaction.
     @Test func reassessmentInBatchesStoresEveryCommitment() throws {
         let fixture = try fixture()
