@@ -67,23 +67,26 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// ISO 8601: `YYYY-MM-DD`.
     public var description: String {
-        let (year, month, day) = components
         // Ten ASCII bytes fit a small string: no heap allocation on the bulk-load path.
-        return String(unsafeUninitializedCapacity: 10) { bytes in
-            func put(_ value: Int, _ at: Int, _ width: Int) {
-                var value = value
-                for offset in stride(from: width - 1, through: 0, by: -1) {
-                    bytes[at + offset] = UInt8(48 + value % 10)
-                    value /= 10
-                }
+        String(unsafeUninitializedCapacity: 10) { write(to: $0, at: 0) }
+    }
+
+    /// Writes `YYYY-MM-DD` (ten bytes) into `bytes` from `offset`; returns the offset after it.
+    public func write(to bytes: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
+        let (year, month, day) = components
+        func put(_ value: Int, _ at: Int, _ width: Int) {
+            var value = value
+            for position in stride(from: offset + at + width - 1, through: offset + at, by: -1) {
+                bytes[position] = UInt8(48 + value % 10)
+                value /= 10
             }
-            put(year, 0, 4)
-            bytes[4] = 45
-            put(month, 5, 2)
-            bytes[7] = 45
-            put(day, 8, 2)
-            return 10
         }
+        put(year, 0, 4)
+        bytes[offset + 4] = 45
+        put(month, 5, 2)
+        bytes[offset + 7] = 45
+        put(day, 8, 2)
+        return offset + 10
     }
 
     public init(from decoder: any Decoder) throws {

@@ -84,31 +84,37 @@ public struct SQLQuery: ExpressibleByStringInterpolation, Sendable, CustomString
     }
 
     /// `sql` with every placeholder `$n` outside quoted text and identifiers made `$(n + offset)`.
+    /// Read byte by byte: every character that matters here is ASCII, and no byte of a longer
+    /// UTF-8 sequence is (a server builds statements this way for every request).
     static func renumbered(_ sql: String, after offset: Int) -> String {
         guard offset > 0 else { return sql }
-        var result = ""
-        var quote: Character?
-        var characters = sql.makeIterator()
-        var pending = characters.next()
-        while let character = pending {
-            pending = characters.next()
+        let bytes = Array(sql.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 16)
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        var quote: UInt8?
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
             if let open = quote {
-                if character == open { quote = nil }
-                result.append(character)
-            } else if character == "'" || character == "\"" {
-                quote = character
-                result.append(character)
-            } else if character == "$", let digit = pending, digit.isASCII, digit.isNumber {
-                var number = ""
-                while let next = pending, next.isASCII, next.isNumber {
-                    number.append(next)
-                    pending = characters.next()
+                if byte == open { quote = nil }
+                result.append(byte)
+            } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+                quote = byte
+                result.append(byte)
+            } else if byte == UInt8(ascii: "$"), index < bytes.count, isDigit(bytes[index]) {
+                var number = 0
+                while index < bytes.count, isDigit(bytes[index]) {
+                    number = number &* 10 &+ Int(bytes[index] - UInt8(ascii: "0"))
+                    index += 1
                 }
-                result += "$\(Int(number)! + offset)"
+                result.append(byte)
+                result.append(contentsOf: String(number + offset).utf8)
             } else {
-                result.append(character)
+                result.append(byte)
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 }

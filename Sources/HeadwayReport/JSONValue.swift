@@ -101,33 +101,37 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     static func appendQuoted(_ text: String, to output: inout [UInt8]) {
-        // Most strings need no escaping: append them whole.
+        // Most strings need no escaping: checked and appended whole, byte by byte (a server
+        // writes a few thousand of them per answer).
         var text = text
-        let plain = text.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 } }
-        Self.append("\"", to: &output)
-        if plain {
-            Self.append(text, to: &output)
-        } else {
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": Self.append("\\\"", to: &output)
-                case "\\": Self.append("\\\\", to: &output)
-                case "\n": Self.append("\\n", to: &output)
-                case "\r": Self.append("\\r", to: &output)
-                case "\t": Self.append("\\t", to: &output)
-                case "\u{2028}": Self.append("\\u2028", to: &output)
-                case "\u{2029}": Self.append("\\u2029", to: &output)
-                default:
-                    if scalar.value < 0x20 || scalar.value == 0x7F {
-                        let hex = String(scalar.value, radix: 16)
-                        Self.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex, to: &output)
-                    } else {
-                        output.append(contentsOf: String(scalar).utf8)
-                    }
+        let plain = text.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xE2 { return false }
+            output.append(UInt8(ascii: "\""))
+            output.append(contentsOf: bytes)
+            output.append(UInt8(ascii: "\""))
+            return true
+        }
+        guard !plain else { return }
+        output.append(UInt8(ascii: "\""))
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": Self.append("\\\"", to: &output)
+            case "\\": Self.append("\\\\", to: &output)
+            case "\n": Self.append("\\n", to: &output)
+            case "\r": Self.append("\\r", to: &output)
+            case "\t": Self.append("\\t", to: &output)
+            case "\u{2028}": Self.append("\\u2028", to: &output)
+            case "\u{2029}": Self.append("\\u2029", to: &output)
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    Self.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex, to: &output)
+                } else {
+                    output.append(contentsOf: String(scalar).utf8)
                 }
             }
         }
-        Self.append("\"", to: &output)
+        output.append(UInt8(ascii: "\""))
     }
 }
 
@@ -157,5 +161,75 @@ public enum NumberText {
             text += "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
         }
         return text
+    }
+}
+
+/// Compact JSON written as it goes, byte for byte what `JSONValue` writes compactly for the same
+/// values, without building the containers first: for answers that list hundreds of objects.
+public struct CompactJSONWriter {
+    public private(set) var bytes: [UInt8] = []
+    /// Whether the next key or element needs a comma before it.
+    private var afterValue = false
+
+    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    /// A key made at run time, escaped as `JSONValue` escapes strings.
+    public mutating func key(text name: String) {
+        separate()
+        JSONValue.appendQuoted(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        afterValue = false
+    }
+
+    /// A key spelled in the source: plain ASCII with nothing to escape, so copied as it is.
+    public mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { text in
+            assert(!text.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x7F }, "a key to escape")
+            bytes.append(contentsOf: text)
+        }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        afterValue = false
+    }
+
+    /// A date as a JSON string (`YYYY-MM-DD`), or null: written in place, no string made.
+    public mutating func value(_ date: CivilDate?) {
+        guard let date else { return value(.null) }
+        separate()
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "\""), count: 12))
+        bytes.withUnsafeMutableBufferPointer { _ = date.write(to: $0, at: start + 1) }
+        afterValue = true
+    }
+
+    public mutating func value(_ value: JSONValue) {
+        separate()
+        value.write(to: &bytes, indent: 0, pretty: false)
+        afterValue = true
+    }
+
+    /// The text written so far.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    private mutating func open(_ bracket: UInt8) {
+        separate()
+        bytes.append(bracket)
+        afterValue = false
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        bytes.append(bracket)
+        afterValue = true
+    }
+
+    private mutating func separate() {
+        if afterValue { bytes.append(UInt8(ascii: ",")) }
     }
 }

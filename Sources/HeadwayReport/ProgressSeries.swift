@@ -150,7 +150,26 @@ public struct ObservedFigure: Sendable, Equatable {
         self.publishedOn = publishedOn
     }
 
-    var reference: String { "\(periodStart.map { "\($0)" } ?? "")..\(periodEnd)#\(revision)" }
+    var reference: String { Self.reference(start: periodStart, end: periodEnd, revision: revision) }
+
+    /// "period_start..period_end#revision" (nothing before ".." for a level), as a point's
+    /// `derived_from` names a figure. Written byte by byte into one string: an answer names
+    /// every figure it lists, and the derivation each figure it chains.
+    public static func reference(start: CivilDate?, end: CivilDate, revision: Int) -> String {
+        String(unsafeUninitializedCapacity: 44) { bytes in
+            var at = start?.write(to: bytes, at: 0) ?? 0
+            bytes[at] = UInt8(ascii: ".")
+            bytes[at + 1] = UInt8(ascii: ".")
+            at = end.write(to: bytes, at: at + 2)
+            bytes[at] = UInt8(ascii: "#")
+            at += 1
+            for byte in String(revision).utf8 {
+                bytes[at] = byte
+                at += 1
+            }
+            return at
+        }
+    }
 }
 
 /// Derives a progress series from published figures (DESIGN.md, "Deriving progress").

@@ -63,19 +63,52 @@ extension API {
                 let references = seriesPoint.progress == nil ? "[]" : derivedFrom[seriesPoint.date] ?? "[]"
                 return .object(pointFields + [("derived_from", .written(references))])
             })
-        fields.append(("figures", .array(figures.filter { named.contains($0.reference) }.map(figureValue))))
+        fields.append(("figures", .written(figuresJSON(figures, named: named))))
         return .object(fields)
     }
 
-    private static func figureValue(_ figure: FigureReader.Figure) -> JSONValue {
+    /// The figures named, each with its provenance, as compact JSON text: written as it goes
+    /// rather than built as values first (an answer lists up to hundreds, a dozen fields each).
+    private static func figuresJSON(_ figures: [FigureReader.Figure], named: Set<String>) -> String {
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        return .object([
-            ("ref", .string(figure.reference)), ("period_start", text(figure.periodStart?.description)),
-            ("period_end", .string(figure.periodEnd.description)), ("value", .decimal(figure.value)),
-            ("qualifier", .string(figure.qualifier.rawValue)), ("published_on", .string(figure.publishedOn.description)),
-            ("revision", .number(String(figure.revision))),
-            ("source", figure.source.map { .object([("key", .string($0)), ("title", text(figure.sourceTitle)), ("url", text(figure.sourceURL))]) } ?? .null),
-            ("note", text(figure.note)),
-        ])
+        var json = CompactJSONWriter(capacity: named.count * 256)
+        json.beginArray()
+        for figure in figures {
+            let reference = figure.reference
+            guard named.contains(reference) else { continue }
+            json.beginObject()
+            json.key("ref")
+            json.value(.string(reference))
+            json.key("period_start")
+            json.value(figure.periodStart)
+            json.key("period_end")
+            json.value(figure.periodEnd)
+            json.key("value")
+            json.value(.decimal(figure.value))
+            json.key("qualifier")
+            json.value(.string(figure.qualifier.rawValue))
+            json.key("published_on")
+            json.value(figure.publishedOn)
+            json.key("revision")
+            json.value(.number(String(figure.revision)))
+            json.key("source")
+            if let source = figure.source {
+                json.beginObject()
+                json.key("key")
+                json.value(.string(source))
+                json.key("title")
+                json.value(text(figure.sourceTitle))
+                json.key("url")
+                json.value(text(figure.sourceURL))
+                json.endObject()
+            } else {
+                json.value(.null)
+            }
+            json.key("note")
+            json.value(text(figure.note))
+            json.endObject()
+        }
+        json.endArray()
+        return json.text
     }
 }

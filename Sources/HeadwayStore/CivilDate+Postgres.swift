@@ -10,15 +10,17 @@ extension CivilDate: PostgresEncodable, PostgresDecodable {
         var text = text
         let fast: CivilDate? = text.withUTF8 { bytes in
             guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45 else { return nil }
-            var parts = [0, 0, 0]
-            for (part, range) in [(0, 0..<4), (1, 5..<7), (2, 8..<10)] {
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
                 for index in range {
-                    let digit = Int(bytes[index]) - 48
-                    guard (0...9).contains(digit) else { return nil }
-                    parts[part] = parts[part] * 10 + digit
+                    let digit = Int(bytes[index]) &- 48
+                    guard digit >= 0, digit <= 9 else { return nil }
+                    value = value * 10 + digit
                 }
+                return value
             }
-            return CivilDate(year: parts[0], month: parts[1], day: parts[2])
+            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+            return CivilDate(year: year, month: month, day: day)
         }
         if let fast {
             self = fast

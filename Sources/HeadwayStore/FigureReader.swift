@@ -27,7 +27,7 @@ public struct FigureReader {
         public let current: Bool
 
         /// As a progress point's `derived_from` names it: "period_start..period_end#revision".
-        public var reference: String { "\(periodStart?.description ?? "")..\(periodEnd)#\(revision)" }
+        public var reference: String { ObservedFigure.reference(start: periodStart, end: periodEnd, revision: revision) }
 
         /// The figure as the assessor takes it.
         public var observed: ObservedFigure {

@@ -37,6 +37,53 @@ import Testing
         #expect((first["projection"] as? [String: Any])?["method"] as? String == "linear_recent_pace")
     }
 
+    /// JSON written as it goes is byte for byte what the values would be written as, for nested
+    /// containers, empty ones, nulls and strings that need escaping.
+    @Test func jsonWrittenAsItGoesIsTheValuesText() {
+        let awkward = ["", Self.hostile, "line\nbreak\ttab \\ back", "\u{2028}\u{2029} ü🙂 \u{7F}\u{01}", "2024-01-01..2024-03-31#2"]
+        var json = CompactJSONWriter()
+        var elements: [JSONValue] = []
+        json.beginArray()
+        for (index, text) in awkward.enumerated() {
+            json.beginObject()
+            json.key(text: text)
+            json.value(.string(text))
+            json.key("n")
+            json.value(.number(String(index)))
+            json.key("dates")
+            json.beginArray()
+            json.value(CivilDate(daysSinceEpoch: index * 4_000 - 9_000))
+            json.value(nil as CivilDate?)
+            json.endArray()
+            json.key("inner")
+            json.beginObject()
+            json.key("none")
+            json.value(.null)
+            json.endObject()
+            json.key("empty")
+            json.beginArray()
+            json.endArray()
+            json.key("list")
+            json.beginArray()
+            json.value(.bool(true))
+            json.value(.decimal(Decimal(string: "-1.50")))
+            json.endArray()
+            json.endObject()
+            elements.append(
+                .object([
+                    (text, .string(text)), ("n", .number(String(index))),
+                    ("dates", .array([.string(CivilDate(daysSinceEpoch: index * 4_000 - 9_000).description), .null])), ("inner", .object([("none", .null)])), ("empty", .array([])),
+                    ("list", .array([.bool(true), .decimal(Decimal(string: "-1.50"))])),
+                ]))
+        }
+        json.endArray()
+        #expect(json.text == JSONValue.array(elements).compactText)
+        var empty = CompactJSONWriter()
+        empty.beginObject()
+        empty.endObject()
+        #expect(empty.text == "{}")
+    }
+
     @Test func htmlEscapesAndFetchesNothing() {
         let html = HTMLReport.render([Self.assessment()], asOf: AssessorTests.date("2024-04-01"))
         #expect(!html.contains("<script>"))

@@ -83,7 +83,10 @@ import Testing
             #expect(one.figures.map(\.periodEnd.description) == expected)
             #expect(one.figures.allSatisfy { $0.current })
             if let april = one.figures.first(where: { $0.periodEnd.description == "2024-04-30" }) {
-                #expect(april.revision == 2 && april.note == "revised")
+                #expect(april.revision == 2 && april.note == "revised" && april.reference == "2024-04-01..2024-04-30#2")
+            }
+            if let may = one.figures.first(where: { $0.periodEnd.description == "2024-05-31" }) {
+                #expect(may.reference == "..2024-05-31#1")  // a level has no start
             }
             let reference = try #require(whole.first { $0.key == key })
             #expect(one.assessment.map { JSONReport.value($0).compactText } == JSONReport.value(reference).compactText)
