@@ -94,6 +94,14 @@ public final class PostgresConnection {
         return rowsOf(result)
     }
 
+    /// Runs a query and hands `body` its rows read in place (`TextRows`): for rows decoded once,
+    /// as a server does for every request, without a string made per value first.
+    public func withTextRows<T>(_ query: SQLQuery, _ body: (TextRows) throws -> T) throws -> T {
+        let result = try run(query)
+        defer { PQclear(result) }
+        return try body(TextRows(result: result))
+    }
+
     /// Sends a query, prepared once per connection (its text names it: a statement run many
     /// times is planned once), for rows in PostgreSQL's binary format; the server works on it
     /// while the caller does something else, until `receiveBinaryRows`. A result not received

@@ -3,6 +3,15 @@ import Foundation
 /// A Swift type that can be built from a PostgreSQL text-format value.
 public protocol PostgresDecodable {
     init(postgresText text: String) throws
+    /// The same from the value's bytes where libpq keeps them (`TextRows`); by default through a
+    /// `String`, and without one for the types read most.
+    init(postgresTextBytes bytes: UnsafeBufferPointer<UInt8>) throws
+}
+
+extension PostgresDecodable {
+    public init(postgresTextBytes bytes: UnsafeBufferPointer<UInt8>) throws {
+        try self.init(postgresText: String(decoding: bytes, as: UTF8.self))
+    }
 }
 
 private func decodingError(_ text: String, _ type: Any.Type) -> PostgresError {
@@ -17,6 +26,19 @@ extension Int: PostgresDecodable {
     public init(postgresText text: String) throws {
         guard let value = Int(text) else { throw decodingError(text, Int.self) }
         self = value
+    }
+
+    public init(postgresTextBytes bytes: UnsafeBufferPointer<UInt8>) throws {
+        // Up to 18 digits, as PostgreSQL prints an integer; anything else the long way.
+        var value = 0
+        let negative = bytes.first == UInt8(ascii: "-")
+        let digits = bytes.dropFirst(negative ? 1 : 0)
+        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            try self.init(postgresText: String(decoding: bytes, as: UTF8.self))
+            return
+        }
+        for digit in digits { value = value * 10 + Int(digit - 48) }
+        self = negative ? -value : value
     }
 }
 
@@ -48,12 +70,21 @@ extension Bool: PostgresDecodable {
         default: throw decodingError(text, Bool.self)
         }
     }
+
+    public init(postgresTextBytes bytes: UnsafeBufferPointer<UInt8>) throws {
+        switch (bytes.count, bytes.first) {
+        case (1, UInt8(ascii: "t")): self = true
+        case (1, UInt8(ascii: "f")): self = false
+        default: try self.init(postgresText: String(decoding: bytes, as: UTF8.self))
+        }
+    }
 }
 
 extension Decimal: PostgresDecodable {
     /// Exact for `numeric` values of up to 38 significant digits; `NaN` is rejected.
     public init(postgresText text: String) throws {
-        if let fast = Self.parseShort(text) {
+        var text = text
+        if let fast = text.withUTF8(Self.parseShort) {
             self = fast
             return
         }
@@ -62,34 +93,39 @@ extension Decimal: PostgresDecodable {
         else { throw decodingError(text, Decimal.self) }
         self = value
     }
+
+    public init(postgresTextBytes bytes: UnsafeBufferPointer<UInt8>) throws {
+        if let fast = Self.parseShort(bytes) {
+            self = fast
+            return
+        }
+        try self.init(postgresText: String(decoding: bytes, as: UTF8.self))
+    }
 }
 
 extension Decimal {
     /// Up to 18 digits with an optional sign and point (how PostgreSQL prints most numerics),
     /// built from an integer: much faster than Foundation's general parser.
-    static func parseShort(_ text: String) -> Decimal? {
-        var text = text
-        return text.withUTF8 { bytes -> Decimal? in
-            guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
-            var negative = false
-            var significand: Int64 = 0
-            var digits = 0
-            var scale = 0
-            var sawPoint = false
-            for (index, byte) in bytes.enumerated() {
-                switch byte {
-                case 45 where index == 0: negative = true
-                case 46 where !sawPoint: sawPoint = true
-                case 48...57:
-                    significand = significand * 10 + Int64(byte - 48)
-                    digits += 1
-                    if sawPoint { scale += 1 }
-                default: return nil
-                }
+    static func parseShort(_ bytes: UnsafeBufferPointer<UInt8>) -> Decimal? {
+        guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
+        var negative = false
+        var significand: Int64 = 0
+        var digits = 0
+        var scale = 0
+        var sawPoint = false
+        for (index, byte) in bytes.enumerated() {
+            switch byte {
+            case 45 where index == 0: negative = true
+            case 46 where !sawPoint: sawPoint = true
+            case 48...57:
+                significand = significand * 10 + Int64(byte - 48)
+                digits += 1
+                if sawPoint { scale += 1 }
+            default: return nil
             }
-            guard digits > 0, digits <= 18 else { return nil }
-            return Decimal(sign: negative ? .minus : .plus, exponent: -scale, significand: Decimal(significand))
         }
+        guard digits > 0, digits <= 18 else { return nil }
+        return Decimal(sign: negative ? .minus : .plus, exponent: -scale, significand: Decimal(significand))
     }
 }
 

@@ -52,7 +52,7 @@ public struct PostgresRow: Sendable {
         try decode(type, at: columns.index(of: name))
     }
 
-    private static func known<T: RawRepresentable>(_ type: T.Type, _ raw: T.RawValue, column: String) throws -> T {
+    @usableFromInline static func known<T: RawRepresentable>(_ type: T.Type, _ raw: T.RawValue, column: String) throws -> T {
         guard let value = T(rawValue: raw) else {
             throw PostgresError(kind: .decoding, message: "column \(column) holds \(String(reflecting: raw)), which is not a known \(T.self)")
         }

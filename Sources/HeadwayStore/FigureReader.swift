@@ -73,14 +73,16 @@ public struct FigureReader {
                 """
         }
         // Prepared: one commitment's page or API answer runs this each time.
-        return try connection.query(query.prepared()).map { row in
-            Figure(
-                periodStart: try row.decode(CivilDate?.self, at: 0), periodEnd: try row.decode(at: 1),
-                value: try row.decode(at: 2), qualifier: try row.decode(Qualifier.self, at: 3),
-                revision: try row.decode(at: 4), publishedOn: try row.decode(at: 5),
-                source: try row.decode(String?.self, at: 6), sourceTitle: try row.decode(String?.self, at: 7),
-                sourceURL: try row.decode(String?.self, at: 8), note: try row.decode(String?.self, at: 9),
-                current: try row.decode(at: 10))
+        return try connection.withTextRows(query.prepared()) { rows in
+            try (0..<rows.count).map { row in
+                Figure(
+                    periodStart: try rows.decode(CivilDate?.self, row: row, column: 0), periodEnd: try rows.decode(row: row, column: 1),
+                    value: try rows.decode(row: row, column: 2), qualifier: try rows.decode(Qualifier.self, row: row, column: 3),
+                    revision: try rows.decode(row: row, column: 4), publishedOn: try rows.decode(row: row, column: 5),
+                    source: try rows.decode(String?.self, row: row, column: 6), sourceTitle: try rows.decode(String?.self, row: row, column: 7),
+                    sourceURL: try rows.decode(String?.self, row: row, column: 8), note: try rows.decode(String?.self, row: row, column: 9),
+                    current: try rows.decode(row: row, column: 10))
+            }
         }
     }
 

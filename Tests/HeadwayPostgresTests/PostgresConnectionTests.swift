@@ -50,6 +50,52 @@ import Testing
         #expect(throws: PostgresError.self) { try row.decode(Int.self, at: 0) }
     }
 
+    /// Rows read in place decode each value as a row copied out does, on the fast paths (short
+    /// numbers, ISO dates, t/f) and off them (numerics and integers past 18 digits, an exponent),
+    /// NULLs and errors included.
+    @Test func rowsReadInPlaceDecodeAsRowsCopiedOut() throws {
+        enum Precision: String { case day, month }
+        let query: SQLQuery = """
+            SELECT * FROM (VALUES
+                ('héllo ✓'::text, 42::int, -9223372036854775807::bigint, 0.1::numeric, -12.5::numeric,
+                 123456789012345678901234567890.123456789::numeric, DATE '2024-02-29', DATE '0044-03-15', true, 'month'),
+                ('', -7, 1234567890123456789, 10, 0.000000000000000001, -0.0, DATE '9999-12-31', NULL, false, 'day'),
+                (NULL, 0, 0, NULL, 99999999999999999.9, 1e20, DATE '1900-01-01', DATE '2000-01-01', NULL, NULL)
+            ) AS t(a, b, c, d, e, f, g, h, i, j)
+            """
+        // Each row's values decoded, as text to compare: read in place, then copied out.
+        func values(_ decode: (Int) throws -> [Any?]) rethrows -> [String] { try (0..<3).map { String(describing: try decode($0)) } }
+        let copied = try connection.query(query)
+        let expected = try values { row in
+            let r = copied[row]
+            return [
+                try r.decode(String?.self, at: 0), try r.decode(Int.self, at: 1), try r.decode(Int.self, at: 2), try r.decode(Decimal?.self, at: 3),
+                try r.decode(Decimal?.self, at: 4), try r.decode(Decimal?.self, at: 5), try r.decode(CivilDate.self, at: 6),
+                try r.decode(CivilDate?.self, at: 7), try r.decode(Bool?.self, at: 8), try r.decode(Precision?.self, at: 9),
+            ]
+        }
+        let (inPlace, long, smallest): ([String], Decimal, Int) = try connection.withTextRows(query) { rows in
+            #expect(rows.count == 3)
+            let described = try values { row in
+                [
+                    try rows.decode(String?.self, row: row, column: 0), try rows.decode(Int.self, row: row, column: 1),
+                    try rows.decode(Int.self, row: row, column: 2), try rows.decode(Decimal?.self, row: row, column: 3),
+                    try rows.decode(Decimal?.self, row: row, column: 4), try rows.decode(Decimal?.self, row: row, column: 5),
+                    try rows.decode(CivilDate.self, row: row, column: 6), try rows.decode(CivilDate?.self, row: row, column: 7),
+                    try rows.decode(Bool?.self, row: row, column: 8), try rows.decode(Precision?.self, row: row, column: 9),
+                ]
+            }
+            let null = #expect(throws: PostgresError.self) { try rows.decode(String.self, row: 2, column: 0) }
+            #expect(null?.message == "column a is NULL; expected String")
+            #expect(throws: PostgresError.self) { try rows.decode(Int.self, row: 0, column: 0) }
+            #expect(throws: PostgresError.self) { try rows.decode(Precision.self, row: 2, column: 9) }
+            return (described, try rows.decode(Decimal.self, row: 0, column: 5), try rows.decode(Int.self, row: 0, column: 2))
+        }
+        #expect(inPlace == expected)
+        #expect(long == Decimal(string: "123456789012345678901234567890.123456789"))
+        #expect(smallest == -9_223_372_036_854_775_807)
+    }
+
     @Test func decodesByColumnName() throws {
         let row = try connection.query("SELECT 1 AS one, 'two' AS two")[0]
         #expect(try row.decode(Int.self, column: "one") == 1)
