@@ -72,6 +72,7 @@ extension API {
     private static func figuresJSON(_ figures: [FigureReader.Figure], named: Set<String>) -> String {
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         var json = CompactJSONWriter(capacity: named.count * 256)
+        var sources: [String: JSONValue] = [:]
         json.beginArray()
         for figure in figures {
             let reference = figure.reference
@@ -93,14 +94,20 @@ extension API {
             json.value(.number(String(figure.revision)))
             json.key("source")
             if let source = figure.source {
-                json.beginObject()
-                json.key("key")
-                json.value(.string(source))
-                json.key("title")
-                json.value(text(figure.sourceTitle))
-                json.key("url")
-                json.value(text(figure.sourceURL))
-                json.endObject()
+                // Most figures of a metric share one source: its object is written once.
+                if sources[source] == nil {
+                    var object = CompactJSONWriter()
+                    object.beginObject()
+                    object.key("key")
+                    object.value(.string(source))
+                    object.key("title")
+                    object.value(text(figure.sourceTitle))
+                    object.key("url")
+                    object.value(text(figure.sourceURL))
+                    object.endObject()
+                    sources[source] = .written(object.text)
+                }
+                json.value(sources[source]!)
             } else {
                 json.value(.null)
             }
