@@ -82,10 +82,44 @@ struct Dashboard: Sendable {
     /// The portfolio: the stored present (as the JSON list), counts by status, one page of the
     /// list. The counts and how many commitments the filter matches are the same for every page
     /// until the state changes, so they are kept by its version (without a filter, the count is
-    /// the counts' sum); sparklines are kept by their series (`SparklineMemo`).
+    /// the counts' sum); sparklines are kept by their series (`SparklineMemo`). As the JSON list
+    /// does, a page with a next one has that one read while it is drawn and sent, when a pool
+    /// thread is free, and the request for it takes that read (kept under the state's version
+    /// and the day, so only while the same request would read the same rows).
     func overview(_ query: DashboardReader.OverviewQuery) async throws -> HTML {
-        let version = hub.version
-        let (rows, total, counts, known) = try await pool.withWorkspace { [cache, sparklines] workspace in
+        struct Key: Hashable {
+            let query: DashboardReader.OverviewQuery, day: CivilDate
+        }
+        let (version, day) = (hub.version, CivilDate.today())
+        let prepared = version.flatMap { cache.takePrepared(Key(query: query, day: day), version: $0, as: OverviewRead.self) }
+        // A read ahead that failed (the database went away meanwhile) is made again, as any read.
+        let read: OverviewRead
+        if let ready = try? await prepared?.value { read = ready } else { read = try await self.read(query, version: version) }
+        if let version, query.page * query.perPage < read.total, pool.hasIdleThread {
+            var next = query
+            next.page += 1
+            cache.prepare(Key(query: next, day: day), version: version) { [self, next] in try await self.read(next, version: version) }
+        }
+        let lines = read.rows.map { row -> HTML in
+            guard let trend = row.trend, let fingerprint = row.seriesFingerprint else { return read.known[row.key] ?? .empty }
+            let line = DashboardPage.sparkline(trend)
+            sparklines.keep(line, key: row.key, fingerprint: fingerprint)
+            return line
+        }
+        return DashboardPage.overview(DashboardPage.Overview(query: query, rows: read.rows, sparklines: lines, total: read.total, counts: read.counts))
+    }
+
+    /// One page of the overview as read: its rows, the counts, how many the filter matches, and
+    /// the lines already drawn for rows whose series were therefore not read.
+    private struct OverviewRead: Sendable {
+        let rows: [DashboardReader.OverviewRow]
+        let total: Int
+        let counts: [StatusReader.StatusCount]
+        let known: [String: HTML]
+    }
+
+    private func read(_ query: DashboardReader.OverviewQuery, version: Int64?) async throws -> OverviewRead {
+        try await pool.withWorkspace { [cache, sparklines] workspace in
             let counts = try cache.fact("status counts", version: version) { try workspace.statusCounts() }
             let total = query.filter == StatusReader.Filter()
                 ? DashboardPage.overallCount(counts)
@@ -97,15 +131,8 @@ struct Dashboard: Sendable {
                 known[key] = line
                 return false
             }
-            return (rows, total, counts, known)
+            return OverviewRead(rows: rows, total: total, counts: counts, known: known)
         }
-        let lines = rows.map { row -> HTML in
-            guard let trend = row.trend, let fingerprint = row.seriesFingerprint else { return known[row.key] ?? .empty }
-            let line = DashboardPage.sparkline(trend)
-            sparklines.keep(line, key: row.key, fingerprint: fingerprint)
-            return line
-        }
-        return DashboardPage.overview(DashboardPage.Overview(query: query, rows: rows, sparklines: lines, total: total, counts: counts))
     }
 
     /// One commitment assessed now from the figures, or as of a past date: computed, never stored.

@@ -29,7 +29,7 @@ public struct DashboardReader {
     }
 
     /// One page of the overview: its filter (as the JSON list's), its order and position.
-    public struct OverviewQuery: Sendable, Equatable {
+    public struct OverviewQuery: Sendable, Hashable {
         public var filter = StatusReader.Filter()
         public var sort: Sort = .title
         public var descending = false

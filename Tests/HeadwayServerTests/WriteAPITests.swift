@@ -103,6 +103,24 @@ import Testing
         try await server.stop()
     }
 
+    /// The dashboard's overview reads its next page ahead as the list does: after a write, the
+    /// next page is the state's, as a server that read nothing ahead shows it.
+    @Test func anOverviewPageReadAheadIsNotGivenAfterAWrite() async throws {
+        let fixture = try Fixture()
+        let server = try await RunningServer(url: fixture.url)
+        #expect(try await server.get("/?per_page=1").status == 200)
+        // The second page is read by now; the figures assess its commitment, among others.
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await server.post("/api/v1/observations", Portfolio.figures, token: fixture.write).status == 200)
+        let second = try await server.get("/?per_page=1&page=2")
+        try await server.stop()
+        let fresh = try await RunningServer(url: fixture.url)
+        let expected = try await fresh.get("/?per_page=1&page=2")
+        try await fresh.stop()
+        #expect(second.status == 200)
+        #expect(String(decoding: second.body, as: UTF8.self) == String(decoding: expected.body, as: UTF8.self))
+    }
+
     @Test func aBadRowIs400NamingItsLineAndColumnAndWritesNothing() async throws {
         let fixture = try Fixture()
         let server = try await RunningServer(url: fixture.url)
