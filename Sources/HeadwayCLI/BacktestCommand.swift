@@ -20,6 +20,8 @@ struct BacktestCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Replay at the end of every month or quarter.") var every: Backtest.Every = .month
     @Option(help: "text, json or csv.") var format: Format = .text
+    @Option(help: "The methods version to replay with: 3 (current) or 2, to see what changed.")
+    var method: ForecastMethod = .current
     @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
     @Argument(help: "Commitment keys (default: all with a known outcome).") var keys: [String] = []
@@ -29,11 +31,11 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (today, replays) = try database.workspace().backtest(keys: keys, every: every)
+        let (today, replays) = try database.workspace().backtest(keys: keys, every: every, method: method)
         let text: String
         switch format {
-        case .text: text = BacktestReport.text(replays, today: today, every: every)
-        case .json: text = BacktestReport.json(replays, today: today, every: every)
+        case .text: text = BacktestReport.text(replays, today: today, every: every, method: method)
+        case .json: text = BacktestReport.json(replays, today: today, every: every, method: method)
         case .csv: text = BacktestReport.csv(replays)
         }
         // A file is replaced only once the whole output is written.
@@ -44,3 +46,4 @@ struct BacktestCommand: ParsableCommand {
 }
 
 extension Backtest.Every: ExpressibleByArgument {}
+extension ForecastMethod: ExpressibleByArgument {}

@@ -37,7 +37,7 @@ public struct Assessment: Sendable, Equatable {
     }
 
     /// The version of the methods in docs/METHODS.md that produced this assessment.
-    public static let methodVersion = "2"
+    public static let methodVersion = ForecastMethod.current.rawValue
 
     public var key: String
     public var title: String

@@ -14,8 +14,10 @@ public enum Assessor {
     /// - Parameters:
     ///   - figures: the metric's figures as known at `asOf`: each the revision current then.
     ///   - derivations: a cache of derived series, for assessing many commitments on one metric.
+    ///   - method: the forecast's methods version (the backtest compares them).
     public static func assess(
-        _ commitment: Commitment, metric: Metric, figures: [ObservedFigure], asOf: CivilDate, derivations: DerivationCache? = nil
+        _ commitment: Commitment, metric: Metric, figures: [ObservedFigure], asOf: CivilDate, derivations: DerivationCache? = nil,
+        method: ForecastMethod = .current
     ) -> Assessment {
         let visible = { (figure: ObservedFigure) in figure.publishedOn <= asOf && figure.periodEnd <= asOf }
         let known = figures.allSatisfy(visible) ? figures : figures.filter(visible)
@@ -84,7 +86,7 @@ public enum Assessor {
         let deadlineOffset = offset(deadline)
         let requiredPace = target / deadlineOffset
         let path = [(x: 0.0, y: 0.0)] + points.map { (x: offset($0.date), y: $0.progress.double) }.filter { $0.x > 0 }
-        let forecast = Forecast(points: path, windowDays: Double(recentWindowDays), requiredPace: requiredPace)
+        let forecast = Forecast(method, points: path, windowDays: Double(recentWindowDays), requiredPace: requiredPace)
         assessment.pace = Assessment.Pace(
             averagePerDay: latestOffset > 0 ? progress / latestOffset : nil, recentPerDay: forecast?.drift,
             requiredPerDay: requiredPace,

@@ -77,11 +77,12 @@ public enum Backtest {
     /// Replays one commitment, or nil when its outcome is not known today.
     /// - Parameter history: every revision of the metric's figures.
     public static func replay(
-        _ commitment: Commitment, metric: Metric, history: FigureHistory, today: CivilDate, every: Every
+        _ commitment: Commitment, metric: Metric, history: FigureHistory, today: CivilDate, every: Every,
+        method: ForecastMethod = .current
     ) -> Replay? {
         func assess(at date: CivilDate) -> Assessment {
             let known = history.known(at: date)
-            return Assessor.assess(commitment, metric: metric, figures: known.figures, asOf: date, derivations: known.derivations)
+            return Assessor.assess(commitment, metric: metric, figures: known.figures, asOf: date, derivations: known.derivations, method: method)
         }
         let final = assess(at: today)
         guard Step.settled.contains(final.status) else { return nil }

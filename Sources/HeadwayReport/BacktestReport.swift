@@ -4,7 +4,9 @@ import HeadwayModel
 /// `headway backtest` output: per commitment how its status and probability evolved, and across
 /// the portfolio the coverage of the 90% range, the Brier score and a reliability table.
 public enum BacktestReport {
-    public static func json(_ replays: [Backtest.Replay], today: CivilDate, every: Backtest.Every) -> String {
+    public static func json(
+        _ replays: [Backtest.Replay], today: CivilDate, every: Backtest.Every, method: ForecastMethod = .current
+    ) -> String {
         let summary = Backtest.Summary(replays)
         let commitments: [JSONValue] = replays.map { replay in
             .object([
@@ -37,7 +39,7 @@ public enum BacktestReport {
             })),
         ])
         return JSONValue.object([
-            ("as_of", .date(today)), ("method_version", .string(Assessment.methodVersion)), ("every", .string(every.rawValue)),
+            ("as_of", .date(today)), ("method_version", .string(method.rawValue)), ("every", .string(every.rawValue)),
             ("summary", portfolio), ("commitments", .array(commitments)),
         ]).text() + "\n"
     }
@@ -61,9 +63,14 @@ public enum BacktestReport {
         return rows.map { $0.map(CSVReport.quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
 
-    public static func text(_ replays: [Backtest.Replay], today: CivilDate, every: Backtest.Every) -> String {
+    public static func text(
+        _ replays: [Backtest.Replay], today: CivilDate, every: Backtest.Every, method: ForecastMethod = .current
+    ) -> String {
         let summary = Backtest.Summary(replays)
-        var lines = ["Backtest as of \(today), a step every \(every.rawValue): \(counted(replays.count, "commitment")) with a known outcome", ""]
+        var lines = [
+            "Backtest as of \(today) (methods version \(method.rawValue)), a step every \(every.rawValue): "
+                + "\(counted(replays.count, "commitment")) with a known outcome", "",
+        ]
         for replay in replays {
             let path = replay.steps.map { step in
                 step.isForecast ? String(format: "%.0f", (step.probabilityMet ?? 0) * 100) : Self.settledMark(step.status)

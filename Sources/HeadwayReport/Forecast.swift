@@ -1,19 +1,32 @@
 import Foundation
 
-/// How progress is expected to move from the latest point to the deadline: a random walk with
-/// drift, estimated from the increments between consecutive points (docs/METHODS.md, section 6).
+/// The methods that can forecast progress (docs/METHODS.md, section 6): version 2's random walk
+/// with drift, and version 3's local linear trend, whose pace itself may wander.
+public enum ForecastMethod: String, Sendable, CaseIterable {
+    case randomWalk = "2"
+    case localTrend = "3"
+
+    public static let current = ForecastMethod.localTrend
+}
+
+/// How progress is expected to move from the latest point to the deadline (docs/METHODS.md,
+/// section 6). Over h days the change is `drift` · h, with variance
 ///
-/// Over h days the change is drift · h, with variance σ² · φ · (h + h² / span): the increments
-/// still to come (h σ² φ) and the uncertainty of the drift itself, measured over `span` days
-/// (h² σ² φ / span). φ = (1 + ρ) / (1 − ρ) widens it for autocorrelated rates. Quantiles come
-/// from Student's t with `degreesOfFreedom`, so few points give a wider range, never a narrower one.
+///   dispersion · (h + slopeVariance · h²) + wander · h³ / 3
+///
+/// — the increments still to come, the uncertainty of the current pace, and the pace's own
+/// wandering after the latest point (zero in version 2, where slopeVariance is 1 / span).
+/// Quantiles come from Student's t with `degreesOfFreedom`, so few points give a wider range.
 struct Forecast: Equatable {
-    /// Units per day: the change over the recent window divided by its length.
+    /// Units per day: the pace expected from the latest point on.
     var drift: Double
-    /// Days the drift was measured over.
-    var span: Double
-    /// σ² · φ, per day: the dispersion of the increments, with the autocorrelation factor.
+    /// σ² per day: the dispersion of the increments (version 2: times the autocorrelation factor φ).
     var dispersion: Double
+    /// The variance of the drift's estimate, in units of `dispersion`: 1 / span for a drift
+    /// measured as a change over span days.
+    var slopeVariance: Double
+    /// q, per day³: the variance the pace gains per day as it wanders (a random walk of the rate).
+    var wander: Double
     var degreesOfFreedom: Double
 
     /// The rates between points are pooled with this many pseudo-intervals of the prior dispersion.
@@ -24,19 +37,52 @@ struct Forecast: Equatable {
     /// Autocorrelation of the rates is capped here: beyond it a handful of points cannot tell
     /// drift from persistence.
     static let maximumAutocorrelation = 0.9
+    /// Version 3: the pace wanders by at least this fraction of itself in a year (a standard
+    /// deviation), however steady it has been: the reference class of programmes whose pace
+    /// trends, wanders or jumps, which a short series cannot tell from a steady one.
+    static let minimumYearlyPaceWander = 0.16
+    /// Version 3: points closer together than this many days (or than a twenty-fifth of the span
+    /// observed) are thinned out, so that short-run persistence and publication rhythm are not
+    /// read as a wandering pace.
+    static let minimumSpacingDays = 28.0
+    static let spacingFraction = 0.04
+    /// Version 3: the signal-to-noise ratios tried, as q / σ² · L² (L the days observed): 0, then
+    /// 10⁻² to 10² in steps of a quarter of a decade.
+    /// Version 3: twice the gain in log-likelihood a wander beyond the floor must bring (χ²₁ at 90%).
+    static let wanderEvidence = 2.71
+    static let wanderRatios: [Double] = [0] + (0...16).map { pow(10, -2 + Double($0) / 4) }
+
+    init(drift: Double, dispersion: Double, slopeVariance: Double, wander: Double, degreesOfFreedom: Double) {
+        self.drift = drift
+        self.dispersion = dispersion
+        self.slopeVariance = slopeVariance
+        self.wander = wander
+        self.degreesOfFreedom = degreesOfFreedom
+    }
 
     /// - Parameters:
     ///   - points: (offset in days, progress), increasing offsets, the origin (0, 0) first.
-    ///   - windowDays: the drift is measured over the points of this many days before the latest
-    ///     (at least the last two).
+    ///   - windowDays: the recent pace is measured over the points of this many days before the
+    ///     latest (at least the last two).
     ///   - requiredPace: progress per day the plan needs, for the prior's scale.
-    init?(points: [(x: Double, y: Double)], windowDays: Double, requiredPace: Double) {
+    init?(_ method: ForecastMethod, points: [(x: Double, y: Double)], windowDays: Double, requiredPace: Double) {
+        guard let walk = Self.randomWalk(points: points, windowDays: windowDays, requiredPace: requiredPace) else { return nil }
+        switch method {
+        case .randomWalk: self = walk.forecast
+        case .localTrend: self = Self.localTrend(points: points, walk: walk, requiredPace: requiredPace)
+        }
+    }
+
+    /// Version 2: a random walk with drift, the drift measured over the recent window.
+    private static func randomWalk(
+        points: [(x: Double, y: Double)], windowDays: Double, requiredPace: Double
+    ) -> (forecast: Forecast, priorScale: Double)? {
         guard points.count >= 2, let last = points.last else { return nil }
         var first = points.count - 2
         while first > 0 && points[first - 1].x >= last.x - windowDays { first -= 1 }
-        span = last.x - points[first].x
+        let span = last.x - points[first].x
         guard span > 0 else { return nil }
-        drift = (last.y - points[first].y) / span
+        let drift = (last.y - points[first].y) / span
 
         // Every interval since the origin, standardized by its length: e = (Δy − μ̄ d) / √d.
         let totalDays = last.x - points[0].x
@@ -56,19 +102,87 @@ struct Forecast: Equatable {
             autocorrelation = min(max(corrected, 0), Self.maximumAutocorrelation)
         }
         let scale = max(abs(drift), abs(requiredPace))
-        let prior = Self.priorYearlySpread * Self.priorYearlySpread * scale * scale * 365
         let freedom = Double(standardized.count - 1) + Self.priorWeight
-        let variance = (Self.priorWeight * prior + sumOfSquares) / freedom
-        dispersion = variance * (1 + autocorrelation) / (1 - autocorrelation)
-        degreesOfFreedom = freedom
+        let variance = (Self.priorWeight * Self.priorDispersion(scale) + sumOfSquares) / freedom
+        let forecast = Forecast(
+            drift: drift, dispersion: variance * (1 + autocorrelation) / (1 - autocorrelation), slopeVariance: 1 / span, wander: 0,
+            degreesOfFreedom: freedom)
+        return (forecast, scale)
+    }
+
+    /// The prior dispersion per day: a year's change at `scale` a day, scattered by 10% of itself.
+    private static func priorDispersion(_ scale: Double) -> Double { priorYearlySpread * priorYearlySpread * scale * scale * 365 }
+
+    /// Version 3: a local linear trend on the progress series — progress moves at a pace that
+    /// itself wanders as a random walk — filtered by Kalman's recursions over the thinned points,
+    /// its signal-to-noise ratio chosen by maximum likelihood (Harvey 1989; Durbin & Koopman 2012).
+    private static func localTrend(points: [(x: Double, y: Double)], walk: (forecast: Forecast, priorScale: Double), requiredPace: Double) -> Forecast {
+        let floor = pow(minimumYearlyPaceWander * walk.priorScale, 2) / 365
+        let thinned = thin(points)
+        guard thinned.count >= 4, let observed = thinned.last?.x else {
+            // Too few points to tell a wandering pace from noise: version 2, with the floor's wander.
+            var forecast = walk.forecast
+            forecast.wander = floor
+            return forecast
+        }
+        let prior = priorDispersion(walk.priorScale)
+        func likelihood(_ fit: TrendFilter.Fit) -> (value: Double, variance: Double) {
+            let freedom = Double(fit.innovations) + priorWeight
+            let variance = (priorWeight * prior + fit.sumOfSquares) / freedom
+            return (-0.5 * freedom * log(variance) - 0.5 * fit.sumOfLogVariances, variance)
+        }
+        // The pace wanders at least as the floor says, so the filter discounts old points that
+        // much even for a steady series: its ratio q / σ² is the floor over σ², found by iterating
+        // (σ² itself depends on the ratio; three rounds settle it to well within a percent).
+        var floorFit = TrendFilter.run(thinned, ratio: 0)
+        for _ in 0..<3 {
+            let variance = likelihood(floorFit).variance
+            guard variance > 0, floor > 0 else { break }
+            floorFit = TrendFilter.run(thinned, ratio: floor / variance)
+        }
+        // A wander beyond the floor must earn its place: the most likely of the ratios tried,
+        // taken only when twice its log-likelihood gains `wanderEvidence` over the floor's, so
+        // that a steady series is not read as a wandering one by chance.
+        let within = (likelihood: likelihood(floorFit).value, fit: floorFit)
+        var beyond: (likelihood: Double, fit: TrendFilter.Fit)?
+        for ratio in wanderRatios {
+            let fit = TrendFilter.run(thinned, ratio: ratio / (observed * observed))
+            let (value, variance) = likelihood(fit)
+            guard variance > 0 else { break }
+            if fit.ratio * variance > floor, beyond == nil || value > beyond!.likelihood { beyond = (value, fit) }
+        }
+        guard within.likelihood.isFinite else {
+            var forecast = walk.forecast
+            forecast.wander = floor
+            return forecast
+        }
+        let fit = beyond.map { 2 * ($0.likelihood - within.likelihood) >= wanderEvidence ? $0.fit : within.fit } ?? within.fit
+        let freedom = Double(fit.innovations) + priorWeight
+        let variance = (priorWeight * prior + fit.sumOfSquares) / freedom
+        return Forecast(
+            drift: fit.slope, dispersion: variance, slopeVariance: fit.slopeVariance, wander: max(fit.ratio * variance, floor),
+            degreesOfFreedom: freedom)
+    }
+
+    /// The points kept for version 3: the latest, then going back, each at least the spacing
+    /// before the one kept after it; and the origin.
+    static func thin(_ points: [(x: Double, y: Double)]) -> [(x: Double, y: Double)] {
+        guard let last = points.last, points.count > 2 else { return points }
+        let spacing = max(minimumSpacingDays, (last.x - points[0].x) * spacingFraction)
+        var kept = [last]
+        for point in points.dropFirst().dropLast().reversed() where kept[kept.count - 1].x - point.x >= spacing {
+            kept.append(point)
+        }
+        kept.append(points[0])
+        return kept.reversed()
     }
 
     /// The standard deviation of the change over the next `days` days.
     func spread(days: Double) -> Double {
         guard days > 0 else { return 0 }
-        return (dispersion * (days + days * days / span)).squareRoot()
+        let h = days
+        return (dispersion * (h + slopeVariance * h * h) + wander * h * h * h / 3).squareRoot()
     }
-
     /// Student's t quantile of the upper end of a two-sided `level` interval: the one number the
     /// interval and both ends of the completion range need.
     func quantile(level: Double) -> Double { StudentT.quantile(0.5 + level / 2, degreesOfFreedom: degreesOfFreedom) }
@@ -100,7 +214,8 @@ struct Forecast: Equatable {
         func reached(_ h: Double) -> Bool { m * h + k * spread(days: h) >= g }
         guard g > 0 else { return 0 }
         // Scan outwards in steps of a quarter for a whole day on which the quantile's path
-        // m h + k σ √(h + h²/span) reaches g, then search back for the first such day.
+        // m h + k · spread(h) reaches g, then search back for the first such day. Where the pace
+        // wanders, the pessimistic path may turn back before it reaches g: then there is no date.
         var before = 0.0
         var step = 1.0
         while step <= horizon {

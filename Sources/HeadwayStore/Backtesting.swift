@@ -7,7 +7,9 @@ extension AssessmentStore {
     /// Replays the commitments named by `keys` (all when empty) whose outcome is known at `today`
     /// (docs/METHODS.md, section 9). Each metric's figures, every revision, are read once and kept
     /// only while that metric's commitments are replayed. Ordered by key.
-    public func backtest(keys: [String] = [], today: CivilDate, every: Backtest.Every) throws -> [Backtest.Replay] {
+    public func backtest(
+        keys: [String] = [], today: CivilDate, every: Backtest.Every, method: ForecastMethod = .current
+    ) throws -> [Backtest.Replay] {
         let commitments = try loadNamedCommitments(keys: keys).filter { $0.madeOn.map { $0 <= today } ?? true }
         let metrics = try loadMetrics()
         let byMetric = Dictionary(grouping: commitments, by: \.metric)
@@ -15,7 +17,7 @@ extension AssessmentStore {
         try forEachMetricsHistory(metrics: byMetric.keys.sorted(), through: today) { key, history in
             guard let metric = metrics[key] else { return }
             for commitment in byMetric[key] ?? [] {
-                if let replay = Backtest.replay(commitment, metric: metric, history: history, today: today, every: every) {
+                if let replay = Backtest.replay(commitment, metric: metric, history: history, today: today, every: every, method: method) {
                     replays.append(replay)
                 }
             }

@@ -31,9 +31,11 @@ extension Workspace {
     }
 
     /// Replays the commitments whose outcome is known today (see `AssessmentStore.backtest`).
-    public func backtest(keys: [String] = [], every: Backtest.Every) throws -> (today: CivilDate, replays: [Backtest.Replay]) {
+    public func backtest(
+        keys: [String] = [], every: Backtest.Every, method: ForecastMethod = .current
+    ) throws -> (today: CivilDate, replays: [Backtest.Replay]) {
         let today = today()
-        return (today, try AssessmentStore(connection: connection).backtest(keys: keys, today: today, every: every))
+        return (today, try AssessmentStore(connection: connection).backtest(keys: keys, today: today, every: every, method: method))
     }
 
     /// Re-assesses the given commitments as of the present and stores the results
