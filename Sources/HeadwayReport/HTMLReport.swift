@@ -52,6 +52,7 @@ public enum HTMLReport {
             </head>
             <body>
             <h1>Headway report as of \(asOf)</h1>
+            <p class="method">Methods version \(Assessment.methodVersion) (every formula is in Headway's docs/METHODS.md)</p>
             \(Display.leftOut(leftOut, asOf: asOf).map { "<p class=\"left-out\">\($0)</p>" } ?? "")
             <table class="summary">
             <tr class="head"><th>Commitment</th><th>Status</th><th>Latest</th><th>Target</th><th>Deadline</th><th>Done</th><th>Chance</th><th>Completion</th></tr>

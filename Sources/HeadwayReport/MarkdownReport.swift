@@ -4,7 +4,7 @@ import HeadwayModel
 public enum MarkdownReport {
     public static func render(_ assessments: [Assessment], asOf: CivilDate, leftOut: Int = 0) -> String {
         var lines = [
-            "# Headway report as of \(asOf)", "",
+            "# Headway report as of \(asOf) (methods version \(Assessment.methodVersion))", "",
         ] + (Display.leftOut(leftOut, asOf: asOf).map { [$0, ""] } ?? []) + [
             "| Commitment | Status | Latest | Target | Deadline | Done | Time elapsed | Recent pace | Needed pace | Completion | Vs plan | Chance |",
             "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- | ---: |",
