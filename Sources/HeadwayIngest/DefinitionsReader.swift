@@ -259,10 +259,11 @@ private struct NodeReader {
         let targetNode = try required(fields, "target", in: node, what: what)
         var target: Commitment.Target
         var comparison: Commitment.Comparison?
+        var over: (value: Commitment.Over, node: Node)?
         if targetNode.scalar != nil {
             target = try parseTarget(targetNode, "target")
         } else {
-            let parts = try self.fields(targetNode, allowed: ["value", "change", "comparison"], what: "a target")
+            let parts = try self.fields(targetNode, allowed: ["value", "change", "comparison", "over"], what: "a target")
             switch (parts["value"], parts["change"]) {
             case (let value?, nil):
                 target = .value(try decimal(value, "target.value"))
@@ -276,6 +277,14 @@ private struct NodeReader {
             }
             comparison = try parts["comparison"].map { try parseComparison($0, "target.comparison") }
             fieldLines["target.comparison"] = parts["comparison"].map(line)
+            if let node = parts["over"] {
+                let raw = try text(node, "target.over")
+                guard let value = Commitment.Over(rawValue: raw) else {
+                    throw fail(node, "target.over", "\(String(reflecting: raw)) is not period, year, quarter or month")
+                }
+                over = (value, node)
+                fieldLines["target.over"] = line(node)
+            }
         }
         if let top = fields["comparison"] {
             guard comparison == nil else { throw fail(top, "comparison", "is given twice (here and in target)") }
@@ -286,6 +295,14 @@ private struct NodeReader {
         let deadline = try period(deadlineNode, "deadline")
         guard deadline.last > baseline.date else {
             throw fail(deadlineNode, "deadline", "\(deadline.last) is not after the baseline date \(baseline.date)")
+        }
+        // The window ending on the deadline must start on or after the baseline: a total over a
+        // year cannot be asked of a commitment that runs for less than a year.
+        if let over, let start = over.value.windowStart(endingOn: deadline.last), start < baseline.date {
+            throw fail(
+                over.node, "target.over",
+                "a \(over.value.rawValue) is longer than the commitment's span (\(baseline.date) to \(deadline.last)): its window ending on the deadline would start on \(start)"
+            )
         }
 
         var milestones: [Commitment.Milestone] = []
@@ -318,7 +335,7 @@ private struct NodeReader {
             key: try requiredKey(fields, "key", in: node, what: what), title: try requiredText(fields, "title", in: node, what: what),
             metric: try requiredKey(fields, "metric", in: node, what: what), madeBy: try optionalText(fields, "made_by"),
             madeOn: try fields["made_on"].map { try period($0, "made_on").first }, source: try optionalKey(fields, "source"),
-            baseline: baseline, target: target, comparison: comparison, deadline: deadline, milestones: milestones,
+            baseline: baseline, target: target, comparison: comparison, over: over?.value, deadline: deadline, milestones: milestones,
             extends: try optionalKey(fields, "extends"), tags: tags)
         return Located(value: commitment, file: file, line: line(node), fieldLines: fieldLines)
     }

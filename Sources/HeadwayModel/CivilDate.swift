@@ -60,6 +60,17 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public func adding(days: Int) -> CivilDate { CivilDate(daysSinceEpoch: daysSinceEpoch + days) }
 
+    /// The same day `months` calendar months later (or earlier), kept within the month: 31 March
+    /// less one month is 28 (or 29) February.
+    public func adding(months: Int) -> CivilDate {
+        let (year, month, day) = components
+        let index = year * 12 + (month - 1) + months
+        let (newYear, newMonth) = (Int((Double(index) / 12).rounded(.down)), index - Int((Double(index) / 12).rounded(.down)) * 12 + 1)
+        var newDay = day
+        while CivilDate(year: newYear, month: newMonth, day: newDay) == nil { newDay -= 1 }
+        return CivilDate(year: newYear, month: newMonth, day: newDay)!
+    }
+
     /// Whole days from `self` to `other` (positive when `other` is later).
     public func days(until other: CivilDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
 

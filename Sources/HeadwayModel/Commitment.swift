@@ -45,6 +45,32 @@ public struct Commitment: Hashable, Sendable {
         }
     }
 
+    /// What the target is counted over (docs/METHODS.md, section 12): by default progress
+    /// accumulates from the baseline and may meet the target after the deadline.
+    public enum Over: String, Hashable, Sendable, CaseIterable {
+        /// Only figures inside baseline..deadline count: "400,000 homes in 2022".
+        case period
+        /// The total over a trailing window of this length: "300,000 homes a year".
+        case year, quarter, month
+
+        /// The window's length in months (nil for `period`).
+        public var months: Int? {
+            switch self {
+            case .period: nil
+            case .year: 12
+            case .quarter: 3
+            case .month: 1
+            }
+        }
+
+        /// The first day of the window that ends on `last`: the same day of the month `months`
+        /// earlier, after `last` (a year to 31 March 2024 starts on 1 April 2023).
+        public func windowStart(endingOn last: CivilDate) -> CivilDate? {
+            guard let months else { return nil }
+            return last.adding(days: 1).adding(months: -months)
+        }
+    }
+
     /// A point of the planned trajectory.
     public struct Milestone: Hashable, Sendable {
         public var date: CivilDate
@@ -65,6 +91,8 @@ public struct Commitment: Hashable, Sendable {
     public var target: Target
     /// nil: decided from the direction of the target.
     public var comparison: Comparison?
+    /// nil: progress accumulates from the baseline.
+    public var over: Over?
     public var deadline: DatePeriod
     public var milestones: [Milestone]
     /// The key of the commitment this one renews or raises.
@@ -73,7 +101,7 @@ public struct Commitment: Hashable, Sendable {
 
     public init(
         key: String, title: String, metric: String, madeBy: String? = nil, madeOn: CivilDate? = nil,
-        source: String? = nil, baseline: Baseline, target: Target, comparison: Comparison? = nil,
+        source: String? = nil, baseline: Baseline, target: Target, comparison: Comparison? = nil, over: Over? = nil,
         deadline: DatePeriod, milestones: [Milestone] = [], extends: String? = nil, tags: [String] = []
     ) {
         self.key = key
@@ -85,6 +113,7 @@ public struct Commitment: Hashable, Sendable {
         self.baseline = baseline
         self.target = target
         self.comparison = comparison
+        self.over = over
         self.deadline = deadline
         self.milestones = milestones
         self.extends = extends

@@ -69,8 +69,14 @@ public struct Assessment: Sendable, Equatable {
     /// that cannot be read: "no level known at or before 2019-04-01: give baseline.value").
     public var reason: String?
     public var scheduleVarianceDays: Int?
+    /// What the target is counted over (nil: accumulated from the baseline).
+    public var over: Commitment.Over? = nil
     public var points: [ProgressPoint]
     public var series: [SeriesPoint]
 
     public var progress: Decimal? { latest?.progress }
+
+    /// Whether the figures are read as a level at each date: a level metric, or the total over a
+    /// trailing window (`over: year`), whose value at each date is that window's total.
+    public var measuresLevel: Bool { kind == .level || over?.months != nil }
 }

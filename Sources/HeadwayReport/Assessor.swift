@@ -23,20 +23,27 @@ public enum Assessor {
         let known = figures.allSatisfy(visible) ? figures : figures.filter(visible)
         let baseline = commitment.baseline.date
         let deadline = commitment.deadline.last
+        // A pledge for a rate reads the total over its window at each date as a level.
+        let window = commitment.over.flatMap { $0.months == nil ? nil : $0 }
+        let measuresLevel = metric.kind == .level || window != nil
         // Offsets count days from the end of the day progress starts at: the day before the
         // baseline for amounts (which include the baseline day), the baseline day for levels.
-        let origin = metric.kind == .additive ? baseline.adding(days: -1) : baseline
+        let origin = measuresLevel ? baseline : baseline.adding(days: -1)
         let offset = { (date: CivilDate) in Double(origin.days(until: date)) }
 
-        var baselineValue: Decimal? = metric.kind == .additive ? 0 : commitment.baseline.value
+        var baselineValue: Decimal? = measuresLevel ? commitment.baseline.value : 0
         var baselineQualifier = Qualifier.exact
-        if metric.kind == .level, baselineValue == nil, let observed = ProgressDeriver.levelAt(baseline, figures: known) {
+        if baselineValue == nil, let window, let observed = ProgressDeriver.windowTotal(window, endingBy: baseline, figures: known) {
+            baselineValue = observed.value
+            baselineQualifier = observed.qualifier
+        } else if baselineValue == nil, metric.kind == .level, let observed = ProgressDeriver.levelAt(baseline, figures: known) {
             baselineValue = observed.value
             baselineQualifier = observed.qualifier
         }
-        let targetProgress = Self.targetProgress(commitment.target, kind: metric.kind, baselineValue: baselineValue)
+        let kind: Metric.Kind = measuresLevel ? .level : .additive
+        let targetProgress = Self.targetProgress(commitment.target, kind: kind, baselineValue: baselineValue)
         let comparison = commitment.comparison ?? ((targetProgress ?? 0) >= 0 ? .atLeast : .atMost)
-        let plan = Trajectory(commitment: commitment, origin: offset, baselineValue: baselineValue ?? 0, target: targetProgress ?? 0, kind: metric.kind)
+        let plan = Trajectory(commitment: commitment, origin: offset, baselineValue: baselineValue ?? 0, target: targetProgress ?? 0, kind: kind)
 
         var assessment = Assessment(
             key: commitment.key, title: commitment.title, metric: metric.key, unit: metric.unit, kind: metric.kind,
@@ -44,7 +51,8 @@ public enum Assessor {
             targetValue: targetProgress.map { $0 + (baselineValue ?? 0) } ?? Self.statedTarget(commitment.target),
             targetProgress: targetProgress ?? 0, comparison: comparison, deadline: deadline, latest: nil, percentComplete: nil,
             percentTimeElapsed: offset(asOf) / offset(deadline) * 100, achievedOn: nil, daysEarly: nil, pace: Assessment.Pace(),
-            projection: Assessment.Projection(), probabilityMet: nil, reason: nil, scheduleVarianceDays: nil, points: [], series: [])
+            projection: Assessment.Projection(), probabilityMet: nil, reason: nil, scheduleVarianceDays: nil, over: commitment.over,
+            points: [], series: [])
 
         if baseline > asOf {
             assessment.status = .notStarted
@@ -52,19 +60,27 @@ public enum Assessor {
             return assessment
         }
         guard let baselineValue, let targetProgress else {
-            if baselineValue == nil {
+            if baselineValue == nil, let window {
+                assessment.reason = "no \(window.rawValue)'s total ending at or before \(baseline) can be made from the figures: give baseline.value"
+            } else if baselineValue == nil {
                 assessment.reason = "no level known at or before \(baseline): give baseline.value"
             } else {
                 assessment.reason = "a percentage change needs a level metric"
             }
             return assessment
         }
-        let points: [ProgressPoint]
-        if metric.kind == .additive {
+        var points: [ProgressPoint]
+        if let window {
+            points = ProgressDeriver.window(window, baseline: baseline, baselineValue: baselineValue, baselineQualifier: baselineQualifier, figures: known)
+            assessment.reason = ProgressDeriver.untiledWindow(window, after: points.last?.date ?? baseline, figures: known)
+        } else if metric.kind == .additive {
             points = derivations?.additive(baseline: baseline, figures: known) ?? ProgressDeriver.additive(baseline: baseline, figures: known)
         } else {
             points = ProgressDeriver.level(baseline: baseline, baselineValue: baselineValue, baselineQualifier: baselineQualifier, figures: known)
         }
+        // A pledge for one period counts only what falls inside it: a figure for a later period
+        // never changes its outcome, so it is never achieved late (docs/METHODS.md, section 12).
+        if commitment.over == .period, points.last.map({ $0.date > deadline }) == true { points = points.filter { $0.date <= deadline } }
         assessment.points = points
         assessment.series = plan.series(points: points, origin: origin, deadline: deadline, offset: offset)
         guard let latest = points.last else { return assessment }

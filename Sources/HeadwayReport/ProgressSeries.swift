@@ -223,6 +223,82 @@ public enum ProgressDeriver {
         figures.filter { $0.periodEnd <= date }.max { $0.periodEnd < $1.periodEnd }
     }
 
+    /// Pledges for a rate (`over: year`, `quarter`, `month`): at each date t on which the figures
+    /// tile the window ending at t exactly — one annual figure, four quarters, twelve months, or
+    /// any mix of contiguous periods, with no gap and no overlap — that window's total, as a level
+    /// less `baselineValue`. Dates after the baseline only; a window that cannot be tiled gives no
+    /// point (it is not guessed).
+    public static func window(
+        _ over: Commitment.Over, baseline: CivilDate, baselineValue: Decimal, baselineQualifier: Qualifier = .exact, figures: [ObservedFigure]
+    ) -> [ProgressPoint] {
+        let tiler = WindowTiler(over, figures: figures)
+        return tiler.ends.filter { $0 > baseline }.compactMap { end in
+            tiler.total(endingOn: end).map { chain in
+                ProgressPoint(
+                    date: end, progress: chain.sum - baselineValue, value: chain.sum,
+                    qualifier: chain.qualifier.combined(with: baselineQualifier.negated), provenance: chain.provenance)
+            }
+        }
+    }
+
+    /// The total over the latest window ending at or before `date` that the figures tile.
+    public static func windowTotal(_ over: Commitment.Over, endingBy date: CivilDate, figures: [ObservedFigure]) -> (value: Decimal, qualifier: Qualifier)? {
+        let tiler = WindowTiler(over, figures: figures)
+        for end in tiler.ends.reversed() where end <= date {
+            if let chain = tiler.total(endingOn: end) { return (chain.sum, chain.qualifier) }
+        }
+        return nil
+    }
+
+    /// Why the latest figure after `date` gives no window total, or nil when every such figure's
+    /// window is tiled (or there is none): "the year to 2024-03-31 (from 2023-04-01) is not
+    /// covered exactly by the figures published: a gap, or periods that overlap".
+    public static func untiledWindow(_ over: Commitment.Over, after date: CivilDate, figures: [ObservedFigure]) -> String? {
+        let tiler = WindowTiler(over, figures: figures)
+        guard let end = tiler.ends.last, end > date, tiler.total(endingOn: end) == nil, let start = over.windowStart(endingOn: end) else {
+            return nil
+        }
+        return "the \(over.rawValue) to \(end) (from \(start)) is not covered exactly by the figures published: a gap, or periods that overlap; "
+            + "no total is guessed"
+    }
+
+    /// Tiles windows of one length from amounts over periods, shortest chain first.
+    private struct WindowTiler {
+        let over: Commitment.Over
+        /// Figures over periods, by start then end.
+        let figures: [ObservedFigure]
+        /// Every period end: the dates a window may end on.
+        let ends: [CivilDate]
+
+        init(_ over: Commitment.Over, figures: [ObservedFigure]) {
+            self.over = over
+            self.figures = figures.filter { $0.periodStart != nil }.sorted { ($0.periodStart!, $0.periodEnd) < ($1.periodStart!, $1.periodEnd) }
+            self.ends = Array(Set(self.figures.map(\.periodEnd))).sorted()
+        }
+
+        func total(endingOn end: CivilDate) -> Chain? {
+            guard let start = over.windowStart(endingOn: end) else { return nil }
+            // Figures from the window's start on, in order: binary search for the first.
+            var (low, high) = (0, figures.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if figures[middle].periodStart! < start { low = middle + 1 } else { high = middle }
+            }
+            var reached: [CivilDate: Chain] = [start.adding(days: -1): Chain(sum: 0, qualifier: .exact, provenance: .none)]
+            for figure in figures[low...] {
+                let periodStart = figure.periodStart!
+                if periodStart > end { break }
+                guard figure.periodEnd <= end, let before = reached[periodStart.adding(days: -1)] else { continue }
+                let chain = Chain(
+                    sum: before.sum + figure.value, qualifier: before.qualifier.combined(with: figure.qualifier),
+                    provenance: before.provenance.adding(figure.reference))
+                if let existing = reached[figure.periodEnd], existing.provenance.count <= chain.provenance.count { continue }
+                reached[figure.periodEnd] = chain
+            }
+            return reached[end]
+        }
+    }
+
     private struct Chain {
         var sum: Decimal
         var qualifier: Qualifier

@@ -258,7 +258,7 @@ public struct AssessmentStore {
         let rows = try connection.query(
             SQLQuery("""
             SELECT c.key, c.title, c.metric, c.made_by, c.made_on, c.source, c.baseline_date, c.baseline_value,
-                   c.target_value, c.target_change, c.target_change_percent, c.comparison, c.deadline, c.deadline_precision,
+                   c.target_value, c.target_change, c.target_change_percent, c.comparison, c.target_over, c.deadline, c.deadline_precision,
                    (SELECT coalesce(jsonb_agg(jsonb_build_array((e.m->>'date')::date, (e.m->>'value')::numeric::text) ORDER BY e.ord), '[]')
                     FROM jsonb_array_elements(c.milestones) WITH ORDINALITY e(m, ord)) AS milestones,
                    c.extends, to_jsonb(c.tags) AS tags
@@ -276,6 +276,10 @@ public struct AssessmentStore {
                 target = .percentChange(try row.decode(Decimal.self, column: "target_change_percent"))
             }
             let key = try row.decode(String.self, column: "key")
+            let over = try row.decode(String?.self, column: "target_over").map { raw in
+                guard let over = Commitment.Over(rawValue: raw) else { throw HeadwayError("commitment \(key): target_over \(raw) is not known") }
+                return over
+            }
             let milestones = try row.decode(PostgresJSON<[[String?]]>.self, column: "milestones").value.map { pair in
                 guard pair.count == 2, let date = pair[0], let value = pair[1] else {
                     throw HeadwayError("commitment \(key): a milestone without a date or a value")
@@ -288,7 +292,7 @@ public struct AssessmentStore {
                 source: try row.decode(String?.self, column: "source"),
                 baseline: Commitment.Baseline(
                     date: try row.decode(column: "baseline_date"), value: try row.decode(Decimal?.self, column: "baseline_value")),
-                target: target, comparison: try row.decode(Commitment.Comparison?.self, column: "comparison"),
+                target: target, comparison: try row.decode(Commitment.Comparison?.self, column: "comparison"), over: over,
                 deadline: DatePeriod(
                     last: try row.decode(column: "deadline"), precision: try row.decode(DatePeriod.Precision.self, column: "deadline_precision")),
                 milestones: milestones, extends: try row.decode(String?.self, column: "extends"),

@@ -81,13 +81,18 @@ public struct DefinitionApplier {
                 }
                 guard extends != commitment.key else { throw located.error("a commitment cannot extend itself", field: "extends") }
             }
+            if kind == .level, let over = commitment.over {
+                throw located.error(
+                    "over: \(over.rawValue) applies to additive metrics (amounts over periods); \(String(reflecting: commitment.metric)) is a level",
+                    field: "target.over")
+            }
             if kind == .additive {
-                if commitment.baseline.value != nil {
+                if commitment.baseline.value != nil, commitment.over?.months == nil {
                     throw located.error(
-                        "a baseline value applies to level metrics; progress on additive metric \(String(reflecting: commitment.metric)) is counted from zero at the baseline date",
+                        "a baseline value applies to level metrics and totals over a window (over: year, quarter or month); progress on additive metric \(String(reflecting: commitment.metric)) is counted from zero at the baseline date",
                         field: "baseline")
                 }
-                if case .percentChange = commitment.target {
+                if case .percentChange = commitment.target, commitment.over?.months == nil {
                     throw located.error("a percentage change target needs a level metric (an amount since the baseline starts at zero)", field: "target")
                 }
             }
@@ -153,17 +158,17 @@ public struct DefinitionApplier {
             "commitment", commitment.key, "commitments",
             """
             INSERT INTO headway.commitments AS t (key, title, metric, made_by, made_on, source, baseline_date, baseline_value,
-                target_value, target_change, target_change_percent, comparison, deadline, deadline_precision, milestones, extends, tags)
+                target_value, target_change, target_change_percent, comparison, target_over, deadline, deadline_precision, milestones, extends, tags)
             VALUES (\(commitment.key), \(commitment.title), \(commitment.metric), \(commitment.madeBy), \(commitment.madeOn),
                 \(commitment.source), \(commitment.baseline.date), \(commitment.baseline.value), \(targetValue), \(targetChange),
-                \(targetPercent), \(commitment.comparison?.rawValue), \(commitment.deadline.last),
+                \(targetPercent), \(commitment.comparison?.rawValue), \(commitment.over?.rawValue), \(commitment.deadline.last),
                 \(commitment.deadline.precision.rawValue), \(milestones)::jsonb, \(commitment.extends),
                 \(PostgresTextArray(commitment.tags))::text[])
             ON CONFLICT (key) DO UPDATE SET title = excluded.title, metric = excluded.metric, made_by = excluded.made_by,
                 made_on = excluded.made_on, source = excluded.source, baseline_date = excluded.baseline_date,
                 baseline_value = excluded.baseline_value, target_value = excluded.target_value,
                 target_change = excluded.target_change, target_change_percent = excluded.target_change_percent,
-                comparison = excluded.comparison, deadline = excluded.deadline, deadline_precision = excluded.deadline_precision,
+                comparison = excluded.comparison, target_over = excluded.target_over, deadline = excluded.deadline, deadline_precision = excluded.deadline_precision,
                 milestones = excluded.milestones, extends = excluded.extends, tags = excluded.tags
             RETURNING (xmax = 0) AS created, version
             """, connection)
