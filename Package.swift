@@ -36,13 +36,18 @@ let package = Package(
         // The assessment: progress, pace, projection and status, and the report formats. Pure Swift.
         .target(name: "HeadwayReport", dependencies: ["HeadwayModel"]),
         // Migrations, the embedded cluster, loading and storing: the model in PostgreSQL.
+        // sql/ and seeds/ are built into it (EmbedFiles), so an installed binary needs no files.
         .target(
             name: "HeadwayStore",
             dependencies: [
                 "HeadwayPostgres", "HeadwayModel", "HeadwayIngest", "HeadwayReport",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            plugins: ["EmbedFiles"]
         ),
+        // Writes sql/ and seeds/ as Swift source at build time, for the EmbedFiles plugin.
+        .executableTarget(name: "EmbedFilesTool"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
         // `headway serve`: the read API over HTTP. Database work runs off the event loops.
         .target(
             name: "HeadwayServer",

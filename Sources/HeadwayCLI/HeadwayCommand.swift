@@ -12,6 +12,7 @@ public struct HeadwayCommand: ParsableCommand {
             Database: --database-url, else HEADWAY_DATABASE_URL, else DATABASE_URL, else the embedded \
             PostgreSQL cluster in $HEADWAY_HOME (default ~/.local/share/headway).
             """,
+        version: "\(BuildInfo.version) (commit \(BuildInfo.commit))",
         subcommands: [
             DatabaseCommand.self, ApplyCommand.self, LoadCommand.self, ReportCommand.self, BacktestCommand.self, ServeCommand.self, TokenCommand.self,
             DemoCommand.self,
@@ -30,7 +31,13 @@ public struct HeadwayCommand: ParsableCommand {
         }
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            do {
+                try command.run()
+            } catch {
+                // A command that fails leaves no embedded cluster running that it started.
+                if (error as? ExitCode)?.isSuccess != true { EmbeddedCluster.stopClustersStartedHere() }
+                throw error
+            }
         } catch let status as ExitCode {
             Foundation.exit(status.rawValue)
         } catch let error as ObservationLoader.InvalidInput {
