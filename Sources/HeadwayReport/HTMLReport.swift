@@ -52,7 +52,8 @@ public enum HTMLReport {
             </head>
             <body>
             <h1>Headway report as of \(asOf)</h1>
-            \(Display.leftOut(leftOut, asOf: asOf).map { "<p class=\"left-out\">\($0)</p>" } ?? "")
+            \(Display.leftOut(leftOut, asOf: asOf).map { "<p class=\"left-out\">\($0)</p>" } ?? "")\
+            \(Display.nothingToReport(assessments.count, leftOut: leftOut).map { "<p class=\"left-out\">\(escape($0))</p>" } ?? "")
             <table class="summary">
             <tr class="head"><th>Commitment</th><th>Status</th><th>Latest</th><th>Target</th><th>Deadline</th><th>Done</th><th>Chance</th><th>Completion</th></tr>
 
