@@ -1,5 +1,5 @@
 # Build: the Swift toolchain and libpq's headers.
-FROM swift:6.0-jammy AS build
+FROM swift:6.2-jammy AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev pkg-config && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift VERSION ./
