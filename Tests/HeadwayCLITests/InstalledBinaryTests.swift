@@ -59,7 +59,10 @@ import Testing
         defer { folder.remove() }
         let binary = folder.url.appendingPathComponent("bin/headway")
         try FileManager.default.createDirectory(at: binary.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: try Self.installedBinary(), toPath: binary.path)
+        // Copied by cp, not by this process: a file this process held open for writing would be
+        // inherited by the processes other tests start meanwhile, and exec would fail with ETXTBSY.
+        let copy = try ChildProcess(["/bin/cp", try Self.installedBinary(), binary.path]).wait()
+        try #require(copy.succeeded, "\(copy.errors)")
         let home = folder.url.appendingPathComponent("home").path
         let hidden = Self.canHideTheClone
         func run(_ arguments: [String]) throws -> ChildProcess.Outcome {
