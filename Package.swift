@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 let package = Package(
@@ -24,30 +24,37 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
+        // Every CSV Headway writes, under one policy against formula injection. Pure Swift.
+        .target(name: "HeadwayCSV"),
         // A small, safe PostgreSQL client over libpq. No C type leaks out of it.
         .target(
             name: "HeadwayPostgres",
-            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CLibPQ", "HeadwayCSV", .product(name: "Logging", package: "swift-log")]
         ),
         // The measurement model and civil dates: pure Swift, no database.
         .target(name: "HeadwayModel"),
         // Reading input files: the observation CSV and the YAML/JSON definitions, checked line by line.
         .target(name: "HeadwayIngest", dependencies: ["HeadwayModel", .product(name: "Yams", package: "Yams")]),
         // The assessment: progress, pace, projection and status, and the report formats. Pure Swift.
-        .target(name: "HeadwayReport", dependencies: ["HeadwayModel"]),
+        .target(name: "HeadwayReport", dependencies: ["HeadwayModel", "HeadwayCSV"]),
         // Migrations, the embedded cluster, loading and storing: the model in PostgreSQL.
+        // sql/ and seeds/ are built into it (EmbedFiles), so an installed binary needs no files.
         .target(
             name: "HeadwayStore",
             dependencies: [
-                "HeadwayPostgres", "HeadwayModel", "HeadwayIngest", "HeadwayReport",
+                "HeadwayPostgres", "HeadwayModel", "HeadwayIngest", "HeadwayReport", "HeadwayCSV",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            plugins: ["EmbedFiles"]
         ),
+        // Writes sql/ and seeds/ as Swift source at build time, for the EmbedFiles plugin.
+        .executableTarget(name: "EmbedFilesTool"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
         // `headway serve`: the read API over HTTP. Database work runs off the event loops.
         .target(
             name: "HeadwayServer",
             dependencies: [
-                "HeadwayStore", "HeadwayReport", "HeadwayModel", "HeadwayIngest",
+                "HeadwayStore", "HeadwayReport", "HeadwayModel", "HeadwayIngest", "HeadwayCSV",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -70,6 +77,7 @@ let package = Package(
         .executableTarget(name: "headway", dependencies: ["HeadwayCLI"]),
         .target(name: "TestSupport", dependencies: ["HeadwayStore", "HeadwayPostgres"], path: "Tests/TestSupport"),
         .testTarget(name: "HeadwayModelTests", dependencies: ["HeadwayModel"]),
+        .testTarget(name: "HeadwayCSVTests", dependencies: ["HeadwayCSV"]),
         .testTarget(name: "HeadwayReportTests", dependencies: ["HeadwayReport", "HeadwayModel"]),
         .testTarget(name: "HeadwayIngestTests", dependencies: ["HeadwayIngest", "HeadwayModel", "TestSupport"]),
         .testTarget(name: "HeadwayPostgresTests", dependencies: ["HeadwayPostgres", "HeadwayModel", "HeadwayStore", "TestSupport"]),
@@ -94,3 +102,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Warnings fail the build, in every build of Headway's own targets (CI's among them): the
+// dependencies' warnings are theirs, and SwiftPM does not show them.
+for target in package.targets where target.type != .plugin && target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.treatAllWarnings(as: .error)]
+}

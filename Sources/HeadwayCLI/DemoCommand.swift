@@ -20,19 +20,20 @@ struct DemoCommand: ParsableCommand {
     var htmlOutput: String?
 
     func run() throws {
-        let seeds = try ResourceLocator.seedsDirectory()
-        let names = try FileManager.default.contentsOfDirectory(atPath: seeds.path).sorted()
-        let definitionFiles = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
-        let observationFiles = names.filter { $0.hasSuffix(".csv") }
+        // The seed files are built into the binary (seeds/ of the source tree); errors name them
+        // as seeds/NAME.
+        let seeds = try ResourceLocator.seeds()
+        let definitionFiles = seeds.filter { $0.name.hasSuffix(".yaml") || $0.name.hasSuffix(".yml") || $0.name.hasSuffix(".json") }
+        let observationFiles = seeds.filter { $0.name.hasSuffix(".csv") }
         let workspace = try database.workspace()
 
         var definitions = Definitions()
-        for name in definitionFiles { try definitions.merge(try DefinitionsReader.read(path: seeds.appendingPathComponent(name).path)) }
+        for file in definitionFiles { try definitions.merge(try DefinitionsReader.read(text: file.text, fileName: "seeds/" + file.name)) }
         let changes = try workspace.apply(definitions).changes
-        print("Definitions (\(definitionFiles.joined(separator: ", "))): " + Summaries.describe(changes, dryRun: false).split(separator: "\n").last!)
+        print("Definitions (\(definitionFiles.map(\.name).joined(separator: ", "))): " + Summaries.describe(changes, dryRun: false).split(separator: "\n").last!)
         // Every commitment is assessed and stored below, so the load need not re-assess any.
-        let summary = try workspace.load(observationFiles.map { seeds.appendingPathComponent($0).path }, reassessing: false)
-        print("Observations (\(observationFiles.joined(separator: ", "))): " + Summaries.describe(summary))
+        let summary = try workspace.load(texts: observationFiles.map { ("seeds/" + $0.name, $0.text) }, reassessing: false)
+        print("Observations (\(observationFiles.map(\.name).joined(separator: ", "))): " + Summaries.describe(summary))
         // First as the seed document saw it (its own date), then today, when every deadline it
         // names may have passed with no newer figure loaded.
         let assessed = try workspace.assessForStoring()  // the present, by the server's clock

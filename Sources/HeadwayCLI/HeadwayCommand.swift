@@ -12,6 +12,7 @@ public struct HeadwayCommand: ParsableCommand {
             Database: --database-url, else HEADWAY_DATABASE_URL, else DATABASE_URL, else the embedded \
             PostgreSQL cluster in $HEADWAY_HOME (default ~/.local/share/headway).
             """,
+        version: "\(BuildInfo.version) (commit \(BuildInfo.commit))",
         subcommands: [
             DatabaseCommand.self, ApplyCommand.self, LoadCommand.self, ReportCommand.self, BacktestCommand.self, ServeCommand.self, TokenCommand.self,
             DemoCommand.self,
@@ -30,7 +31,13 @@ public struct HeadwayCommand: ParsableCommand {
         }
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            do {
+                try command.run()
+            } catch {
+                // A command that fails leaves no embedded cluster running that it started.
+                if (error as? ExitCode)?.isSuccess != true { EmbeddedCluster.stopClustersStartedHere() }
+                throw error
+            }
         } catch let status as ExitCode {
             Foundation.exit(status.rawValue)
         } catch let error as ObservationLoader.InvalidInput {
@@ -44,9 +51,23 @@ public struct HeadwayCommand: ParsableCommand {
             // Help and version print and end well; usage errors print the usage and end with 2.
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            // One line, as every failure (README, "Exit status"), pointing to the command's help.
+            let line = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            FileHandle.standardError.write(Data("headway: \(line) (see `\(helpCommand(arguments ?? Array(CommandLine.arguments.dropFirst())))`)\n".utf8))
             Foundation.exit(code == .validationFailure ? ExitStatus.badInput.rawValue : ExitStatus.other.rawValue)
         }
+    }
+
+    /// `headway SUBCOMMAND… --help` for the subcommands named at the front of `arguments`.
+    static func helpCommand(_ arguments: [String]) -> String {
+        var words = ["headway"]
+        var command: any ParsableCommand.Type = HeadwayCommand.self
+        for argument in arguments {
+            guard let next = command.configuration.subcommands.first(where: { $0._commandName == argument }) else { break }
+            words.append(argument)
+            command = next
+        }
+        return (words + ["--help"]).joined(separator: " ")
     }
 
     private static func fail(_ message: String, _ status: ExitStatus) -> Never {

@@ -48,7 +48,7 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         let url = try database.resolvedURL()
         _ = try database.workspace(url: url)
-        let migrations = try Migrator(directory: try ResourceLocator.sqlDirectory()).migrations
+        let migrations = try ResourceLocator.migrations()
         var logger = Logger(label: "headway.serve") { label in DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label)) }
         logger.logLevel = ProcessInfo.processInfo.environment["HEADWAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         var server = HeadwayServer(host: host, port: port, databaseURL: url, migrations: migrations, logger: logger)

@@ -183,6 +183,24 @@ public struct ObservationValidator {
 
     private static let spelledQualifiers = Qualifier.allCases.map { (spelling: Array($0.rawValue.utf8), qualifier: $0) }
 
+    /// Why a row has `extra` fields too many, when an unquoted number with thousands separators
+    /// (`1,000`, `2,500,000`) in the value column split it: the value's field holds 1 to 3
+    /// digits and each of the next `extra` fields exactly 3 (the last may have decimals).
+    func thousandsSeparatorHint(_ fields: [String], extra: Int) -> String? {
+        let index = ObservationColumn.value.ordinal < fieldIndex.count ? fieldIndex[ObservationColumn.value.ordinal] : -1
+        guard index >= 0, index + extra < fields.count else { return nil }
+        func digits(_ text: Substring.UTF8View) -> Bool { text.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }
+        let value = fields[index], unsigned = value.hasPrefix("-") ? value.dropFirst() : Substring(value)
+        guard (1...3).contains(unsigned.count), digits(unsigned.utf8) else { return nil }
+        for (offset, group) in fields[(index + 1)...(index + extra)].enumerated() {
+            let parts = group.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts[0].count == 3, digits(parts[0].utf8), parts.count == 1 || (offset == extra - 1 && digits(parts[1].utf8)) else { return nil }
+        }
+        let written = fields[index...(index + extra)].joined(separator: ",")
+        return "\(written) looks like a number written with a thousands separator, which splits the row into \(fields.count) fields "
+            + "(the header has \(headerNames.count)): write \(written.replacingOccurrences(of: ",", with: "")), without separators"
+    }
+
     /// Validates one data row. Throws its first problem, naming its column, with the row's
     /// other problems in `others`.
     public mutating func validate(_ record: CSVReader.Record) throws -> ValidatedObservation {
@@ -193,6 +211,9 @@ public struct ObservationValidator {
         }
         if fields.count != headerNames.count {
             if fields.count > headerNames.count {
+                if let hint = thousandsSeparatorHint(fields, extra: fields.count - headerNames.count) {
+                    throw InputError(file: fileName, line: line, column: ObservationColumn.value.rawValue, message: hint)
+                }
                 throw InputError(
                     file: fileName, line: line, column: "\(headerNames.count + 1)",
                     message: "unexpected field: the row has \(fields.count) fields, the header \(headerNames.count)")

@@ -6,13 +6,31 @@ extension PostgresConnection {
     /// escapes), but here, from the row's text: `row_to_json` costs PostgreSQL about as much
     /// again as reading the row. A column of a type `JSONRowWriter` does not know is an error.
     public func queryJSONObjects(_ query: SQLQuery, leading: Int) throws -> [(leading: [String?], object: String)] {
+        try queryWrittenRows(query, leading: leading) { writer, bytes, value in writer.write(into: &bytes, value: value) }
+    }
+
+    /// Runs `query` and returns each row's first `leading` columns as text, and the rest as one
+    /// CSV record (without its line end) of the values `queryJSONObjects` gives: a string,
+    /// date or timestamp as text (defused under Headway's CSV policy, `CSVField`), a number or
+    /// boolean as it is, an array or json as its JSON text, null as an empty field.
+    public func queryCSVRecords(_ query: SQLQuery, leading: Int) throws -> [(leading: [String?], record: String)] {
+        try queryWrittenRows(query, leading: leading) { writer, bytes, value in writer.writeCSV(into: &bytes, value: value) }
+            .map { ($0.leading, $0.object) }
+    }
+
+    /// The rows of `query`: the first `leading` columns as text, the rest written by `write`
+    /// from each column's text (`value(i)`, nil for NULL), knowing each column's kind.
+    private func queryWrittenRows(
+        _ query: SQLQuery, leading: Int,
+        write: (JSONRowWriter, inout [UInt8], (Int) -> UnsafeBufferPointer<UInt8>?) -> Void
+    ) throws -> [(leading: [String?], object: String)] {
         let result = try run(query)
         defer { PQclear(result) }
         let count = PQnfields(result)
         guard leading <= count else { throw PostgresError(kind: .decoding, message: "the result has \(count) columns, not \(leading) and more") }
         let names = (Int32(leading)..<count).map { String(cString: PQfname(result, $0)) }
         let types = (Int32(leading)..<count).map { UInt32(PQftype(result, $0)) }
-        let writer = try JSONRowWriter(names: names, kinds: try zip(names, types).map { name, type in
+        let writer = JSONRowWriter(names: names, kinds: try zip(names, types).map { name, type in
             guard let kind = try jsonKind(of: type) else {
                 throw PostgresError(kind: .decoding, message: "column \(name) is of a type (oid \(type)) that Headway cannot write as JSON")
             }
@@ -24,7 +42,7 @@ extension PostgresConnection {
                 PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
             }
             bytes.removeAll(keepingCapacity: true)
-            writer.write(into: &bytes) { column in
+            write(writer, &bytes) { column in
                 let column = Int32(leading) + Int32(column)
                 guard PQgetisnull(result, row, column) == 0, let value = PQgetvalue(result, row, column) else { return nil }
                 return UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: Int(PQgetlength(result, row, column)))
@@ -145,13 +163,18 @@ struct JSONRowWriter: Sendable {
 
     /// "2026-11-30 08:14:25.5+00" as "2026-11-30T08:14:25.5+00:00" (XML Schema); infinity as it is.
     static func appendTimestamp(_ text: [UInt8], to bytes: inout [UInt8]) {
-        guard text.count > 10, text[10] == UInt8(ascii: " ") else { return appendString(text, to: &bytes) }
+        appendString(isoTimestamp(text), to: &bytes)
+    }
+
+    /// A timestamp's text in XML Schema form, as `row_to_json` gives it (without the quotes).
+    static func isoTimestamp(_ text: [UInt8]) -> [UInt8] {
+        guard text.count > 10, text[10] == UInt8(ascii: " ") else { return text }
         var iso = text
         iso[10] = UInt8(ascii: "T")
         if let sign = iso.lastIndex(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }), sign > 10, iso.count - sign == 3 {
             iso.append(contentsOf: Array(":00".utf8))
         }
-        appendString(iso, to: &bytes)
+        return iso
     }
 
     /// An array literal ("{a,\"b c\",NULL}", nested braces for more dimensions) as a JSON array.

@@ -194,9 +194,27 @@ public enum Display {
         return meaning(a.status) + " (on \(achievedOn), \(when))"
     }
 
-    /// The status in words, the chance in words and the reason: a line per commitment.
+    /// The status in words and the chance in words, each said once: for on_track, at_risk and
+    /// off_track the status is a band of the chance, so the chance alone says it ("about a 2 in
+    /// 3 chance of meeting the target", not "at least an even chance …; about a 2 in 3 chance …").
+    public static func statusAndChance(_ a: Assessment) -> String {
+        let chance = chanceInWords(a)
+        switch (a.status, chance) {
+        case (.onTrack, let chance?), (.atRisk, let chance?), (.offTrack, let chance?): return chance
+        default: return [statusInWords(a), chance].compactMap { $0 }.joined(separator: "; ")
+        }
+    }
+
+    /// The status and chance in words, and the reason: a line per commitment.
     public static func notes(_ a: Assessment) -> [String] {
-        ["\(a.status.rawValue): \(statusInWords(a))"] + [chanceInWords(a), a.reason].compactMap { $0 }
+        ["\(a.status.rawValue): \(statusAndChance(a))"] + [a.reason].compactMap { $0 }
+    }
+
+    /// What a text report says in place of its table when there is nothing to report.
+    public static func nothingToReport(_ count: Int, leftOut: Int) -> String? {
+        guard count == 0, leftOut == 0 else { return nil }
+        return "No commitments to report: the database holds none yet. Define them with `headway apply FILE` "
+            + "(docs/FORMATS.md), or load the seed document's with `headway demo`."
     }
 
     /// Thousands separators for a plain decimal string: "-12345.678" is "-12,345.678". (On

@@ -53,7 +53,8 @@ public enum HTMLReport {
             <body>
             <h1>Headway report as of \(asOf)</h1>
             <p class="method">Methods version \(Assessment.methodVersion) (every formula is in Headway's docs/METHODS.md)</p>
-            \(Display.leftOut(leftOut, asOf: asOf).map { "<p class=\"left-out\">\($0)</p>" } ?? "")
+            \(Display.leftOut(leftOut, asOf: asOf).map { "<p class=\"left-out\">\($0)</p>" } ?? "")\
+            \(Display.nothingToReport(assessments.count, leftOut: leftOut).map { "<p class=\"left-out\">\(escape($0))</p>" } ?? "")
             <table class="summary">
             <tr class="head"><th>Commitment</th><th>Status</th><th>Latest</th><th>Target</th><th>Deadline</th><th>Done</th><th>Chance</th><th>Completion</th></tr>
 

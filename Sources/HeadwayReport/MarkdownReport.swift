@@ -5,7 +5,7 @@ public enum MarkdownReport {
     public static func render(_ assessments: [Assessment], asOf: CivilDate, leftOut: Int = 0) -> String {
         var lines = [
             "# Headway report as of \(asOf) (methods version \(Assessment.methodVersion))", "",
-        ] + (Display.leftOut(leftOut, asOf: asOf).map { [$0, ""] } ?? []) + [
+        ] + (Display.leftOut(leftOut, asOf: asOf).map { [$0, ""] } ?? []) + (Display.nothingToReport(assessments.count, leftOut: leftOut).map { [$0, ""] } ?? []) + [
             "| Commitment | Status | Latest | Target | Deadline | Done | Time elapsed | Recent pace | Needed pace | Completion | Vs plan | Chance |",
             "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- | ---: |",
         ]
@@ -18,7 +18,7 @@ public enum MarkdownReport {
             lines.append("| " + cells.joined(separator: " | ") + " |")
         }
         for a in assessments {
-            let status = [Display.statusInWords(a), Display.chanceInWords(a)].compactMap { $0 }.joined(separator: "; ")
+            let status = Display.statusAndChance(a)
             lines += [
                 "", "## \(escape(a.title))", "<a id=\"\(anchor(a.key))\"></a>", "",
                 "- Key: \(escape(a.key)); metric: \(escape(a.metric))",

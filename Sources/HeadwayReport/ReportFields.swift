@@ -1,4 +1,5 @@
 import Foundation
+import HeadwayCSV
 import HeadwayModel
 
 /// The flat fields shared by the tabular formats (CSV, and the SQL view later), in order.
@@ -11,36 +12,35 @@ enum ReportFields {
         "completion_date_low", "completion_date_high", "probability_met", "schedule_variance_days",
     ]
 
-    static func values(_ a: Assessment) -> [String] {
-        func d(_ value: Decimal?) -> String { value.map(DecimalText.format) ?? "" }
-        func n(_ value: Double?) -> String { value.flatMap(NumberText.format) ?? "" }
-        func date(_ value: CivilDate?) -> String { value?.description ?? "" }
+    /// The fields of one assessment: numbers as numbers, and an absent value as null.
+    static func values(_ a: Assessment) -> [CSVField] {
+        func d(_ value: Decimal?) -> CSVField { value.map { .number(DecimalText.format($0)) } ?? .null }
+        func n(_ value: Double?) -> CSVField { value.flatMap(NumberText.format).map(CSVField.number) ?? .null }
+        func i(_ value: Int?) -> CSVField { value.map { .number(String($0)) } ?? .null }
+        func date(_ value: CivilDate?) -> CSVField { .optionalText(value?.description) }
+        func text(_ value: String?) -> CSVField { .optionalText(value) }
         return [
-            a.key, a.title, a.metric, a.unit, a.status.rawValue, date(a.asOf), date(a.baselineDate), d(a.baselineValue), d(a.targetValue),
-            a.comparison.rawValue, date(a.deadline), date(a.latest?.date), d(a.latest?.value), a.latest?.qualifier.rawValue ?? "",
-            d(a.progress), n(a.percentComplete), n(a.percentTimeElapsed), date(a.achievedOn), a.daysEarly.map(String.init) ?? "",
-            n(a.pace.averagePerDay), n(a.pace.recentPerDay), n(a.pace.requiredPerDay), n(a.pace.requiredFromNowPerDay),
-            Assessment.Projection.method, n(a.projection.valueAtDeadline), n(a.projection.valueAtDeadlineLow),
+            text(a.key), text(a.title), text(a.metric), text(a.unit), text(a.status.rawValue), date(a.asOf), date(a.baselineDate),
+            d(a.baselineValue), d(a.targetValue), text(a.comparison.rawValue), date(a.deadline), date(a.latest?.date), d(a.latest?.value),
+            text(a.latest?.qualifier.rawValue), d(a.progress), n(a.percentComplete), n(a.percentTimeElapsed), date(a.achievedOn),
+            i(a.daysEarly), n(a.pace.averagePerDay), n(a.pace.recentPerDay), n(a.pace.requiredPerDay), n(a.pace.requiredFromNowPerDay),
+            text(Assessment.Projection.method), n(a.projection.valueAtDeadline), n(a.projection.valueAtDeadlineLow),
             n(a.projection.valueAtDeadlineHigh), date(a.projection.completionDate), date(a.projection.completionDateLow),
-            date(a.projection.completionDateHigh), n(a.probabilityMet), a.scheduleVarianceDays.map(String.init) ?? "",
+            date(a.projection.completionDateHigh), n(a.probabilityMet), i(a.scheduleVarianceDays),
         ]
     }
 }
 
-/// CSV: one row per commitment with the assessment's flat fields (RFC 4180 quoting).
+/// CSV: one row per commitment with the assessment's flat fields, under Headway's one CSV
+/// policy (`CSVField`: RFC 4180, formulas defused, numbers as they are).
 public enum CSVReport {
     public static func render(_ assessments: [Assessment]) -> String {
-        ([ReportFields.names] + assessments.map(ReportFields.values)).map { row in
-            row.map(quote).joined(separator: ",")
-        }.joined(separator: "\r\n") + "\r\n"
+        CSVRecord.table(header: ReportFields.names, rows: assessments.map(ReportFields.values))
     }
+}
 
-    static func quote(_ field: String) -> String {
-        // A leading =, +, - or @ (or a tab or carriage return before one) would run as a formula
-        // in a spreadsheet: prefix it with a quote mark.
-        var field = field
-        if let first = field.first, "=+@\t\r".contains(first) || (first == "-" && Double(field) == nil) { field = "'" + field }
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+extension CSVReport {
+    /// A field held as a string whose type is not known (the backtest's rows), under the same
+    /// policy: a plain number as it is, other text defused (`CSVField.inferred`); empty is null.
+    static func quote(_ field: String) -> String { CSVField.inferred(field).written }
 }

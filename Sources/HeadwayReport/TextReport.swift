@@ -24,6 +24,7 @@ public enum TextReport {
         }
         var lines = ["Headway report as of \(asOf) (methods version \(Assessment.methodVersion))", ""]
         if let note = Display.leftOut(leftOut, asOf: asOf) { lines += [note, ""] }
+        if let note = Display.nothingToReport(assessments.count, leftOut: leftOut) { return (lines + [note]).joined(separator: "\n") + "\n" }
         lines.append(line(header))
         for (row, a) in zip(rows, assessments) { lines.append(line(row, status: a.status)) }
         lines.append("")

@@ -3,6 +3,13 @@ import Hummingbird
 /// CORS for the origins given with `--cors-origin`, and no other: a browser page from one of
 /// them may read the API and, with a token, write to it. Preflight requests (OPTIONS with
 /// Access-Control-Request-Method) from those origins are answered here.
+///
+/// Why not Hummingbird's `CORSMiddleware`: it answers every OPTIONS request that carries an
+/// Origin itself, from any origin and whether or not it is a preflight, so a page from an origin
+/// not listed still gets a 204 with the allowed methods and headers, and OPTIONS never reaches
+/// the router; and its list of origins (`.oneOf`) is variadic, fixed at compile time, where
+/// `--cors-origin` gives one at run time. This one touches only requests from the listed origins
+/// and leaves every other request, OPTIONS included, to the router.
 struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
     let origins: Set<String>
 

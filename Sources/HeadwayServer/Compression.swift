@@ -5,6 +5,11 @@ import Hummingbird
 /// a page of the list or a long series shrinks several times over. Streams (events) and small
 /// answers go as they are. Every answer that could be compressed says `Vary: Accept-Encoding`,
 /// so a cache keeps the two forms apart.
+///
+/// Hummingbird 2 itself has no compression middleware (it lives in the separate
+/// hummingbird-compression package, which Headway does not depend on); this one uses
+/// compress-nio, the library that package is built on, and adds what Headway needs: the 1 KiB
+/// threshold, no compression of event streams, and `Vary` on every answer that could be.
 struct CompressionMiddleware<Context: RequestContext>: RouterMiddleware {
     static var threshold: Int { 1024 }
 

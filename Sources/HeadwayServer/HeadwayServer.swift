@@ -43,6 +43,7 @@ public struct HeadwayServer: Service {
     /// SIGINT): then the server stops accepting connections, lets the requests in flight finish,
     /// and closes the database connections.
     public func run() async throws {
+        SpooledBody.removeLeftovers()
         let pool = DatabasePool(url: databaseURL, size: poolSize, logger: logger)
         let router = Router(options: .autoGenerateHeadEndpoints)
         Operations.install(on: router, pool: pool, logger: logger)

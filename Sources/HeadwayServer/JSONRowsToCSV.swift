@@ -9,6 +9,10 @@ import NIOCore
 /// not have is an error, as an unknown column is.
 ///
 /// The loader names CSV lines; `row(ofCSVLine:)` gives the array index (from 1) they came from.
+///
+/// This CSV is the loader's input, never shown to a person or a spreadsheet, so it is not
+/// written under the policy against formulas of the CSV Headway writes for people (`CSVField`):
+/// a note "=A1" must be stored as "=A1". Every CSV that goes out is defused when it is written.
 final class JSONRowsToCSV: BodyTransform {
     private enum State {
         case beforeArray, beforeFirstObject, beforeObject, beforeKeyOrEnd, beforeKey, afterKey, beforeValue, afterValue, afterObject, done

@@ -22,7 +22,8 @@ final class SpooledBody: Sendable {
     /// Writes `body` to a new file of its own, off the event loops, and returns it.
     /// - Throws: 413 `Problem` past `limit` bytes; whatever the body throws when its client goes away.
     static func receive(_ body: RequestBody, limit: Int, transform: (any BodyTransform)? = nil) async throws -> SpooledBody {
-        var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("headway-body-XXXXXX").path.utf8CString)
+        // Named with this process's id, so that a later server can tell a file whose server is gone.
+        var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)\(getpid())-XXXXXX").path.utf8CString)
         let descriptor = mkstemp(&template)  // 0600, a name no one else has
         guard descriptor >= 0 else { throw HeadwayError("cannot create a file for the request body: \(String(cString: strerror(errno)))") }
         let spooled = SpooledBody(path: String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
@@ -46,6 +47,18 @@ final class SpooledBody: Sendable {
     }
 
     func remove() { unlink(path) }
+
+    static let prefix = "headway-body-"
+
+    /// Removes the spooled bodies of servers that are gone (killed mid-request, they could not
+    /// remove their own): `headway-body-PID-…` whose process no longer exists.
+    static func removeLeftovers() {
+        let directory = FileManager.default.temporaryDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasPrefix(prefix) {
+            guard let pid = pid_t(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid != getpid() else { continue }
+            if kill(pid, 0) == -1, errno == ESRCH { unlink(directory.appendingPathComponent(name).path) }
+        }
+    }
 }
 
 /// Turns a body into CSV as it streams through (JSON rows into observation CSV).

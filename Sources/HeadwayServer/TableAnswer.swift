@@ -1,9 +1,10 @@
+import HeadwayCSV
 import HeadwayReport
 import HeadwayStore
 import Hummingbird
 
 /// A table-shaped answer in the format asked for: JSON `{"NAME": [rows], …}`, or CSV (RFC 4180)
-/// with a header row of the same columns, the rows as PostgreSQL rendered them (`RowFormat`).
+/// with a header row of the same columns, every field written by the one CSV writer (`CSVField`).
 enum TableAnswer {
     static func response(
         _ table: FormattedRows, format: RowFormat, name: String, more: [(String, JSONValue)] = [], headers: HTTPFields = [:]
@@ -18,15 +19,9 @@ enum TableAnswer {
             text += "}"
         case .csv:
             headers[.contentType] = "text/csv; charset=utf-8; header=present"
-            text = table.columns.map(csvField).joined(separator: ",") + "\r\n"
+            text = CSVRecord.line(table.columns.map(CSVField.text))
             for row in table.rows { text += row + "\r\n" }
         }
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    /// A field of the header row, quoted as the rows' fields are (`RowFormat.csv`).
-    private static func csvField(_ text: String) -> String {
-        guard text.isEmpty || text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -95,6 +95,7 @@ public struct EmbeddedCluster: Sendable {
                         kind: .database)
                 }
                 started = true
+                Self.startedHere.insert(home)
             }
             try createDatabaseIfNeeded()
             return started
@@ -109,8 +110,20 @@ public struct EmbeddedCluster: Sendable {
         guard try isRunning(binaries) else { return false }
         let outcome = try runAsServer(binaries.pgCtl, ["-D", dataDirectory.path, "-m", "fast", "-w", "-t", "60", "stop"])
         guard outcome.succeeded else { throw HeadwayError("could not stop the embedded PostgreSQL: \(lastLines(outcome.output))", kind: .database) }
+        Self.startedHere.remove(home)
         return true
     }
+
+    /// Stops every embedded cluster that this process started and has not stopped: a command
+    /// that fails calls it, so that it leaves no server running that was not running before it
+    /// (one that succeeds leaves the cluster serving, for the next command). Best effort: a
+    /// cluster that will not stop is left as it is.
+    public static func stopClustersStartedHere() {
+        for home in startedHere.all { _ = try? EmbeddedCluster(home: home).stop() }
+    }
+
+    /// The homes of the clusters this process started.
+    private static let startedHere = StartedClusters()
 
     /// Stops the server and deletes every file of the cluster (for throwaway test clusters).
     public func destroy() {
@@ -222,6 +235,16 @@ public struct EmbeddedCluster: Sendable {
 
     /// The account the server runs as when Headway runs as root; nil otherwise.
     var serverAccount: ServerAccount? { geteuid() == 0 ? ServerAccount.unprivileged() : nil }
+}
+
+/// A set of cluster homes shared by the threads of one process.
+private final class StartedClusters: @unchecked Sendable {
+    private let lock = NSLock()
+    private var homes: [URL] = []
+
+    var all: [URL] { lock.withLock { homes } }
+    func insert(_ home: URL) { lock.withLock { if !homes.contains(home) { homes.append(home) } } }
+    func remove(_ home: URL) { lock.withLock { homes.removeAll { $0 == home } } }
 }
 
 /// An unprivileged account to run PostgreSQL as when Headway is root.

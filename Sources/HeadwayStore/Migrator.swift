@@ -24,19 +24,23 @@ public struct Migrator {
 
     /// Reads every `NNN_name.sql` file of a directory, in version order.
     public init(directory: URL) throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".sql") }
+        try self.init(files: try ResourceLocator.files(in: directory), origin: directory.path)
+    }
+
+    /// The `NNN_name.sql` files of `files` (name, text), in version order; `origin` names where
+    /// they came from in errors.
+    public init(files: [(name: String, text: String)], origin: String) throws {
         var migrations: [Migration] = []
-        for name in names {
+        for (name, sql) in files where name.hasSuffix(".sql") {
             let stem = name.dropLast(4)
             guard let underscore = stem.firstIndex(of: "_"), let version = Int(stem[..<underscore]), version > 0 else {
-                throw HeadwayError("\(directory.path)/\(name): a migration file is named NNN_description.sql")
+                throw HeadwayError("\(origin)/\(name): a migration file is named NNN_description.sql")
             }
-            let sql = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
             migrations.append(Migration(version: version, name: String(stem[stem.index(after: underscore)...]), sql: sql))
         }
         migrations.sort { $0.version < $1.version }
         for (earlier, later) in zip(migrations, migrations.dropFirst()) where earlier.version == later.version {
-            throw HeadwayError("\(directory.path): two migrations share version \(later.version)")
+            throw HeadwayError("\(origin): two migrations share version \(later.version)")
         }
         self.init(migrations: migrations)
     }

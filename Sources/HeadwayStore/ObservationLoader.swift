@@ -1,4 +1,5 @@
 import Foundation
+import HeadwayCSV
 import HeadwayIngest
 import HeadwayModel
 import HeadwayPostgres
@@ -454,23 +455,20 @@ final class RejectsWriter {
         width = max(width, header.count)
         guard !headerWritten else { return }
         headerWritten = true
-        try write(["file", "line", "error"] + header)
+        try write((["file", "line", "error"] + header).map(CSVField.text))
     }
 
+    /// The row's fields as read: a plain number as it is, anything else as text (defused).
     func write(error: InputError, fields: [String]?) throws {
-        try write([error.file, String(error.line), error.description] + (fields ?? []))
+        try write([.text(error.file), .number(String(error.line)), .text(error.description)] + (fields ?? []).map(CSVField.inferred))
     }
 
     func finish() throws { try handle.close() }
 
-    private func write(_ fields: [String]) throws {
-        let line = fields.map(Self.quote).joined(separator: ",") + "\n"
-        try handle.write(contentsOf: Data(line.utf8))
-    }
-
-    /// RFC 4180 quoting, only where needed.
-    static func quote(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// One record under Headway's one CSV policy (`CSVField`).
+    private func write(_ fields: [CSVField]) throws {
+        var bytes: [UInt8] = []
+        CSVRecord.append(fields, to: &bytes)
+        try handle.write(contentsOf: Data(bytes))
     }
 }

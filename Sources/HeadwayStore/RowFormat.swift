@@ -2,24 +2,16 @@ import HeadwayPostgres
 
 /// How the HTTP API's table-shaped answers get their rows: each row as JSON, as `row_to_json`
 /// writes it (written from the row's text by `JSONRowWriter`, which costs far less than asking
-/// PostgreSQL for it), or as one CSV record of the very same values, written by PostgreSQL.
+/// PostgreSQL for it), or as one CSV record of the very same values, written from the same text
+/// by Headway's one CSV writer (`CSVField`, the policy of docs/FORMATS.md).
 public enum RowFormat: String, Sendable, CaseIterable {
     /// `row_to_json`'s object: every column with its SQL type kept (numbers, dates as strings, arrays).
     case json
-    /// One RFC 4180 record per row, columns in the JSON's order: a string as it is, a number,
-    /// boolean or array as its JSON text, null as an empty field. A field holding a comma, quote
-    /// or line break is quoted, and so is the empty string, which a null is not.
+    /// One RFC 4180 record per row, columns in the JSON's order: a string as text (a leading
+    /// =, +, -, @, tab or carriage return defused with a '), a number or boolean as it is, an
+    /// array as its JSON text, null as an empty field. A field holding a comma, quote or line
+    /// break is quoted, and so is the empty string, which a null is not.
     case csv
-
-    /// The SQL expression that renders row `alias` (a row in scope) as one CSV record.
-    static func csvRecord(row alias: String) -> String {
-        """
-        (SELECT string_agg(CASE WHEN e.value IS NULL THEN ''
-                                WHEN e.value = '' OR e.value ~ '[",\\r\\n]' THEN '"' || replace(e.value, '"', '""') || '"'
-                                ELSE e.value END, ',' ORDER BY e.position)
-         FROM json_each_text(row_to_json(\(alias))) WITH ORDINALITY AS e(name, value, position))
-        """
-    }
 
     /// The names of `query`'s columns where this format needs them (a CSV header), else none.
     func columns(_ query: SQLQuery, on connection: PostgresConnection) throws -> [String] {
@@ -33,8 +25,7 @@ public enum RowFormat: String, Sendable, CaseIterable {
         case .json:
             return try connection.queryJSONObjects(query, leading: 0).map(\.object)
         case .csv:
-            return try connection.query(query.wrapped(unsafeSQL: "SELECT \(Self.csvRecord(row: "t")) FROM (", ") AS t"))
-                .map { try $0.decode(String.self, at: 0) }
+            return try connection.queryCSVRecords(query, leading: 0).map(\.record)
         }
     }
 }

@@ -119,12 +119,8 @@ public struct StatusReader {
             rows = try connection.queryJSONObjects(selection.wrapped(unsafeSQL: "SELECT s.key, (\(sort))::text, s.* ", ""), leading: 2)
                 .map { ($0.leading[0], $0.leading[1], $0.object) }
         case .csv:
-            // The record is made once the page is cut (the outer query), not for every row sorted.
-            rows = try connection.query(
-                selection.wrapped(
-                    unsafeSQL: "SELECT p.key, p.sort_value, \(RowFormat.csvRecord(row: "p.s")) FROM (SELECT s, s.key, (\(sort))::text AS sort_value, \(sort) AS sort_order ",
-                    ") AS p ORDER BY p.sort_order \(direction) NULLS LAST, p.key COLLATE \"C\"")
-            ).map { ($0[0], $0[1], try $0.decode(String.self, at: 2)) }
+            rows = try connection.queryCSVRecords(selection.wrapped(unsafeSQL: "SELECT s.key, (\(sort))::text, s.* ", ""), leading: 2)
+                .map { ($0.leading[0], $0.leading[1], $0.record) }
         }
         let page = rows.prefix(filter.limit)
         let next = rows.count > filter.limit ? page.last.map { Position(value: $0.sortValue, key: $0.key ?? "") } : nil

@@ -1,3 +1,4 @@
+import Foundation
 import HeadwayIngest
 import HeadwayModel
 
@@ -41,15 +42,38 @@ extension Workspace {
 extension Workspace {
     /// Loads one CSV file that stands for something else, such as a request body spooled to
     /// disk: errors and the summary name it `name` rather than its path.
-    public func load(spooled path: String, as name: String) throws -> ObservationLoader.Summary {
+    public func load(spooled path: String, as name: String, reassessing: Bool = true) throws -> ObservationLoader.Summary {
+        try load(spooled: [(path, name)], reassessing: reassessing)
+    }
+
+    /// Loads CSV texts that are no file of their own (the seeds built into the binary), all or
+    /// nothing, each named `name` in errors and the summary.
+    public func load(texts: [(name: String, text: String)], reassessing: Bool = true) throws -> ObservationLoader.Summary {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headway-texts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var spooled: [(path: String, name: String)] = []
+        for (index, file) in texts.enumerated() {
+            let url = directory.appendingPathComponent("\(index).csv")
+            try Data(file.text.utf8).write(to: url)
+            spooled.append((url.path, file.name))
+        }
+        return try load(spooled: spooled, reassessing: reassessing)
+    }
+
+    private func load(spooled files: [(path: String, name: String)], reassessing: Bool) throws -> ObservationLoader.Summary {
+        func renamed(_ error: InputError) -> InputError { files.reduce(error) { $0.naming($1.path, $1.name) } }
         do {
-            var summary = try load([path])
-            summary.firstPublishedLater = summary.firstPublishedLater.map { $0.hasPrefix(path) ? name + $0.dropFirst(path.count) : $0 }
+            var summary = try load(files.map(\.path), reassessing: reassessing)
+            summary.firstPublishedLater = summary.firstPublishedLater.map { text in
+                guard let file = files.first(where: { text.hasPrefix($0.path) }) else { return text }
+                return file.name + text.dropFirst(file.path.count)
+            }
             return summary
         } catch let error as ObservationLoader.InvalidInput {
-            throw ObservationLoader.InvalidInput(errors: error.errors.map { $0.naming(path, name) }, truncated: error.truncated)
+            throw ObservationLoader.InvalidInput(errors: error.errors.map(renamed), truncated: error.truncated)
         } catch let error as InputError {
-            throw error.naming(path, name)
+            throw renamed(error)
         }
     }
 }

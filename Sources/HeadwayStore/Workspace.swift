@@ -35,7 +35,7 @@ public final class Workspace {
     /// Applies pending migrations from `sql/` and returns them (empty when up to date).
     @discardableResult
     public func migrate() throws -> [Migration] {
-        try Migrator(directory: try ResourceLocator.sqlDirectory()).migrate(connection)
+        try Migrator(migrations: try ResourceLocator.migrations()).migrate(connection)
     }
 
     /// The migrations of `migrations` not applied yet.
@@ -54,7 +54,7 @@ public final class Workspace {
     }
 
     public func status() throws -> DatabaseStatus {
-        let migrator = try Migrator(directory: try ResourceLocator.sqlDirectory())
+        let migrator = Migrator(migrations: try ResourceLocator.migrations())
         let pending = try migrator.pending(connection)
         var contents: (Int, Int, Int, Int)?
         if pending.count < migrator.migrations.count {

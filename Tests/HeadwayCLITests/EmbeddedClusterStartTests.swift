@@ -43,4 +43,24 @@ import Testing
         #expect(restarted.succeeded, "\(restarted.errors)")
         #expect(try cluster.status().running)
     }
+
+    /// A command that fails stops the cluster it started, and leaves one it found running as it was.
+    @Test func aCommandThatFailsLeavesNoClusterItStartedRunning() throws {
+        let home = try ScratchHome()
+        defer { home.remove() }
+        let cluster = home.cluster
+        try cluster.start()
+        try cluster.stop()
+        func report() throws -> ChildProcess.Outcome {
+            try HeadwayBinary.run(["report", "no-such-commitment"], url: nil, environment: ["HEADWAY_HOME": home.url.path])
+        }
+        let failed = try report()
+        #expect(failed.status == 2, "\(failed.errors)")
+        #expect(failed.errors.contains("no-such-commitment"), "\(failed.errors)")
+        #expect(try !cluster.status().running, "the failed report left the cluster it started running")
+
+        try cluster.start()
+        #expect(try report().status == 2)
+        #expect(try cluster.status().running, "the failed report stopped a cluster it had not started")
+    }
 }

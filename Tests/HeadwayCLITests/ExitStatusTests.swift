@@ -40,6 +40,16 @@ import Testing
         #expect(refused.status == 3, "\(refused.errors)")
     }
 
+    /// A usage error is one line, as every failure, and says where the command's help is.
+    @Test func aUsageErrorIsOneLine() throws {
+        for (arguments, help) in [(["load"], "headway load --help"), (["db", "nonsense"], "headway db --help"), (["--nonsense"], "headway --help")] {
+            let outcome = try HeadwayBinary.run(arguments, url: nil)
+            #expect(outcome.status == 2, "\(arguments)")
+            #expect(outcome.errors.hasPrefix("headway: ") && outcome.errors.hasSuffix("(see `\(help)`)\n"), "\(outcome.errors)")
+            #expect(outcome.errors.split(separator: "\n").count == 1, "\(outcome.errors)")
+        }
+    }
+
     @Test func theRejectsFileKeepsTheSystemsReason() throws {
         let folder = try ScratchDirectory("headway-exit")
         let url = try TestDatabase.create()

@@ -72,7 +72,10 @@ import Yams
     @Test func dockerfileShipsTheBinaryWithItsMigrations() throws {
         let dockerfile = try read("Dockerfile")
         #expect(dockerfile.contains("libpq-dev"))
-        #expect(dockerfile.contains("COPY sql /usr/local/share/headway/sql"))
+        // The migrations and seeds are built into the binary: the build stage has them, the image
+        // needs no copy beside it.
+        #expect(dockerfile.contains("COPY sql ./sql") && dockerfile.contains("COPY seeds ./seeds") && dockerfile.contains("COPY Plugins ./Plugins"))
+        #expect(!dockerfile.contains("share/headway"))
         #expect(dockerfile.contains("ENTRYPOINT [\"headway\"]"))
     }
 

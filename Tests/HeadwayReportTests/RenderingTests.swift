@@ -297,6 +297,32 @@ import Testing
         #expect(Display.probability(nil) == "–")
     }
 
+    /// on_track, at_risk and off_track are bands of the chance: the words say the chance once.
+    @Test func aForecastStatusSaysItsChanceOnce() {
+        var a = Self.achievedPledge(asOf: "2024-04-05")
+        a.status = .onTrack
+        a.achievedOn = nil
+        a.daysEarly = nil
+        a.probabilityMet = 0.7
+        #expect(Display.notes(a) == ["on_track: about a 2 in 3 chance of meeting the target"])
+        for report in [TextReport.render([a], asOf: a.asOf), MarkdownReport.render([a], asOf: a.asOf)] {
+            #expect(!report.contains("at least an even chance"))
+            #expect(report.lowercased().contains("about a 2 in 3 chance of meeting the target"))
+        }
+    }
+
+    /// A report with nothing to report says so, rather than print a bare header.
+    @Test func anEmptyReportSaysWhy() {
+        let date = AssessorTests.date("2024-04-05")
+        let text = TextReport.render([], asOf: date)
+        #expect(text.contains("No commitments to report: the database holds none yet."))
+        #expect(!text.contains("COMMITMENT"))
+        #expect(MarkdownReport.render([], asOf: date).contains("No commitments to report"))
+        #expect(HTMLReport.render([], asOf: date).contains("No commitments to report"))
+        // Leaving out commitments made later is said instead.
+        #expect(!TextReport.render([], asOf: date, leftOut: 2).contains("No commitments to report"))
+    }
+
     @Test func probabilityAwaitingDataAndReasonInEveryFormat() throws {
         var a = Self.achievedPledge(asOf: "2024-04-05")
         a.status = .awaitingData

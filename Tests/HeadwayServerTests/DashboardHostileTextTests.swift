@@ -49,5 +49,33 @@ import Testing
         try await server.stop()
     }
 
+    /// The API's CSV goes to spreadsheets: every text field that starts as a formula would
+    /// (=, +, -, @, tab, carriage return) comes with a leading ', under the one CSV policy
+    /// (docs/FORMATS.md), and no field a spreadsheet would run is left.
+    @Test func theAPIsCSVDefusesFormulas() async throws {
+        let server = try await RunningServer(url: try Self.create())
+        func defused(_ text: String) -> String {
+            guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+            return "'" + text
+        }
+        let commitments = ReadEndpointsTests.parseCSV(String(decoding: try await server.get("/api/v1/commitments?limit=1000&format=csv").body, as: UTF8.self))
+        let header = try #require(commitments.first)
+        let (key, title) = (try #require(header.firstIndex(of: "key")), try #require(header.firstIndex(of: "title")))
+        #expect(commitments.count == HostileText.textValues.count + 1)
+        for index in HostileText.textValues.indices {
+            let row = try #require(commitments.first { $0[key] == defused(HostileText.key(index)) }, "\(index)")
+            #expect(row[title] == defused(HostileText.text(index)), "\(index)")
+        }
+        let formula = HostileText.key(7)
+        let observations = ReadEndpointsTests.parseCSV(
+            String(decoding: try await server.get("/api/v1/metrics/\(pathSegment(formula))/observations?format=csv").body, as: UTF8.self))
+        let note = try #require(observations.first?.firstIndex(of: "note"))
+        #expect(observations.dropFirst().map { $0[note] } == [defused(HostileText.text(7))])
+        try await server.stop()
+        for field in (commitments + observations).joined() {
+            if let field, let first = field.first { #expect(!"=+-@\t\r".contains(first) || Double(field) != nil, "\(field.prefix(40))") }
+        }
+    }
+
     static func listedCount(_ page: String) -> Int { page.components(separatedBy: "<td class=\"what\">").count - 1 }
 }

@@ -312,7 +312,10 @@ import Testing
     static func cell(_ cell: String?, matches value: Any?) -> Bool {
         switch value {
         case nil, is NSNull: return cell == nil
-        case let text as String: return cell == text
+        case let text as String:
+            // Text that a spreadsheet would run as a formula comes defused (docs/FORMATS.md).
+            let formula = text.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false
+            return cell == (formula ? "'" + text : text)
         case let array as [Any]:
             guard let cell, let parsed = try? JSONSerialization.jsonObject(with: Data(cell.utf8)) as? [Any] else { return false }
             return (parsed as NSArray).isEqual(to: array)

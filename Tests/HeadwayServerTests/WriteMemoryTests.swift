@@ -94,8 +94,10 @@ import Testing
         let body = Data(WriteMemoryTests.figures(rows).utf8)
         let headers = ["Content-Type": "text/csv", "Authorization": "Bearer \(token)"]
         var outcomes: [Int: Int] = [:]  // rows found after each kill -> how often
+        var killed: [pid_t] = []
         for delay in [0.05, 0.2, 0.4, 0.7, 1.0, 1.5, 2.5] {
             let (server, port) = try await WriteMemoryTests.serve(url)
+            killed.append(server.pid)
             let post = Task { try? await RunningServer.get(port: port, "/api/v1/observations", method: "POST", headers: headers, body: body) }
             try await Task.sleep(for: .seconds(delay))
             server.send(SIGKILL)
@@ -116,5 +118,8 @@ import Testing
         let answer = try await RunningServer.get(port: port, "/api/v1/observations", method: "POST", headers: headers, body: body)
         #expect(answer.status == 200)
         #expect(try Workspace(url: url, migrating: false).status().contents?.observations == rows)
+        // The bodies the killed servers had spooled are gone: the next server removed them.
+        let left = try WriteAPITests.spoolFiles().filter { name in killed.contains { name.hasPrefix("headway-body-\($0)-") } }
+        #expect(left.isEmpty, "\(left)")
     }
 }

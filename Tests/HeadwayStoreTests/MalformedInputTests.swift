@@ -51,6 +51,12 @@ import Testing
         Case("level with start", header + "officers,2022-04,2024-03,1,,answer,,\n", "bad.csv:2: column period_start: must be empty for level metric"),
         Case("start after end", header + "closures,2024-05,2024-04,1,,answer,,\n", "bad.csv:2: column period_start: 2024-05-01 is after period_end 2024-04-30"),
         Case("thousands separator", header + "closures,2022-04,2024-03,\"2,500\",,answer,,\n", "bad.csv:2: column value: \"2,500\" is not a decimal number"),
+        Case(
+            "unquoted thousands separator", header + "closures,2022-04,2024-03,2,500,,answer,,\n",
+            "bad.csv:2: column value: 2,500 looks like a number written with a thousands separator, which splits the row into 9 fields (the header has 8): write 2500"),
+        Case(
+            "unquoted millions", header + "closures,2022-04,2024-03,-1,500,000.5,,answer,,\n",
+            "bad.csv:2: column value: -1,500,000.5 looks like a number written with a thousands separator"),
         Case("words for a value", header + "closures,2022-04,2024-03,lots,,answer,,\n", "bad.csv:2: column value: \"lots\" is not a decimal"),
         Case("empty value", header + "closures,2022-04,2024-03,,,answer,,\n", "bad.csv:2: column value: is empty"),
         Case("NaN", header + "closures,2022-04,2024-03,NaN,,answer,,\n", "bad.csv:2: column value: \"NaN\" is not a decimal"),

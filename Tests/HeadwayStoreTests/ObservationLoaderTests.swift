@@ -90,12 +90,27 @@ import Testing
 
                 """, options: options)
         #expect(summary.rows == 4 && summary.inserted == 2 && summary.rejected == 2)
-        let written = try String(contentsOfFile: rejects, encoding: .utf8).split(separator: "\n")
+        let written = try String(contentsOfFile: rejects, encoding: .utf8).split(separator: "\r\n")
         #expect(written.count == 3)
         #expect(written[0] == "file,line,error,metric,period_start,period_end,value,qualifier,source,published_on,note")
         #expect(written[1].contains(":3: column value: \"\"ten\"\" is not a decimal number"))
         #expect(written[1].hasSuffix(",\"a, note\""))
         #expect(written[2].contains(":4: column metric:"))
+    }
+
+    /// The rejects file is CSV a person opens in a spreadsheet: written under the one CSV policy
+    /// (docs/FORMATS.md), a rejected row's formula is defused and its numbers kept as they are.
+    @Test func theRejectsFileDefusesFormulas() throws {
+        let fixture = try LoaderFixture()
+        let rejects = fixture.directory.appendingPathComponent("rejects.csv").path
+        _ = try fixture.load(
+            Self.header + """
+                closures,2024-02,2024-02,-5,,nowhere,,"=HYPERLINK(""http://example.invalid"")"
+
+                """, options: ObservationLoader.Options(skipInvalid: true, rejectsPath: rejects))
+        let written = try String(contentsOfFile: rejects, encoding: .utf8).split(separator: "\r\n")
+        #expect(written.count == 2)
+        #expect(written[1].hasSuffix(",-5,,nowhere,,\"'=HYPERLINK(\"\"http://example.invalid\"\")\""), "\(written[1])")
     }
 
     @Test func aBadByteInAnyFieldRejectsOnlyItsOwnRow() throws {
