@@ -75,7 +75,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "headway", dependencies: ["HeadwayCLI"]),
-        .target(name: "TestSupport", dependencies: ["HeadwayStore", "HeadwayPostgres"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["HeadwayStore", "HeadwayPostgres", "HeadwayReport"], path: "Tests/TestSupport"),
         .testTarget(name: "HeadwayModelTests", dependencies: ["HeadwayModel"]),
         .testTarget(name: "HeadwayCSVTests", dependencies: ["HeadwayCSV"]),
         .testTarget(name: "HeadwayReportTests", dependencies: ["HeadwayReport", "HeadwayModel"]),

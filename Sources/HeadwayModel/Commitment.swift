@@ -99,6 +99,14 @@ public struct Commitment: Hashable, Sendable {
     public var extends: String?
     public var tags: [String]
 
+    /// The date from which an assessment reads figures as it reads them from a baseline: the
+    /// baseline itself, or for a total over a window two windows before it, so that the window
+    /// ending at the baseline (or the one before, where that cannot be tiled) is among them.
+    public var readsFiguresFrom: CivilDate {
+        guard let months = over?.months else { return baseline.date }
+        return baseline.date.adding(months: -2 * months)
+    }
+
     public init(
         key: String, title: String, metric: String, madeBy: String? = nil, madeOn: CivilDate? = nil,
         source: String? = nil, baseline: Baseline, target: Target, comparison: Comparison? = nil, over: Over? = nil,

@@ -124,7 +124,25 @@ public enum Assessor {
                 projection.completionDateHigh = forecast.daysUntil(gap: gap, k: -t).map { latest.date.adding(days: Int($0)) }
             }
             assessment.projection = projection
-            assessment.probabilityMet = forecast.probability(from: progress, days: remaining, reaching: target, above: comparison == .atLeast)
+            assessment.probabilityMet =
+                window == nil
+                ? forecast.probability(from: progress, days: remaining, reaching: target, above: comparison == .atLeast)
+                : forecast.probabilityOfReaching(from: progress, days: remaining, target: target, above: comparison == .atLeast)
+            // A rate pledge's total at the deadline and its chance come from the flow itself,
+            // where the figures make one unbroken series (docs/METHODS.md, section 12).
+            if let window, let months = window.months,
+                let flow = WindowForecast(
+                    window, figures: known, windowEnds: points.map(\.date), method: method,
+                    requiredPace: (target + base) / (Double(months) * 365.25 / 12))
+            {
+                let t = flow.flow.quantile(level: projectionLevel)
+                let total = flow.total(endingOn: deadline)
+                assessment.projection.valueAtDeadline = total.central
+                assessment.projection.valueAtDeadlineLow = total.central - t * total.spread
+                assessment.projection.valueAtDeadlineHigh = total.central + t * total.spread
+                assessment.probabilityMet = flow.probability(
+                    reaching: target + base, by: deadline, above: comparison == .atLeast, cadence: Self.cadence(of: known, before: latest.date))
+            }
         }
 
         if let achievedOn = assessment.achievedOn {
@@ -189,6 +207,14 @@ public enum Assessor {
         case .atLeast: point.progress < target && point.qualifier != .atLeast
         case .atMost: point.progress > target && point.qualifier != .atMost
         }
+    }
+
+    /// The length in days of the latest figures' periods (the median of the last twelve ending by
+    /// `date`): how often a window's total can be read.
+    static func cadence(of figures: [ObservedFigure], before date: CivilDate) -> Double {
+        let lengths = figures.filter { $0.periodEnd <= date && $0.periodStart != nil }.sorted { $0.periodEnd < $1.periodEnd }.suffix(12)
+            .map { Double($0.periodStart!.days(until: $0.periodEnd) + 1) }.sorted()
+        return lengths.isEmpty ? 30 : lengths[lengths.count / 2]
     }
 
     /// The day the gap closes at `pace`, or nil when the pace does not head towards the target.

@@ -94,6 +94,10 @@ public enum BacktestReport {
             lines.append(String(format: "  Brier score of the probability: %.3f (a constant 50%% scores 0.250; lower is better)", brier))
         }
         if let median = summary.medianLeadTimeDays { lines.append("  median lead time: \(counted(median, "day"))") }
+        guard summary.forecasts > 0 else {
+            lines.append("  reliability: no forecast to judge (each outcome was settled by the first figure after the commitment was made)")
+            return lines.joined(separator: "\n") + "\n"
+        }
         lines.append("  reliability (predicted → observed):")
         for bin in summary.bins where bin.count > 0 {
             lines.append(

@@ -29,8 +29,53 @@ public enum Display {
     /// level) with its qualifier; for a level, the change since the baseline in brackets.
     public static func latest(_ a: Assessment) -> String {
         guard let point = a.latest else { return "no data" }
+        if let over = a.over, over.months != nil {
+            return "\(figure(point, unit: a.unit)) \(window(over, endingOn: point.date))"
+        }
         return latest(value: point.value, progress: point.progress, qualifier: point.qualifier, unit: a.unit, kind: a.kind)
     }
+
+    /// What a total over a trailing window covers: "in the year to March 2024", "in the quarter to
+    /// 30 June 2024", "in March 2024".
+    public static func window(_ over: Commitment.Over, endingOn end: CivilDate) -> String {
+        let monthEnd = end.adding(days: 1).day == 1
+        let to = monthEnd ? "\(monthNames[end.month - 1]) \(end.year)" : "\(end)"
+        switch over {
+        case .month where monthEnd && end.day >= 28: return "in \(to)"
+        case .month: return "in the month to \(to)"
+        case .quarter: return "in the quarter to \(to)"
+        default: return "in the year to \(to)"
+        }
+    }
+
+    /// What a target is counted over, after its amount: "a year", "a quarter", "a month", or the
+    /// period of a pledge for one period ("in 2022", "in FY2023-24", "from 2022-04-01 to 2025-03-31").
+    public static func over(_ over: Commitment.Over?, baseline: CivilDate, deadline: CivilDate) -> String? {
+        switch over {
+        case nil: return nil
+        case .year: return "a year"
+        case .quarter: return "a quarter"
+        case .month: return "a month"
+        case .period:
+            let days = baseline.days(until: deadline) + 1
+            if baseline.month == 1, baseline.day == 1, deadline.month == 12, deadline.day == 31, deadline.year == baseline.year {
+                return "in \(baseline.year)"
+            }
+            if baseline.month == 4, baseline.day == 1, deadline.month == 3, deadline.day == 31, deadline.year > baseline.year {
+                let first = String(format: "FY%d-%02d", baseline.year, (baseline.year + 1) % 100)
+                let last = String(format: "FY%d-%02d", deadline.year - 1, deadline.year % 100)
+                return first == last ? "in \(first)" : "in \(first) to \(last)"
+            }
+            if baseline.day == 1, deadline.adding(days: 1).day == 1, baseline.year == deadline.year, baseline.month == deadline.month, days >= 28 {
+                return "in \(monthNames[baseline.month - 1]) \(baseline.year)"
+            }
+            return "from \(baseline) to \(deadline)"
+        }
+    }
+
+    static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    ]
 
     /// The latest figure from its parts, as a stored assessment (`headway.commitment_status`) has them.
     public static func latest(value: Decimal, progress: Decimal?, qualifier: Qualifier, unit: String, kind: Metric.Kind) -> String {
@@ -57,22 +102,29 @@ public enum Display {
     /// The target as stated: an amount since the baseline, or a level (with, for a level whose
     /// baseline is known, the change it asks for in brackets).
     public static func target(_ a: Assessment) -> String {
-        target(value: a.targetValue, change: a.kind == .level && a.baselineValue != nil ? a.targetProgress : nil, comparison: a.comparison, unit: a.unit)
+        target(
+            value: a.targetValue, change: a.kind == .level && a.baselineValue != nil ? a.targetProgress : nil, comparison: a.comparison, unit: a.unit,
+            over: over(a.over, baseline: a.baselineDate, deadline: a.deadline))
     }
 
-    /// The target from its parts; `change`, the change a level target asks for, in brackets.
-    public static func target(value: Decimal, change: Decimal?, comparison: Commitment.Comparison, unit: String) -> String {
-        let stated = (comparison == .atLeast ? "≥ " : "≤ ") + amount(value, unit: unit)
+    /// The target from its parts; `change`, the change a level target asks for, in brackets;
+    /// `over`, what it is counted over ("a year", "in 2022").
+    public static func target(value: Decimal, change: Decimal?, comparison: Commitment.Comparison, unit: String, over: String? = nil) -> String {
+        let stated = (comparison == .atLeast ? "≥ " : "≤ ") + amount(value, unit: unit) + (over.map { " " + $0 } ?? "")
         return change.map { "\(stated) (\(signed($0)))" } ?? stated
     }
 
     private static func stated(_ a: Assessment) -> String {
-        target(value: a.targetValue, change: nil, comparison: a.comparison, unit: a.unit)
+        target(value: a.targetValue, change: nil, comparison: a.comparison, unit: a.unit, over: over(a.over, baseline: a.baselineDate, deadline: a.deadline))
     }
 
     /// The latest figure in a sentence, for the per-commitment details.
     public static func latestInWords(_ a: Assessment) -> String {
         guard let point = a.latest else { return "no data" }
+        if let over = a.over, over.months != nil, let baseline = a.baselineValue {
+            return "\(figure(point, unit: a.unit)) \(window(over, endingOn: point.date)): \(signed(point.progress)) \(a.unit) on the "
+                + "\(over.rawValue) to the baseline, \(amount(baseline, unit: a.unit))"
+        }
         guard a.kind == .level, let baseline = a.baselineValue else { return "\(figure(point, unit: a.unit)) at \(point.date)" }
         return "\(figure(point, unit: a.unit)) at \(point.date): \(signed(point.progress)) \(a.unit) since the baseline level of "
             + amount(baseline, unit: a.unit)

@@ -203,6 +203,35 @@ struct Forecast: Equatable {
         return StudentT.cdf(above ? score : -score, degreesOfFreedom: degreesOfFreedom)
     }
 
+    /// The standard deviation of the change from `from` to `to` days after the latest point
+    /// (0 ≤ from ≤ to): the increments over those days, the pace's uncertainty over their length
+    /// (left out with `withoutPace`), and its wander: with β(s) = β̂ + Z(s), Var ∫ₐᵇ Z = q ((b³ − a³)/3 − a²(b − a)).
+    func spreadOfChange(from a: Double, to b: Double, withoutPace: Bool = false) -> Double {
+        let days = b - a
+        guard days > 0 else { return 0 }
+        let pace = withoutPace ? 0 : slopeVariance * days * days
+        return (dispersion * (days + pace) + wander * ((b * b * b - a * a * a) / 3 - a * a * days)).squareRoot()
+    }
+
+    /// The probability that progress reaches `target` at some time within the next `days` days
+    /// rather than at their end: a pledge for a rate is met by any window by the deadline. By the
+    /// reflection principle for a Brownian motion with drift m and variance σ² a day, started a
+    /// gap a short of the target (Karlin & Taylor 1975, ch. 7): P = F((mH − a)/σ√H) +
+    /// e^{2ma/σ²} F((−a − mH)/σ√H), with σ² = s(H)²/H so that the end's spread is the forecast's,
+    /// and F Student's t in place of the normal, as everywhere else.
+    func probabilityOfReaching(from progress: Double, days: Double, target: Double, above: Bool) -> Double {
+        let gap = above ? target - progress : progress - target
+        let m = above ? drift : -drift
+        guard gap > 0 else { return 1 }
+        let sd = spread(days: days)
+        guard sd > 0 else { return m * days >= gap ? 1 : 0 }
+        let variance = sd * sd / days
+        let direct = StudentT.cdf((m * days - gap) / sd, degreesOfFreedom: degreesOfFreedom)
+        let mirrored = StudentT.cdf((-gap - m * days) / sd, degreesOfFreedom: degreesOfFreedom)
+        let reflected = mirrored > 0 ? exp(2 * m * gap / variance + log(mirrored)) : 0
+        return min(1, direct + (reflected.isFinite ? reflected : 0))
+    }
+
     /// The first day (after the latest point) on which the quantile `k` (in Student's t units, in
     /// the direction of the target) of progress reaches the target: the upper quantile (k > 0)
     /// gives the earliest plausible date, the lower (k < 0) the latest. Nil when that quantile

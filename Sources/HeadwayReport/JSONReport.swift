@@ -42,7 +42,7 @@ public enum JSONReport {
             ("baseline", .object([("date", .date(assessment.baselineDate)), ("value", .decimal(assessment.baselineValue))])),
             ("target", .object([
                 ("value", .decimal(assessment.targetValue)), ("progress", .decimal(assessment.targetProgress)),
-                ("comparison", .string(assessment.comparison.rawValue)),
+                ("comparison", .string(assessment.comparison.rawValue)), ("over", assessment.over.map { .string($0.rawValue) } ?? .null),
             ])),
             ("deadline", .date(assessment.deadline)),
             ("latest", assessment.latest.map { latest in

@@ -9,7 +9,7 @@ enum ReportFields {
         "deadline", "latest_date", "latest_value", "latest_qualifier", "progress", "percent_complete", "percent_time_elapsed",
         "achieved_on", "days_early", "average_per_day", "recent_per_day", "required_per_day", "required_from_now_per_day",
         "projection_method", "value_at_deadline", "value_at_deadline_low", "value_at_deadline_high", "completion_date",
-        "completion_date_low", "completion_date_high", "probability_met", "schedule_variance_days",
+        "completion_date_low", "completion_date_high", "probability_met", "schedule_variance_days", "target_over",
     ]
 
     /// The fields of one assessment: numbers as numbers, and an absent value as null.

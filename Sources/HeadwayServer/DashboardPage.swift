@@ -254,11 +254,15 @@ enum DashboardPage {
         var progress = Display.blank
         if let value = row.latestValue, let qualifier = row.latestQualifier {
             progress = Display.latest(value: value, progress: row.latestProgress, qualifier: qualifier, unit: row.unit, kind: row.kind)
+            if let over = row.over, over.months != nil, let date = row.latestDate {
+                progress = Display.figure(value, qualifier: qualifier, unit: row.unit) + " " + Display.window(over, endingOn: date)
+            }
         }
         let done = row.percentComplete.map { " · \(Display.percent($0)) done" } ?? ""
         var target = Display.blank
         if let value = row.targetValue, let comparison = row.comparison {
-            target = Display.target(value: value, change: row.targetChange, comparison: comparison, unit: row.unit)
+            let over = row.baselineDate.flatMap { baseline in row.deadline.flatMap { Display.over(row.over, baseline: baseline, deadline: $0) } }
+            target = Display.target(value: value, change: row.targetChange, comparison: comparison, unit: row.unit, over: over)
         }
         let stale: HTML = row.stale && row.status != nil ? " <span class=\"stale\">stale</span>" : ""
         return """

@@ -308,7 +308,7 @@ enum OpenAPIDocument {
               "CommitmentStatus": {
                 "type": "object",
                 "description": "One row of headway.commitment_status (docs/SQL.md); the assessment fields are null until the commitment is assessed.",
-                "required": ["key", "title", "metric", "unit", "kind", "tags", "status", "as_of", "baseline_date", "baseline_value", "target_value", "target_progress", "comparison", "deadline", "latest_date", "latest_value", "latest_qualifier", "progress", "percent_complete", "percent_time_elapsed", "achieved_on", "days_early", "average_per_day", "recent_per_day", "required_per_day", "required_from_now_per_day", "projection_method", "value_at_deadline", "value_at_deadline_low", "value_at_deadline_high", "completion_date", "completion_date_low", "completion_date_high", "schedule_variance_days", "method_version", "commitment_version", "assessed_at", "stale", "probability_met"],
+                "required": ["key", "title", "metric", "unit", "kind", "tags", "status", "as_of", "baseline_date", "baseline_value", "target_value", "target_progress", "comparison", "deadline", "latest_date", "latest_value", "latest_qualifier", "progress", "percent_complete", "percent_time_elapsed", "achieved_on", "days_early", "average_per_day", "recent_per_day", "required_per_day", "required_from_now_per_day", "projection_method", "value_at_deadline", "value_at_deadline_low", "value_at_deadline_high", "completion_date", "completion_date_low", "completion_date_high", "schedule_variance_days", "method_version", "commitment_version", "assessed_at", "stale", "probability_met", "target_over"],
                 "properties": {
                   "key": {"type": "string"}, "title": {"type": "string"}, "metric": {"type": "string"}, "unit": {"type": "string"},
                   "kind": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
@@ -332,7 +332,8 @@ enum OpenAPIDocument {
                   "method_version": {"$ref": "#/components/schemas/NullableString"}, "commitment_version": {"$ref": "#/components/schemas/NullableInteger"},
                   "assessed_at": {"type": ["string", "null"], "description": "A PostgreSQL timestamp with time zone."},
                   "stale": {"type": "boolean", "description": "The stored assessment predates the definition or the latest figures."},
-                  "probability_met": {"$ref": "#/components/schemas/NullableNumber"}
+                  "probability_met": {"$ref": "#/components/schemas/NullableNumber"},
+                  "target_over": {"type": ["string", "null"], "enum": ["period", "year", "quarter", "month", null], "description": "What the target is counted over: the period itself, or a trailing year, quarter or month; null when progress accumulates from the baseline."}
                 }
               },
               "Assessment": {
@@ -344,8 +345,9 @@ enum OpenAPIDocument {
                   "kind": {"type": "string"}, "status": {"$ref": "#/components/schemas/Status"}, "as_of": {"$ref": "#/components/schemas/Date"},
                   "baseline": {"type": "object", "required": ["date", "value"], "properties": {"date": {"$ref": "#/components/schemas/Date"}, "value": {"$ref": "#/components/schemas/NullableNumber"}}},
                   "target": {
-                    "type": "object", "required": ["value", "progress", "comparison"],
-                    "properties": {"value": {"$ref": "#/components/schemas/NullableNumber"}, "progress": {"$ref": "#/components/schemas/NullableNumber"}, "comparison": {"type": "string", "enum": ["at_least", "at_most"]}}
+                    "type": "object", "required": ["value", "progress", "comparison", "over"],
+                    "properties": {"value": {"$ref": "#/components/schemas/NullableNumber"}, "progress": {"$ref": "#/components/schemas/NullableNumber"}, "comparison": {"type": "string", "enum": ["at_least", "at_most"]},
+                      "over": {"type": ["string", "null"], "enum": ["period", "year", "quarter", "month", null], "description": "What the target is counted over (docs/FORMATS.md): the period itself, or a trailing year, quarter or month; null when progress accumulates from the baseline."}}
                   },
                   "deadline": {"$ref": "#/components/schemas/Date"},
                   "latest": {

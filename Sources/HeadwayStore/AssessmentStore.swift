@@ -20,7 +20,7 @@ public struct AssessmentStore {
         assessments.reserveCapacity(commitments.count)
         // Figures arrive metric by metric; each metric's are assessed and dropped before the next,
         // so memory holds one metric's figures at a time.
-        let baselines = byMetric.mapValues { $0.map(\.baseline.date).min()! }
+        let baselines = byMetric.mapValues { $0.map(\.readsFiguresFrom).min()! }
         try forEachMetricsFigures(usableFrom: baselines, asOf: asOf) { key, figures in
             guard let metric = metrics[key] else { return }
             let derivations = DerivationCache()  // these commitments see the same figures
@@ -46,7 +46,7 @@ public struct AssessmentStore {
     /// statements: what one page or one API answer costs. Nil for an unknown key.
     public func assessWithFigures(key: String, asOf: CivilDate, allRevisions: Bool) throws -> AssessedCommitment? {
         guard let commitment = try loadCommitments(keys: [key]).first else { return nil }
-        let figures = try FigureReader(connection: connection).figures(metric: commitment.metric, asOf: asOf, revisions: allRevisions ? .all : .currentUsableFrom(commitment.baseline.date))
+        let figures = try FigureReader(connection: connection).figures(metric: commitment.metric, asOf: asOf, revisions: allRevisions ? .all : .currentUsableFrom(commitment.readsFiguresFrom))
         var assessment: Assessment?
         if commitment.madeOn.map({ $0 <= asOf }) ?? true, let metric = try loadMetrics(keys: [commitment.metric])[commitment.metric] {
             assessment = Assessor.assess(commitment, metric: metric, figures: figures.filter(\.current).map(\.observed), asOf: asOf)

@@ -67,6 +67,10 @@ public struct DashboardReader {
         /// value so that about `sparklinePoints` remain, and the last; nil when not read (the caller
         /// said it knows the series by its fingerprint) or when there is no series.
         public var trend: [Double]?
+        /// What the target is counted over, with the dates that name it ("a year", "in 2022").
+        public var over: Commitment.Over? = nil
+        public var baselineDate: CivilDate? = nil
+        public var latestDate: CivilDate? = nil
     }
 
     /// One page of the overview's rows, in the query's order. The page's keys are chosen first,
@@ -88,7 +92,7 @@ public struct DashboardReader {
             SELECT s.key, s.title, s.metric, s.unit, s.kind, to_jsonb(s.tags) AS tags, s.status, s.deadline, s.target_value,
                    CASE WHEN s.kind = 'level' AND s.baseline_value IS NOT NULL THEN s.target_progress END AS target_change,
                    s.comparison, s.latest_value, s.progress, s.latest_qualifier, s.percent_complete, s.probability_met, s.stale,
-                   l.fingerprint
+                   l.fingerprint, s.target_over, s.baseline_date, s.latest_date
             FROM chosen c JOIN headway.commitment_status s ON s.key = c.key
             LEFT JOIN headway.latest_series l ON l.commitment_key = s.key
             ORDER BY \(unsafeSQL: order)
@@ -104,7 +108,9 @@ public struct DashboardReader {
                 comparison: try row.decode(Commitment.Comparison?.self, at: 10), latestValue: try row.decode(Decimal?.self, at: 11),
                 latestProgress: try row.decode(Decimal?.self, at: 12), latestQualifier: try row.decode(Qualifier?.self, at: 13),
                 percentComplete: try row.decode(Double?.self, at: 14), probabilityMet: try row.decode(Double?.self, at: 15),
-                stale: try row.decode(at: 16), seriesFingerprint: try row.decode(Int64?.self, at: 17), trend: nil)
+                stale: try row.decode(at: 16), seriesFingerprint: try row.decode(Int64?.self, at: 17), trend: nil,
+                over: try row.decode(String?.self, at: 18).flatMap(Commitment.Over.init(rawValue:)),
+                baselineDate: try row.decode(CivilDate?.self, at: 19), latestDate: try row.decode(CivilDate?.self, at: 20))
         }
         let wanted = rows.filter { row in row.seriesFingerprint.map { needsTrend(row.key, $0) } ?? false }.map(\.key)
         guard !wanted.isEmpty else { return rows }

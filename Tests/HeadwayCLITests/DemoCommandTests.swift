@@ -28,9 +28,9 @@ import Testing
                    (SELECT count(*) FROM headway.observations WHERE qualifier = 'at_least'),
                    (SELECT count(*) FROM headway.observations WHERE qualifier = 'about')
             """)[0]
-        #expect(counts.values == ["4", "7", "0", "4", "1"])
+        #expect(counts.values == ["5", "11", "0", "4", "1"])
         // Every run stores an assessment per commitment.
-        #expect(try connection.query("SELECT count(DISTINCT commitment_key) FROM headway.assessments")[0].decode(Int.self, at: 0) == 4)
+        #expect(try connection.query("SELECT count(DISTINCT commitment_key) FROM headway.assessments")[0].decode(Int.self, at: 0) == 5)
         let closures = try connection.query(
             """
             SELECT period_start::text, period_end::text, value::text FROM headway.observation_current

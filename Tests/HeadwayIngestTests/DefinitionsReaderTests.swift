@@ -77,6 +77,14 @@ import Testing
         #expect(message(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, change: 5 }")) == "d.yaml:6: field target: has both a value and a change; give one")
         #expect(message(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, comparison: more }"))?.hasPrefix("d.yaml:6: field target.comparison:") == true)
         #expect(message(commitment + "    milestones:\n      - { date: 2024-01, value: 10 }\n      - { date: 2023-01, value: 5 }\n")?.hasPrefix("d.yaml:10: field milestones: milestone dates must increase") == true)
+        // `over`: one of four words, and no window longer than the commitment's span.
+        #expect(message(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, over: decade }")) == "d.yaml:6: field target.over: \"decade\" is not period, year, quarter or month")
+        #expect(
+            message(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, over: year }").replacingOccurrences(of: "2025-04", with: "2023-02"))
+                == "d.yaml:6: field target.over: a year is longer than the commitment's span (2022-04-01 to 2023-02-28): its window ending on the deadline would start on 2022-03-01")
+        let perYear = try? read(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, over: year }"))
+        #expect(perYear?.commitments.first?.value.over == .year)
+        #expect(perYear?.commitments.first?.line(of: "target.over") == 6)
     }
 
     @Test func anUnreadableFileKeepsTheSystemsReason() {

@@ -44,24 +44,10 @@ import Testing
     }
 }
 
-/// SplitMix64: a small, seeded generator, so the study is the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The seeded generator the report's own simulation uses, so the study is the same on every run.
+typealias SeededGenerator = SplitMix64
 
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-
-    mutating func normal() -> Double {
-        let u = max(uniform(), 1e-300)
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * uniform())
-    }
-
+extension SplitMix64 {
     /// Gamma(shape, 1) by Marsaglia and Tsang (shape < 1 boosted).
     mutating func gamma(shape: Double) -> Double {
         if shape < 1 { return gamma(shape: shape + 1) * pow(max(uniform(), 1e-300), 1 / shape) }

@@ -189,6 +189,47 @@ import Testing
         #expect(try status[0].decode(Int.self, at: 0) == 5)
     }
 
+    /// A pledge for a rate, end to end: stored with its `over`, assessed on the window totals the
+    /// loaded months tile, shown so in commitment_status, and moved by a revision of one month.
+    @Test func aRatePledgeIsStoredAssessedAndRevised() throws {
+        let fixture = try fixture()
+        _ = try DefinitionApplier(connection: fixture.connection).apply(
+            try DefinitionsReader.read(
+                text: """
+                    commitments:
+                      - key: closures-a-year
+                        title: Close 120 lines a year
+                        metric: closures
+                        baseline: { date: 2021-01 }
+                        target: { value: 120, over: year }
+                        deadline: 2021-12
+                    """, fileName: "rate.yaml"))
+        #expect(try fixture.connection.query("SELECT target_over FROM headway.commitments WHERE key = 'closures-a-year'")[0].decode(String.self, at: 0) == "year")
+        var rows = Self.header
+        for year in [2020, 2021] {
+            for month in 1...12 { 
+                let period = "\(year)-\(String(format: "%02d", month))"
+                rows += "closures,\(period),\(period),\(year == 2020 ? 9 : 12),,answer,2022-01-10,\n"
+             }
+        }
+        try fixture.load(rows)
+        let store = AssessmentStore(connection: fixture.connection)
+        let today = CivilDate.today()
+        try store.assessAndStore(asOf: today)
+        let state = try fixture.connection.query(
+            "SELECT status, target_over, achieved_on::text, baseline_value::text, latest_value::text FROM headway.commitment_status WHERE key = 'closures-a-year'")
+        #expect(state.first?.values == ["achieved", "year", "2021-04-30", "108", "144"])
+        let result = try fixture.connection.query(
+            "SELECT result->'target'->>'over' FROM headway.assessments WHERE commitment_key = 'closures-a-year' ORDER BY id DESC LIMIT 1")
+        #expect(try result[0].decode(String.self, at: 0) == "year")
+        // March 2021 revised down by 10: the year to April holds 110, and 120 is first reached in August.
+        try fixture.load(Self.header + "closures,2021-03,2021-03,2,,answer,2022-02-10,revised\n")
+        try store.assessAndStore(asOf: today)
+        #expect(
+            try fixture.connection.query("SELECT achieved_on::text FROM headway.commitment_status WHERE key = 'closures-a-year'")[0].decode(String.self, at: 0)
+                == "2021-08-31")
+    }
+
     @Test func everyEvaluationIsKept() throws {
         let fixture = try fixture()
         try fixture.load(Self.header + "closures,2024-01,2024-06,50,,answer,2024-07-10,\n")

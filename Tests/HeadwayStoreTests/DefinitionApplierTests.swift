@@ -96,6 +96,10 @@ import Testing
                     .replacingOccurrences(of: "\"+20000\"", with: "\"-10%\""))
         }
         #expect(percentOnAdditive?.description.contains("field target: a percentage change target needs a level metric") == true)
+        let overOnALevel = #expect(throws: InputError.self) {
+            try apply(connection, Self.pledge.replacingOccurrences(of: "target: { change: \"+20000\" }", with: "target: { change: \"+20000\", over: year }"))
+        }
+        #expect(overOnALevel?.description == "defs.yaml:10: field target.over: over: year applies to additive metrics (amounts over periods); \"police\" is a level")
         #expect(try connection.query("SELECT count(*) FROM headway.metrics")[0].decode(Int.self, at: 0) == 0)
     }
 

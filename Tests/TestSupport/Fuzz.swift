@@ -1,17 +1,12 @@
 import Foundation
+import HeadwayReport
 
-/// A small seeded random generator (SplitMix64): the same seed gives the same inputs, so a
-/// failure can be replayed with HEADWAY_FUZZ_SEED.
-public struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The report's seeded generator (SplitMix64): the same seed gives the same inputs, so a failure
+/// can be replayed with HEADWAY_FUZZ_SEED.
+public typealias SplitMix64 = HeadwayReport.SplitMix64
+
+extension SplitMix64 {
+    public init(seed: UInt64) { self.init(state: seed) }
 }
 
 /// Mutation fuzzing within a time budget: inputs grown from a corpus of valid examples by byte
