@@ -224,14 +224,19 @@ private struct NodeReader {
 
     func metric(_ node: Node) throws -> Located<Metric> {
         let what = "a metric"
-        let fields = try fields(node, allowed: ["key", "name", "unit", "kind"], what: what)
+        let fields = try fields(node, allowed: ["key", "name", "unit", "kind", "min", "max"], what: what)
         let kindText = try requiredText(fields, "kind", in: node, what: what)
         guard let kind = Metric.Kind(rawValue: kindText) else {
             throw fail(fields["kind"]!, "kind", "\(String(reflecting: kindText)) is not additive or level")
         }
+        let minimum = try fields["min"].map { try decimal($0, "min") }
+        let maximum = try fields["max"].map { try decimal($0, "max") }
+        if let minimum, let maximum, minimum > maximum {
+            throw fail(fields["max"]!, "max", "\(DecimalText.format(maximum)) is below min \(DecimalText.format(minimum))")
+        }
         let metric = Metric(
             key: try requiredKey(fields, "key", in: node, what: what), name: try requiredText(fields, "name", in: node, what: what),
-            unit: try requiredText(fields, "unit", in: node, what: what), kind: kind)
+            unit: try requiredText(fields, "unit", in: node, what: what), kind: kind, minimum: minimum, maximum: maximum)
         return Located(value: metric, file: file, line: line(node), fieldLines: lines(fields))
     }
 

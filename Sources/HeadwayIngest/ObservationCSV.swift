@@ -1,3 +1,4 @@
+import Foundation
 import HeadwayModel
 
 #if canImport(Glibc)
@@ -28,13 +29,33 @@ public enum ObservationColumn: String, CaseIterable, Sendable {
 
 /// What a row is checked against: the metrics and sources defined in the database.
 public struct ObservationCatalog: Sendable {
+    /// A metric's least and greatest figure (either may be absent).
+    public struct Bounds: Sendable {
+        public var minimum: Decimal?
+        public var maximum: Decimal?
+        public init(minimum: Decimal?, maximum: Decimal?) {
+            self.minimum = minimum
+            self.maximum = maximum
+        }
+
+        /// Why `value` is outside, or nil when it is within.
+        public func violation(_ value: Decimal) -> String? {
+            if let minimum, value < minimum { return "\(DecimalText.format(value)) is below the metric's min of \(DecimalText.format(minimum))" }
+            if let maximum, value > maximum { return "\(DecimalText.format(value)) is above the metric's max of \(DecimalText.format(maximum))" }
+            return nil
+        }
+    }
+
     public var metricKinds: [String: Metric.Kind]
     /// Each source's `published_on`, used when a row leaves its own `published_on` empty.
     public var sourcePublishedOn: [String: CivilDate?]
+    /// The metrics that declare bounds.
+    public var bounds: [String: Bounds]
 
-    public init(metricKinds: [String: Metric.Kind], sourcePublishedOn: [String: CivilDate?]) {
+    public init(metricKinds: [String: Metric.Kind], sourcePublishedOn: [String: CivilDate?], bounds: [String: Bounds] = [:]) {
         self.metricKinds = metricKinds
         self.sourcePublishedOn = sourcePublishedOn
+        self.bounds = bounds
     }
 }
 
@@ -157,6 +178,8 @@ public struct ObservationValidator {
         }
         let valueText = field(.value)
         guard isTrimmed(valueText), let value = try? DecimalNumber(utf8: valueText), let qualifier = Self.qualifier(field(.qualifier)) else { return nil }
+        // A figure outside its metric's bounds takes the slow path, which names the bound.
+        if !catalog.bounds.isEmpty, let bounds = catalog.bounds[metric], let decimal = value.decimal, bounds.violation(decimal) != nil { return nil }
 
         let sourceText = field(.source)
         var source: String?
@@ -250,6 +273,9 @@ public struct ObservationValidator {
             problem(.value, "is empty")
         } else {
             do { value = try DecimalNumber(parsing: valueText) } catch { problem(.value, error.description) }
+        }
+        if let decimal = value?.decimal, let bounds = catalog.bounds[metric], let violation = bounds.violation(decimal) {
+            problem(.value, violation)
         }
 
         let qualifierText = field(.qualifier)

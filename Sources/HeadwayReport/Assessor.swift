@@ -143,6 +143,9 @@ public enum Assessor {
                 assessment.probabilityMet = flow.probability(
                     reaching: target + base, by: deadline, above: comparison == .atLeast, cadence: Self.cadence(of: known, before: latest.date))
             }
+            if metric.minimum != nil || metric.maximum != nil {
+                Self.keepWithin(metric, measuresLevel: measuresLevel, progress: progress + base, target: target + base, comparison: comparison, &assessment)
+            }
         }
 
         if let achievedOn = assessment.achievedOn {
@@ -206,6 +209,33 @@ public enum Assessor {
         switch comparison {
         case .atLeast: point.progress < target && point.qualifier != .atLeast
         case .atMost: point.progress > target && point.qualifier != .atMost
+        }
+    }
+
+    /// Keeps the projection within the metric's bounds (docs/METHODS.md, section 6.3): a level
+    /// (or a window's total) is clipped to [min, max], and a target beyond them cannot be met; an
+    /// amount whose figures are at least 0 cannot fall, so its range starts no lower than the
+    /// progress already made. The distribution is censored, not reshaped: the chance of a target
+    /// inside the bounds is unchanged.
+    static func keepWithin(
+        _ metric: Metric, measuresLevel: Bool, progress: Double, target: Double, comparison: Commitment.Comparison, _ assessment: inout Assessment
+    ) {
+        var low = -Double.infinity, high = Double.infinity
+        let countsUp = metric.minimum.map { $0 >= 0 } ?? false
+        switch (metric.kind, measuresLevel) {
+        case (.level, _):
+            low = metric.minimum?.double ?? low
+            high = metric.maximum?.double ?? high
+        case (.additive, true) where countsUp: low = 0  // a window's total of figures that are at least 0
+        case (.additive, false) where countsUp: low = progress  // an amount that cannot fall
+        default: break
+        }
+        func clip(_ value: Double?) -> Double? { value.map { min(max($0, low), high) } }
+        assessment.projection.valueAtDeadline = clip(assessment.projection.valueAtDeadline)
+        assessment.projection.valueAtDeadlineLow = clip(assessment.projection.valueAtDeadlineLow)
+        assessment.projection.valueAtDeadlineHigh = clip(assessment.projection.valueAtDeadlineHigh)
+        if measuresLevel, assessment.probabilityMet != nil, comparison == .atLeast ? target > high : target < low {
+            assessment.probabilityMet = 0
         }
     }
 

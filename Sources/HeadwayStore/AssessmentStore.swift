@@ -315,11 +315,13 @@ public struct AssessmentStore {
     /// The metrics named by `keys` (all when empty), by key.
     func loadMetrics(keys: [String] = []) throws -> [String: Metric] {
         var metrics: [String: Metric] = [:]
-        let rows = try connection.query(SQLQuery("SELECT key, name, unit, kind FROM headway.metrics WHERE \(Self.keyCondition("key", keys))").prepared())
+        let rows = try connection.query(
+            SQLQuery("SELECT key, name, unit, kind, min_value, max_value FROM headway.metrics WHERE \(Self.keyCondition("key", keys))").prepared())
         for row in rows {
             let metric = Metric(
                 key: try row.decode(column: "key"), name: try row.decode(column: "name"), unit: try row.decode(column: "unit"),
-                kind: try row.decode(Metric.Kind.self, column: "kind"))
+                kind: try row.decode(Metric.Kind.self, column: "kind"), minimum: try row.decode(Decimal?.self, column: "min_value"),
+                maximum: try row.decode(Decimal?.self, column: "max_value"))
             metrics[metric.key] = metric
         }
         return metrics

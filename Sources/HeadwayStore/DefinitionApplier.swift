@@ -65,6 +65,20 @@ public struct DefinitionApplier {
                 }
             }
             metricKinds[metric.value.key] = metric.value.kind
+            // Bounds that figures already stored break are refused, naming the first of them.
+            if metric.value.minimum != nil || metric.value.maximum != nil {
+                let outside = try connection.query(
+                    """
+                    SELECT coalesce(period_start::text || '..', '') || period_end::text, value::text FROM headway.observations
+                    WHERE metric = \(metric.value.key) AND (value < \(metric.value.minimum) OR value > \(metric.value.maximum))
+                    ORDER BY period_end, period_start LIMIT 1
+                    """)
+                if let row = outside.first {
+                    throw metric.error(
+                        "metric \(String(reflecting: metric.value.key)) has a figure outside these bounds (\(try row.decode(String.self, at: 1)) for \(try row.decode(String.self, at: 0)))",
+                        field: metric.value.minimum != nil ? "min" : "max")
+                }
+            }
         }
         let commitments = try keys("commitments", connection).union(definitions.commitments.map(\.value.key))
         for located in definitions.commitments {
@@ -135,9 +149,10 @@ public struct DefinitionApplier {
         try record(
             "metric", metric.key, "metrics",
             """
-            INSERT INTO headway.metrics AS t (key, name, unit, kind)
-            VALUES (\(metric.key), \(metric.name), \(metric.unit), \(metric.kind.rawValue))
-            ON CONFLICT (key) DO UPDATE SET name = excluded.name, unit = excluded.unit, kind = excluded.kind
+            INSERT INTO headway.metrics AS t (key, name, unit, kind, min_value, max_value)
+            VALUES (\(metric.key), \(metric.name), \(metric.unit), \(metric.kind.rawValue), \(metric.minimum), \(metric.maximum))
+            ON CONFLICT (key) DO UPDATE SET name = excluded.name, unit = excluded.unit, kind = excluded.kind,
+                min_value = excluded.min_value, max_value = excluded.max_value
             RETURNING (xmax = 0) AS created, version
             """, connection)
     }

@@ -77,6 +77,11 @@ import Testing
         #expect(message(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, change: 5 }")) == "d.yaml:6: field target: has both a value and a change; give one")
         #expect(message(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, comparison: more }"))?.hasPrefix("d.yaml:6: field target.comparison:") == true)
         #expect(message(commitment + "    milestones:\n      - { date: 2024-01, value: 10 }\n      - { date: 2023-01, value: 5 }\n")?.hasPrefix("d.yaml:10: field milestones: milestone dates must increase") == true)
+        // Bounds: numbers, min no greater than max.
+        #expect(message(metric.replacingOccurrences(of: "kind: additive\n", with: "kind: additive\n    min: 5\n    max: 1\n")) == "d.yaml:7: field max: 1 is below min 5")
+        #expect(message(metric.replacingOccurrences(of: "kind: additive\n", with: "kind: additive\n    min: none\n"))?.hasPrefix("d.yaml:6: field min:") == true)
+        let bounded = try? read(metric.replacingOccurrences(of: "kind: additive\n", with: "kind: additive\n    min: 0\n"))
+        #expect(bounded?.metrics.first?.value.minimum == 0 && bounded?.metrics.first?.value.maximum == nil)
         // `over`: one of four words, and no window longer than the commitment's span.
         #expect(message(commitment.replacingOccurrences(of: "{ value: 2000 }", with: "{ value: 2000, over: decade }")) == "d.yaml:6: field target.over: \"decade\" is not period, year, quarter or month")
         #expect(

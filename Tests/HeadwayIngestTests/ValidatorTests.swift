@@ -16,8 +16,9 @@ import Testing
     }
 
     static let catalog = ObservationCatalog(
-        metricKinds: ["closures": .additive, "officers": .level, "café": .additive],
-        sourcePublishedOn: ["answer": CivilDate(year: 2024, month: 4, day: 5), "undated": nil])
+        metricKinds: ["closures": .additive, "officers": .level, "café": .additive, "share": .level, "arrests": .additive],
+        sourcePublishedOn: ["answer": CivilDate(year: 2024, month: 4, day: 5), "undated": nil],
+        bounds: ["share": .init(minimum: 0, maximum: 100), "arrests": .init(minimum: 0, maximum: nil)])
 
     /// `rows` under `header`, read and checked on bytes and on strings, each with its own
     /// reader and validator (the validators remember the last metric and source).
@@ -36,6 +37,26 @@ import Testing
             results.append((Result { try bytesValidator.validate(bytes) }, Result { try stringsValidator.validate(record) }))
         }
         return results
+    }
+
+    /// A metric's bounds refuse figures outside them at their line, on bytes and on strings alike.
+    @Test func figuresOutsideTheirMetricsBoundsAreRefused() throws {
+        let rows = [
+            "share,,2024-03,0,,answer,,", "share,,2024-03,100,,answer,,", "share,,2024-03,100.5,,answer,,", "share,,2024-03,-0.1,,answer,,",
+            "arrests,2024-01,2024-03,0,,answer,,", "arrests,2024-01,2024-03,-3,,answer,,", "arrests,2024-01,2024-03,1e6,,answer,,",
+            "closures,2024-01,2024-03,-3,,answer,,",
+        ]
+        let results = try bothWays("metric,period_start,period_end,value,qualifier,source,published_on,note", rows)
+        for (index, pair) in results.enumerated() { #expect(Self.same(pair.bytes, pair.strings), "row \(index + 2)") }
+        let errors = results.map { pair -> String? in
+            if case .failure(let error as InputError) = pair.strings { return error.description }
+            return nil
+        }
+        #expect(
+            errors == [
+                nil, nil, "t.csv:4: column value: 100.5 is above the metric's max of 100", "t.csv:5: column value: -0.1 is below the metric's min of 0",
+                nil, "t.csv:7: column value: -3 is below the metric's min of 0", nil, nil,
+            ])
     }
 
     @Test func rowsInAndOutOfTheUsualFormAreDecidedAlike() throws {

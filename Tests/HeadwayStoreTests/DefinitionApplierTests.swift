@@ -123,4 +123,26 @@ import Testing
         let error = #expect(throws: InputError.self) { try apply(connection2, cycle) }
         #expect(error?.description.contains("cycle") == true)
     }
+
+    /// Bounds: a load refuses figures outside them at their line, writing nothing; bounds that
+    /// stored figures break are refused at `apply`, naming the figure.
+    @Test func boundsRefuseFiguresAtLoadAndAtApply() throws {
+        let fixture = try LoaderFixture()
+        let definitions = "metrics:\n  - { key: arrests, name: Arrests, unit: arrests, kind: additive }\n"
+        _ = try DefinitionApplier(connection: fixture.connection).apply(try DefinitionsReader.read(text: definitions, fileName: "m.yaml"))
+        let header = "metric,period_start,period_end,value,qualifier,source,published_on,note\n"
+        try fixture.load(header + "arrests,2024-01,2024-01,-2,,,2024-02-01,a correction\n")
+        let bounded = definitions.replacingOccurrences(of: "kind: additive }", with: "kind: additive, min: 0 }")
+        let refused = #expect(throws: InputError.self) {
+            try DefinitionApplier(connection: fixture.connection).apply(try DefinitionsReader.read(text: bounded, fileName: "m.yaml"))
+        }
+        #expect(refused?.description == "m.yaml:2: field min: metric \"arrests\" has a figure outside these bounds (-2 for 2024-01-01..2024-01-31)")
+        let stops = "metrics:\n  - { key: stops, name: Stops, unit: stops, kind: additive, min: 0 }\n"
+        _ = try DefinitionApplier(connection: fixture.connection).apply(try DefinitionsReader.read(text: stops, fileName: "s.yaml"))
+        let loadRefused = #expect(throws: (any Error).self) {
+            try fixture.load(header + "stops,2024-01,2024-01,5,,,2024-02-01,\nstops,2024-02,2024-02,-1,,,2024-03-01,\n")
+        }
+        #expect(loadRefused.map { String(describing: $0) }?.contains(":3: column value: -1 is below the metric's min of 0") == true, "\(String(describing: loadRefused))")
+        #expect(try fixture.connection.query("SELECT count(*) FROM headway.observations WHERE metric = 'stops'")[0].decode(Int.self, at: 0) == 0)
+    }
 }
