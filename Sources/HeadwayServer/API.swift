@@ -79,18 +79,16 @@ struct API: Sendable {
             let filter: StatusReader.Filter, format: RowFormat, day: CivilDate
         }
         let (pool, day) = (pool, CivilDate.today())
-        let version = hub.version
-        let read = { @Sendable (filter: StatusReader.Filter) in try await pool.withWorkspace { try $0.commitments(filter, format: format) } }
-        let prepared = version.flatMap { cache.takePrepared(Key(filter: filter, format: format, day: day), version: $0, as: StatusReader.Page.self) }
-        // A read ahead that failed (the database went away meanwhile) is made again, as any read.
-        let page: StatusReader.Page
-        if let ready = try? await prepared?.value { page = ready } else { page = try await read(filter) }
-        if let version, let next = page.next, pool.hasIdleThread {
-            var following = filter
-            following.after = next
-            cache.prepare(Key(filter: following, format: format, day: day), version: version) { [following] in try await read(following) }
-        }
-        return page
+        return try await cache.readAhead(
+            Key(filter: filter, format: format, day: day), version: hub.version, idle: pool.hasIdleThread,
+            read: { key in try await pool.withWorkspace { try $0.commitments(key.filter, format: key.format) } },
+            next: { page in
+                page.next.map { after in
+                    var following = filter
+                    following.after = after
+                    return Key(filter: following, format: format, day: day)
+                }
+            })
     }
 
     /// The assessment as the JSON report has it, computed now from the figures; with `asOf`,

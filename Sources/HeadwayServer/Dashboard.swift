@@ -91,15 +91,15 @@ struct Dashboard: Sendable {
             let query: DashboardReader.OverviewQuery, day: CivilDate
         }
         let (version, day) = (hub.version, CivilDate.today())
-        let prepared = version.flatMap { cache.takePrepared(Key(query: query, day: day), version: $0, as: OverviewRead.self) }
-        // A read ahead that failed (the database went away meanwhile) is made again, as any read.
-        let read: OverviewRead
-        if let ready = try? await prepared?.value { read = ready } else { read = try await self.read(query, version: version) }
-        if let version, query.page * query.perPage < read.total, pool.hasIdleThread {
-            var next = query
-            next.page += 1
-            cache.prepare(Key(query: next, day: day), version: version) { [self, next] in try await self.read(next, version: version) }
-        }
+        let read = try await cache.readAhead(
+            Key(query: query, day: day), version: version, idle: pool.hasIdleThread,
+            read: { [self] key in try await self.read(key.query, version: version) },
+            next: { read in
+                guard query.page * query.perPage < read.total else { return nil }
+                var next = query
+                next.page += 1
+                return Key(query: next, day: day)
+            })
         let lines = read.rows.map { row -> HTML in
             guard let trend = row.trend, let fingerprint = row.seriesFingerprint else { return read.known[row.key] ?? .empty }
             let line = DashboardPage.sparkline(trend)
@@ -169,23 +169,9 @@ enum DashboardQueries {
 
     static func overview(_ uri: URI) throws -> DashboardReader.OverviewQuery {
         let parameters = try Queries.checked(uri, allowed: ["status", "tag", "metric", "q", "stale", "sort", "order", "page", "per_page"])
-        func single(_ name: String) throws -> String? {
-            let values = parameters.getAll(name).filter { !$0.isEmpty }
-            guard values.count <= 1 else { throw Problem.badRequest("\(name) may be given only once") }
-            return values.first
-        }
+        func single(_ name: String) throws -> String? { try Queries.single(name, parameters, emptyIsNone: true) }
         var query = DashboardReader.OverviewQuery()
-        query.filter.statuses = parameters.getAll("status").filter { !$0.isEmpty }
-        if let unknown = query.filter.statuses.first(where: { !Queries.statuses.contains($0) }) {
-            throw Problem.badRequest("status \(String(reflecting: unknown)) is not one of \(Queries.statuses.joined(separator: ", "))")
-        }
-        query.filter.tag = try single("tag")
-        query.filter.metric = try single("metric")
-        query.filter.search = try single("q")
-        if let stale = try single("stale") {
-            guard let value = Bool(stale) else { throw Problem.badRequest("stale must be true or false, not \(String(reflecting: stale))") }
-            query.filter.stale = value
-        }
+        query.filter = try Queries.commonFilter(parameters, emptyIsNone: true)
         if let sort = try single("sort") {
             guard let value = DashboardReader.Sort(rawValue: sort) else {
                 throw Problem.badRequest("sort must be one of \(DashboardReader.Sort.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -196,17 +182,9 @@ enum DashboardQueries {
             guard ["asc", "desc"].contains(order) else { throw Problem.badRequest("order must be asc or desc, not \(String(reflecting: order))") }
             query.descending = order == "desc"
         }
-        query.page = try whole("page", try single("page"), 1...1_000_000) ?? 1
-        query.perPage = try whole("per_page", try single("per_page"), 1...maximumPerPage) ?? defaultPerPage
+        query.page = try Queries.whole("page", try single("page"), 1...1_000_000) ?? 1
+        query.perPage = try Queries.whole("per_page", try single("per_page"), 1...maximumPerPage) ?? defaultPerPage
         return query
-    }
-
-    private static func whole(_ name: String, _ text: String?, _ range: ClosedRange<Int>) throws -> Int? {
-        guard let text else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            throw Problem.badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(String(reflecting: text))")
-        }
-        return value
     }
 
     /// The commitment page's `as_of`: empty (the form's "today") means today.

@@ -15,29 +15,39 @@ enum Queries {
     /// (and format, read by `format(_:)`).
     static func listFilter(_ uri: URI) throws -> StatusReader.Filter {
         let parameters = try checked(uri, allowed: ["status", "tag", "metric", "q", "stale", "sort", "limit", "cursor", "format"])
+        var filter = try commonFilter(parameters, emptyIsNone: false)
+        filter.sort = try sort(parameters)
+        filter.after = try single("cursor", parameters).map { try ListCursor.position(decoding: $0, sort: filter.sort) }
+        filter.limit = try whole("limit", try single("limit", parameters), 1...maximumLimit) ?? defaultLimit
+        return filter
+    }
+
+    /// The filter the JSON list and the dashboard's overview share: status (repeatable), tag,
+    /// metric, q and stale. With `emptyIsNone` an empty value (a form's "any") means none;
+    /// without, it is refused.
+    static func commonFilter(_ parameters: Parameters, emptyIsNone: Bool) throws -> StatusReader.Filter {
         var filter = StatusReader.Filter()
-        filter.statuses = parameters.getAll("status")
+        filter.statuses = parameters.getAll("status").filter { !emptyIsNone || !$0.isEmpty }
         if let unknown = filter.statuses.first(where: { !statuses.contains($0) }) {
             throw Problem.badRequest("status \(String(reflecting: unknown)) is not one of \(statuses.joined(separator: ", "))")
         }
-        filter.tag = try single("tag", parameters)
-        filter.metric = try single("metric", parameters)
-        filter.search = try single("q", parameters)
-        filter.sort = try sort(parameters)
-        filter.after = try single("cursor", parameters).map { try ListCursor.position(decoding: $0, sort: filter.sort) }
-        if let stale = try single("stale", parameters) {
+        filter.tag = try single("tag", parameters, emptyIsNone: emptyIsNone)
+        filter.metric = try single("metric", parameters, emptyIsNone: emptyIsNone)
+        filter.search = try single("q", parameters, emptyIsNone: emptyIsNone)
+        if let stale = try single("stale", parameters, emptyIsNone: emptyIsNone) {
             guard let value = Bool(stale) else { throw Problem.badRequest("stale must be true or false, not \(String(reflecting: stale))") }
             filter.stale = value
         }
-        if let limit = try single("limit", parameters) {
-            guard let value = Int(limit), (1...maximumLimit).contains(value) else {
-                throw Problem.badRequest("limit must be a whole number from 1 to \(maximumLimit), not \(String(reflecting: limit))")
-            }
-            filter.limit = value
-        } else {
-            filter.limit = defaultLimit
-        }
         return filter
+    }
+
+    /// A whole number within `range`, when given.
+    static func whole(_ name: String, _ text: String?, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw Problem.badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(String(reflecting: text))")
+        }
+        return value
     }
 
     /// `GET /api/v1/commitments/{key}`: as_of, a date (2024-06-30) or a period (2024-06, 2024)
@@ -62,9 +72,9 @@ enum Queries {
         return parameters
     }
 
-    /// A parameter given at most once and not empty.
-    static func single(_ name: String, _ parameters: Parameters) throws -> String? {
-        let values = parameters.getAll(name)
+    /// A parameter given at most once, and not empty (or, with `emptyIsNone`, empty meaning none).
+    static func single(_ name: String, _ parameters: Parameters, emptyIsNone: Bool = false) throws -> String? {
+        let values = parameters.getAll(name).filter { !emptyIsNone || !$0.isEmpty }
         guard let value = values.first else { return nil }
         guard values.count == 1 else { throw Problem.badRequest("\(name) may be given only once") }
         guard !value.isEmpty else { throw Problem.badRequest("\(name) must not be empty") }

@@ -104,6 +104,23 @@ final class ResponseCache: @unchecked Sendable {
         }
     }
 
+    /// A page read through `read`: the one read ahead for `key` at state `version` when there is
+    /// one (a read ahead that failed, the database gone meanwhile, is made again, as any read),
+    /// and then, when `next` names a following page and `idle` says a pool thread is free, that
+    /// one read ahead for the request expected soon. The JSON list and the dashboard's overview
+    /// both page this way.
+    func readAhead<Key: Hashable & Sendable, Value: Sendable>(
+        _ key: Key, version: Int64?, idle: Bool, read: @escaping @Sendable (Key) async throws -> Value, next: (Value) -> Key?
+    ) async throws -> Value {
+        let prepared = version.flatMap { takePrepared(key, version: $0, as: Value.self) }
+        let value: Value
+        if let ready = try? await prepared?.value { value = ready } else { value = try await read(key) }
+        if let version, idle, let following = next(value) {
+            prepare(following, version: version) { try await read(following) }
+        }
+        return value
+    }
+
     /// The read prepared for `key` at state `version`, taken out of the cache; nil if there is
     /// none of that version, or it is withheld.
     func takePrepared<Value: Sendable>(_ key: AnyHashable, version: Int64, as: Value.Type) -> Task<Value, any Error>? {
