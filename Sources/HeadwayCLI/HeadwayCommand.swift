@@ -4,7 +4,7 @@ import HeadwayStore
 import Logging
 
 /// `headway`: track public commitments against published progress figures.
-public struct HeadwayCommand: ParsableCommand {
+public struct HeadwayCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "headway",
         abstract: "Track public commitments against the progress figures published over time.",
@@ -21,8 +21,9 @@ public struct HeadwayCommand: ParsableCommand {
 
     public init() {}
 
-    /// Parses and runs; failures are one line on stderr and a non-zero exit.
-    public static func main(arguments: [String]? = nil) {
+    /// Parses and runs (`serve` as the async command it is, on Swift's concurrency, the others
+    /// as they are); failures are one line on stderr and a non-zero exit.
+    public static func start(arguments: [String]? = nil) async {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             let configured = ProcessInfo.processInfo.environment["HEADWAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
@@ -32,7 +33,11 @@ public struct HeadwayCommand: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             do {
-                try command.run()
+                if var asynchronous = command as? any AsyncParsableCommand {
+                    try await asynchronous.run()
+                } else {
+                    try command.run()
+                }
             } catch {
                 // A command that fails leaves no embedded cluster running that it started.
                 if (error as? ExitCode)?.isSuccess != true { EmbeddedCluster.stopClustersStartedHere() }

@@ -5,7 +5,7 @@ import HeadwayStore
 import Logging
 
 /// `headway serve`: the read API over HTTP, until SIGTERM or SIGINT.
-struct ServeCommand: ParsableCommand {
+struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the JSON API, live events and the web dashboard over HTTP.",
@@ -45,7 +45,7 @@ struct ServeCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let url = try database.resolvedURL()
         _ = try database.workspace(url: url)
         let migrations = try ResourceLocator.migrations()
@@ -60,7 +60,7 @@ struct ServeCommand: ParsableCommand {
         server.onListening = { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)\n".utf8))
         }
-        try Self.waitFor { [server] in try await server.runUntilSignalled() }
+        try await server.runUntilSignalled()
     }
 
     /// A size such as 1048576, 512K, 64M or 1G (binary multiples); nil when it is none.
@@ -70,21 +70,5 @@ struct ServeCommand: ParsableCommand {
         guard let number = Int(unit == nil ? text : String(text.dropLast())), number > 0 else { return nil }
         let (bytes, overflow) = number.multipliedReportingOverflow(by: unit ?? 1)
         return overflow ? nil : bytes
-    }
-
-    /// Runs `body` as a task and blocks until it ends: ArgumentParser runs this command
-    /// synchronously, and the server runs on Swift's and NIO's threads meanwhile.
-    private static func waitFor(_ body: @escaping @Sendable () async throws -> Void) throws {
-        final class Outcome: @unchecked Sendable {
-            let done = DispatchSemaphore(value: 0)
-            var error: (any Error)?  // written once before `done` is signalled
-        }
-        let outcome = Outcome()
-        Task {
-            do { try await body() } catch { outcome.error = error }
-            outcome.done.signal()
-        }
-        outcome.done.wait()
-        if let error = outcome.error { throw error }
     }
 }

@@ -1,3 +1,3 @@
 import HeadwayCLI
 
-HeadwayCommand.main()
+await HeadwayCommand.start()
