@@ -82,7 +82,10 @@ public enum HTMLReport {
     /// The status with its meaning, the chance in words and the reason: a commitment's verdict
     /// in a few sentences, as the report's sections and the dashboard's commitment page open.
     public static func verdict(_ a: Assessment) -> String {
-        var html = "<p>\(status(a.status)) \(escape(Display.statusInWords(a)))</p>\n"
+        // For on_track, at_risk and off_track the status is a band of the chance: the chance
+        // alone says it, once (Display.statusAndChance).
+        let banded = [.onTrack, .atRisk, .offTrack].contains(a.status) && Display.chanceInWords(a) != nil
+        var html = "<p>\(status(a.status))\(banded ? "" : " " + escape(Display.statusInWords(a)))</p>\n"
         if let words = Display.chanceInWords(a) {
             html += "<p class=\"chance\">\(escape(words.prefix(1).uppercased() + words.dropFirst())) (\(Display.probability(a.probabilityMet))).</p>\n"
         }

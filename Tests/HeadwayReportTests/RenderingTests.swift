@@ -344,6 +344,12 @@ import Testing
         let mark = "<span class=\"status awaiting_data\" title=\"deadline passed, no figure to the deadline yet\"><span aria-hidden=\"true\">◔</span> awaiting data</span>"
         #expect(html.components(separatedBy: mark).count == 3)
         #expect(html.contains("<p class=\"chance\">About a 1 in 3 chance of meeting the target (35%).</p>"))
+        // A band of the chance is not said beside the chance itself.
+        var risky = a
+        risky.status = .atRisk
+        let verdict = HTMLReport.verdict(risky)
+        // (the band's meaning stays only in the mark's tooltip)
+        #expect(verdict.contains("About a 1 in 3 chance") && verdict.components(separatedBy: "between a 1 in 20 and an even chance").count == 2)
         #expect(html.contains("aria-label=\"A pledge: progress against plan; about a 1 in 3 chance of meeting the target\""))
         #expect(html.contains("<p class=\"reason\">Why: no level known at or before 2019-04-01: give baseline.value</p>"))
         // An unknown probability is blank, and no words are made up for it.
