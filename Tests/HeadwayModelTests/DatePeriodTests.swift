@@ -19,6 +19,38 @@ import Testing
         #expect(try period("FY1999-00") == ("1999-04-01", "2000-03-31", .financialYear))
     }
 
+    /// Periods as SDMX, the World Bank and the ONS write them (issue 28's one period grammar),
+    /// each checked against a calendar: 2020-W53 exists (2020 began on a Wednesday), 2021-W53
+    /// does not; ISO week 1 of 2024 begins on Monday 1 January, of 2021 on 4 January.
+    @Test func statisticalPeriods() throws {
+        #expect(try period("2024-W01") == ("2024-01-01", "2024-01-07", .week))
+        #expect(try period("2021-W01") == ("2021-01-04", "2021-01-10", .week))
+        #expect(try period("2020-W53") == ("2020-12-28", "2021-01-03", .week))
+        #expect(try period("2019-W01") == ("2018-12-31", "2019-01-06", .week))
+        #expect(try period("2024-S2") == ("2024-07-01", "2024-12-31", .half))
+        #expect(try period("2024-H1") == ("2024-01-01", "2024-06-30", .half))
+        #expect(try period("2024-T2") == ("2024-05-01", "2024-08-31", .third))
+        #expect(try period("2024-A1") == ("2024-01-01", "2024-12-31", .year))
+        #expect(try period("2024-M02") == ("2024-02-01", "2024-02-29", .month))
+        #expect(try period("2012M01") == ("2012-01-01", "2012-01-31", .month))
+        #expect(try period("2013Q1") == ("2013-01-01", "2013-03-31", .quarter))
+        #expect(try period("2020 JAN") == ("2020-01-01", "2020-01-31", .month))
+        #expect(try period("2020 Q1") == ("2020-01-01", "2020-03-31", .quarter))
+        #expect(try period("2023-01/P3M") == ("2023-01-01", "2023-03-31", .quarter))
+        #expect(try period("2023-01-01/P1M") == ("2023-01-01", "2023-01-31", .month))
+        #expect(try period("2023/P1Y") == ("2023-01-01", "2023-12-31", .year))
+        #expect(try period("2024-01-01/P7D") == ("2024-01-01", "2024-01-07", .week))
+        for text in ["2024-W05", "2020-W53", "2019-W01", "2024-H2", "2024-T3"] {
+            #expect(try DatePeriod(parsing: text).description == text)
+        }
+        for text in ["2021-W53", "2024-W00", "2024-S3", "2024-T4", "2024-A2", "2024-M13", "2012M1", "2020 JUNE", "2023-02/P3M", "2023-01/P2M", "2024-01-02/P7D"] {
+            #expect(throws: DateParseError.self, "\(text)") { try DatePeriod(parsing: text) }
+        }
+        // A week keeps its precision, as a deadline does when stored.
+        let week = try DatePeriod(parsing: "2024-W05")
+        #expect(DatePeriod(last: week.last, precision: .week) == week)
+    }
+
     @Test func writesBackInTheFormItWasParsedFrom() throws {
         for text in ["2024-04-05", "2024-08", "2024-Q3", "2024", "FY2023-24", "FY2009-10"] {
             #expect(try DatePeriod(parsing: text).description == text)
