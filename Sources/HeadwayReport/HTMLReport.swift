@@ -5,7 +5,8 @@ import HeadwayModel
 /// the published figures (open markers for "over"/"about"), the planned trajectory, the
 /// projection and its range as a fan from the latest figure to the deadline, the target and the
 /// deadline, all in the metric's own terms (levels for a level). Every text value is escaped.
-/// On a narrow screen the summary stacks and each chart is drawn for the width (README).
+/// On a narrow screen the summary stacks and each chart is drawn for the width (README); the
+/// chart itself is in HTMLReport+Chart.swift.
 public enum HTMLReport {
     public static func render(_ assessments: [Assessment], asOf: CivilDate, leftOut: Int = 0) -> String {
         var html = """
@@ -146,98 +147,9 @@ public enum HTMLReport {
         return (status, "<span class=\"status \(status.rawValue)\" title=\"\(escape(Display.meaning(status)))\"><span aria-hidden=\"true\">\(mark)</span> \(words)</span>")
     })
 
-    /// A chart's geometry: one for wide screens, one drawn for a phone's width (text stays
-    /// at least 11 CSS pixels high wherever each is shown).
-    public struct Layout: Sendable {
-        let name: String
-        let width, height, left, right, top, bottom, fontSize: Double
-        public static let wide = Layout(name: "wide", width: 640, height: 260, left: 60, right: 16, top: 12, bottom: 28, fontSize: 12)
-        public static let narrow = Layout(name: "narrow", width: 360, height: 300, left: 52, right: 10, top: 12, bottom: 30, fontSize: 13)
-    }
-
-    /// The chart in the metric's own terms: x is time from the baseline to the later of the
-    /// deadline and the last point; y is the amount since the baseline, or the level.
-    public static func chart(_ a: Assessment, _ layout: Layout) -> String {
-        let (width, height, left, right, top, bottom) = (layout.width, layout.height, layout.left, layout.right, layout.top, layout.bottom)
-        let font = "font-size=\"\(Int(layout.fontSize))\""
-        let start = a.series.first?.date ?? a.baselineDate
-        var end = max(a.deadline, a.series.last?.date ?? a.deadline)
-        if let completion = a.projection.completionDateHigh ?? a.projection.completionDate { end = max(end, min(completion, a.deadline.adding(days: 366))) }
-        // Progress is a change since the baseline: the baseline level (0 for amounts) makes it the figure.
-        let base = a.baselineValue?.double ?? 0
-        let plan = a.baselineValue == nil ? [] : a.series.map { (date: $0.date, value: $0.trajectory + base) }
-        let observed = a.series.compactMap { point in point.progress.map { (point: point, figure: $0 + (a.baselineValue ?? 0)) } }
-        let projection = [a.projection.valueAtDeadlineLow, a.projection.valueAtDeadlineHigh, a.projection.valueAtDeadline].compactMap { $0 }
-        let values = plan.map(\.value) + observed.map(\.figure.double) + projection + [a.targetValue.double, base]
-        let low = values.min() ?? 0, high = max(values.max() ?? 1, (values.min() ?? 0) + 1)
-        let span = Double(max(1, start.days(until: end)))
-        func x(_ date: CivilDate) -> Double { left + (width - left - right) * Double(start.days(until: date)) / span }
-        func y(_ value: Double) -> Double { top + (height - top - bottom) * (1 - (value - low) / (high - low)) }
-        func f(_ value: Double) -> String { String(format: "%.1f", value) }
-        func point(_ date: CivilDate, _ value: Double) -> String { "\(f(x(date))),\(f(y(value)))" }
-
-        let label = "\(a.title): progress against plan" + (Display.chanceInWords(a).map { "; \($0)" } ?? "")
-        var svg = "<svg class=\"\(layout.name)\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(label))\">\n"
-        let target = y(a.targetValue.double)
-        svg += "<line x1=\"\(f(left))\" y1=\"\(f(target))\" x2=\"\(f(width - right))\" y2=\"\(f(target))\" stroke=\"#8250df\" stroke-dasharray=\"2 3\"/>\n"
-        svg += "<text x=\"\(f(left))\" y=\"\(f(target - 3))\" \(font) fill=\"#8250df\">\(escape(fitted("target \(Display.target(a))", layout)))</text>\n"
-        svg += "<line x1=\"\(f(x(a.deadline)))\" y1=\"\(f(top))\" x2=\"\(f(x(a.deadline)))\" y2=\"\(f(height - bottom))\" stroke=\"#57606a\" stroke-dasharray=\"4 3\"/>\n"
-        svg += "<text x=\"\(f(x(a.deadline) - 4))\" y=\"\(f(height - bottom - 4))\" \(font) text-anchor=\"end\" fill=\"#57606a\">deadline \(a.deadline)</text>\n"
-        // The as-of date ("today" unless the report looks back), where it falls inside the chart.
-        if a.asOf > start && a.asOf < end && a.asOf != a.deadline {
-            svg += "<line x1=\"\(f(x(a.asOf)))\" y1=\"\(f(top))\" x2=\"\(f(x(a.asOf)))\" y2=\"\(f(height - bottom))\" stroke=\"#57606a\" stroke-dasharray=\"1 3\">"
-            svg += "<title>as of \(a.asOf)</title></line>\n"
-        }
-        // Axes and labels.
-        svg += "<line x1=\"\(f(left))\" y1=\"\(f(height - bottom))\" x2=\"\(f(width - right))\" y2=\"\(f(height - bottom))\" stroke=\"#8c959f\"/>\n"
-        svg += "<text x=\"\(f(left))\" y=\"\(f(height - 8))\" \(font) fill=\"#57606a\">\(start)</text>\n"
-        svg += "<text x=\"\(f(width - right))\" y=\"\(f(height - 8))\" \(font) text-anchor=\"end\" fill=\"#57606a\">\(end)</text>\n"
-        svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(high) + 10))\" \(font) text-anchor=\"end\" fill=\"#57606a\">\(escape(axisLabel(high)))</text>\n"
-        svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(low)))\" \(font) text-anchor=\"end\" fill=\"#57606a\">\(escape(axisLabel(low)))</text>\n"
-        if !plan.isEmpty {
-            svg += "<polyline points=\"\(plan.map { point($0.date, $0.value) }.joined(separator: " "))\" fill=\"none\" stroke=\"#8c959f\" stroke-width=\"1.5\"><title>planned trajectory</title></polyline>\n"
-        }
-        // The projection from the latest figure to the deadline, its range a fan with its apex there.
-        if let latest = a.latest, let central = a.projection.valueAtDeadline, a.deadline > latest.date {
-            let apex = point(latest.date, latest.value.double)
-            if let lowValue = a.projection.valueAtDeadlineLow, let highValue = a.projection.valueAtDeadlineHigh, lowValue != highValue {
-                svg += "<polygon points=\"\(apex) \(point(a.deadline, highValue)) \(point(a.deadline, lowValue))\" fill=\"#0969da\" fill-opacity=\"0.15\">"
-                svg += "<title>90% range at the deadline: \(number(lowValue))…\(number(highValue)) \(escape(a.unit))</title></polygon>\n"
-            }
-            svg += "<polyline points=\"\(apex) \(point(a.deadline, central))\" fill=\"none\" stroke=\"#0969da\" stroke-dasharray=\"6 4\"><title>projection at the recent pace</title></polyline>\n"
-        }
-        // Published figures only: a line through them, filled markers for exact figures, open ones otherwise.
-        if !observed.isEmpty {
-            svg += "<polyline points=\"\(observed.map { point($0.point.date, $0.figure.double) }.joined(separator: " "))\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\"/>\n"
-        }
-        for (published, figure) in observed {
-            let qualifier = published.qualifier ?? .exact
-            let fill = qualifier == .exact ? "#0969da" : "#ffffff"
-            let words = qualifier == .exact ? "" : qualifier.rawValue.replacingOccurrences(of: "_", with: " ") + " "
-            svg += "<circle cx=\"\(f(x(published.date)))\" cy=\"\(f(y(figure.double)))\" r=\"4\" fill=\"\(fill)\" stroke=\"#0969da\" stroke-width=\"2\">"
-            svg += "<title>\(escape("\(published.date): \(words)\(Display.amount(figure, unit: a.unit))"))</title></circle>\n"
-        }
-        return svg + "</svg>\n"
-    }
-
-    /// Chart text cut to what fits across the plot (a long unit would run off it), with an ellipsis.
-    static func fitted(_ text: String, _ layout: Layout) -> String {
-        // About 0.62 em per character in the sans-serif fonts charts are drawn in.
-        let fits = Int((layout.width - layout.left - layout.right) / (layout.fontSize * 0.62))
-        return text.count <= fits ? text : String(text.prefix(fits - 1)) + "…"
-    }
-
     /// A number as a reader writes it: whole above 100, else to two decimals.
     public static func number(_ value: Double) -> String {
         Display.grouped(abs(value) >= 100 ? String(format: "%.0f", value) : NumberText.format((value * 100).rounded() / 100) ?? "")
-    }
-
-    /// An axis label short enough for a phone's chart: millions and billions abbreviated.
-    static func axisLabel(_ value: Double) -> String {
-        for (scale, suffix) in [(1e9, "bn"), (1e6, "m")] where abs(value) >= scale {
-            return number((value / scale * 10).rounded() / 10) + suffix
-        }
-        return number(value)
     }
 
     /// Escapes text for HTML element content and attribute values; control characters (not

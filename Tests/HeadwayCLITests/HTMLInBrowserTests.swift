@@ -66,6 +66,36 @@ import Testing
         try Browser.screenshot(html, width: width, name: "report-\(width).png")
     }
 
+    /// Every chart shown has at least three value ticks and two date ticks, and no tick label
+    /// overlaps another piece of the chart's text, at a phone's width and a desktop's: the
+    /// layout-stressing report, with a five-month pledge (monthly ticks) and a count of officers
+    /// up to 20,951 added.
+    @Test(arguments: [390, 1280]) func chartTicksAreReadableAndApart(width: Int) throws {
+        func date(_ text: String) -> CivilDate { try! DatePeriod(parsing: text).last }
+        let officers = Metric(key: "officers", name: "Police officers recruited", unit: "officers", kind: .additive)
+        let recruited = [("2019-11", "2020-03", 3_005), ("2019-11", "2021-03", 8_771), ("2019-11", "2022-03", 13_576), ("2019-11", "2023-03", 20_951)].map {
+            ObservedFigure(
+                periodStart: try! DatePeriod(parsing: $0.0).first, periodEnd: date($0.1), value: Decimal($0.2), qualifier: .exact, publishedOn: date($0.1))
+        }
+        func pledge(_ key: String, baseline: String, target: Decimal, deadline: String) -> Commitment {
+            Commitment(
+                key: key, title: key, metric: officers.key, baseline: .init(date: try! DatePeriod(parsing: baseline).first, value: nil),
+                target: .value(target), comparison: nil, deadline: try! DatePeriod(parsing: deadline), milestones: [])
+        }
+        let extra = [
+            Assessor.assess(pledge("uplift-20000", baseline: "2019-11", target: 20_000, deadline: "2023-03"), metric: officers, figures: recruited, asOf: date("2023-06")),
+            Assessor.assess(pledge("five-months", baseline: "2022-11", target: 4_000, deadline: "2023-03"), metric: officers, figures: [], asOf: date("2023-01")),
+        ]
+        let html = HTMLReport.render(Self.assessments() + extra, asOf: try DatePeriod(parsing: "2024-04-05").last)
+        let ticks = try Browser.evaluate(html, width: width, script: Browser.ticksScript, as: Browser.Ticks.self)
+        #expect(ticks.charts == 6, "at \(width) px: one chart shown per commitment")
+        #expect(ticks.problems == [], "at \(width) px")
+        #expect(ticks.values.allSatisfy { $0.count >= 3 }, "at \(width) px: \(ticks.values)")
+        #expect(ticks.values.contains(["0", "5,000", "10,000", "15,000", "20,000", "25,000"]), "at \(width) px: \(ticks.values)")
+        #expect(ticks.dates.contains(["2020", "2021", "2022", "2023"]), "at \(width) px: \(ticks.dates)")
+        #expect(ticks.dates.contains(["Nov 2022", "Dec", "Jan 2023", "Feb", "Mar"]), "at \(width) px: \(ticks.dates)")
+    }
+
     /// The check itself finds what it is for: a chart 640 units wide with 11-unit text, and a wide
     /// table scrolled inside its box, at a phone's width.
     @Test func theCheckFindsSmallTextAndSidewaysScrolling() throws {
@@ -117,15 +147,29 @@ enum Browser {
         return outcome.output
     }
 
-    /// Lays `html` out in a frame `width` CSS pixels wide (a headless window is at least 500
-    /// wide, so a phone's width needs the frame) and measures it with the script below.
+    /// Lays `html` out in a frame `width` CSS pixels wide and measures it with `measuringScript`.
     static func measure(_ html: String, width: Int) throws -> Layout {
+        try evaluate(html, width: width, script: measuringScript, as: Layout.self)
+    }
+
+    /// What the charts' tick labels are, per chart shown, and what overlaps.
+    struct Ticks: Decodable {
+        let charts: Int
+        let values: [[String]]
+        let dates: [[String]]
+        let problems: [String]
+    }
+
+    /// Lays `html` out in a frame `width` CSS pixels wide (a headless window is at least 500
+    /// wide, so a phone's width needs the frame) and decodes what `script` writes into the
+    /// `result` element as JSON once the page has loaded.
+    static func evaluate<Result: Decodable>(_ html: String, width: Int, script: String, as: Result.Type) throws -> Result {
         let attribute = html.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
         let harness = """
             <!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0">
             <iframe id="frame" style="border:0; width:\(width)px; height:900px" srcdoc="\(attribute)"></iframe>
             <pre id="result">not measured</pre>
-            <script>\(measuringScript)</script></body></html>
+            <script>\(script)</script></body></html>
             """
         let dom = try run(["--window-size=\(max(width, 500) + 100),1000", "--virtual-time-budget=5000", "--dump-dom"], page: harness)
         guard let open = dom.range(of: "<pre id=\"result\">"), let close = dom.range(of: "</pre>", range: open.upperBound..<dom.endIndex) else {
@@ -134,7 +178,7 @@ enum Browser {
         let json = dom[open.upperBound..<close.lowerBound].replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
             .replacingOccurrences(of: "&amp;", with: "&")
         do {
-            return try JSONDecoder().decode(Layout.self, from: Data(json.utf8))
+            return try JSONDecoder().decode(Result.self, from: Data(json.utf8))
         } catch {
             throw HeadwayError("unreadable measurement \(json.prefix(500)): \(error)")
         }
@@ -164,6 +208,26 @@ enum Browser {
             if (size < 11) problems.push('text under 11 px (' + size.toFixed(1) + '): ' + el.textContent.trim().slice(0, 40));
           }
           document.getElementById('result').textContent = JSON.stringify({ width, texts, smallest, problems: problems.slice(0, 20) });
+        });
+        """
+
+    /// Per chart shown (a hidden one has no boxes): its value and date tick labels, and any
+    /// tick label whose box overlaps another text's in the same chart.
+    static let ticksScript = """
+        addEventListener('load', () => {
+          const d = document.getElementById('frame').contentDocument, values = [], dates = [], problems = [];
+          for (const svg of d.querySelectorAll('svg')) {
+            if (svg.getClientRects().length === 0 || !svg.querySelector('text')) continue;
+            values.push([...svg.querySelectorAll('text.tick-y')].map(t => t.textContent));
+            dates.push([...svg.querySelectorAll('text.tick-x')].map(t => t.textContent));
+            const texts = [...svg.querySelectorAll('text')].map(t => ({ tick: t.classList.length > 0, text: t.textContent, r: t.getBoundingClientRect() }));
+            for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+              const a = texts[i], b = texts[j];
+              if ((a.tick || b.tick) && a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom)
+                problems.push('"' + a.text + '" overlaps "' + b.text + '"');
+            }
+          }
+          document.getElementById('result').textContent = JSON.stringify({ charts: values.length, values, dates, problems: problems.slice(0, 20) });
         });
         """
 

@@ -5,7 +5,8 @@ import Testing
 
 /// The dashboard in a real browser: `browser/dashboard.py` drives headless Chromium (Debian's
 /// chromium and chromium-driver, with Selenium and axe-selenium-python) over every page of a
-/// served test database at 390, 1280 and 1920 px. It fails, with an install hint, when any of
+/// served test database at 390, 1280 and 1920 px (charts included: three value ticks or more,
+/// no tick label over other chart text). It fails, with an install hint, when any of
 /// those is missing.
 @Suite(.serialized, .timeLimit(.minutes(10))) struct DashboardBrowserTests {
     static let browserScripts = ResourceLocator.sourceRoot.appendingPathComponent("Tests/HeadwayServerTests/browser")

@@ -4,7 +4,8 @@ chromium-driver, through Selenium) and prints what it found as JSON on standard 
 {"problems": [...], "first_contentful_paint_ms": {path: ms}, "checked": n}.
 
 For every page, at every width: no console error, nothing wider than the page, no text under
-11 CSS px (chart text included, scaled as drawn), and no serious or critical axe-core violation.
+11 CSS px (chart text included, scaled as drawn), every chart with at least three value ticks
+and no tick label overlapping other chart text, and no serious or critical axe-core violation.
 With JavaScript disabled, every figure of a page is still shown. With it, sorting the overview
 swaps the list in place. Exit status 3 (with the reason on stderr) when something it needs is
 missing, so the test that runs it fails with an install hint rather than skipping.
@@ -63,6 +64,25 @@ return problems.slice(0, 20);
 """
 
 
+# Every chart shown has at least three value ticks and two date ticks, and no tick label's box
+# overlaps another text's in the same chart.
+TICKS = """
+const problems = [];
+for (const svg of document.querySelectorAll('.chart svg')) {
+  if (svg.getClientRects().length === 0) continue;
+  const values = svg.querySelectorAll('text.tick-y').length, dates = svg.querySelectorAll('text.tick-x').length;
+  if (values < 3 || dates < 2) problems.push('chart with ' + values + ' value and ' + dates + ' date tick labels');
+  const texts = [...svg.querySelectorAll('text')].map(t => ({ tick: t.classList.length > 0, text: t.textContent, r: t.getBoundingClientRect() }));
+  for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+    const a = texts[i], b = texts[j];
+    if ((a.tick || b.tick) && a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom)
+      problems.push('chart text "' + a.text + '" overlaps "' + b.text + '"');
+  }
+}
+return problems.slice(0, 20);
+"""
+
+
 def browser(javascript=True):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -91,7 +111,7 @@ def check_page(driver, base, page, widths, problems):
         resize(driver, width)
         driver.get(base + page["path"])
         where = f"{page['path']} at {width} px"
-        for problem in driver.execute_script(MEASURE):
+        for problem in driver.execute_script(MEASURE) + driver.execute_script(TICKS):
             problems.append(f"{where}: {problem}")
         axe = Axe(driver)
         axe.inject()
