@@ -37,14 +37,15 @@ extension HTMLReport {
         func x(_ date: CivilDate) -> Double { layout.left + (layout.width - layout.left - layout.right) * Double(start.days(until: date)) / span }
         func y(_ value: Double) -> Double { layout.top + (bottom - layout.top) * (1 - (value - values.low) / (values.high - values.low)) }
         func point(_ date: CivilDate, _ value: Double) -> String { "\(f(x(date))),\(f(y(value)))" }
+        func points(_ values: [(date: CivilDate, value: Double)]) -> String { values.map { point($0.date, $0.value) }.joined(separator: " ") }
 
         /// Gridlines and labels at the value ticks, the time axis with its tick marks and labels.
-        func axes() -> String {
+        func axes() -> HTML {
             let (left, right, size) = (layout.left, layout.width - layout.right, layout.fontSize)
-            let font = "font-size=\"\(Int(size))\" fill=\"#57606a\""
+            let font: HTML = "font-size=\"\(Int(size))\" fill=\"#57606a\""
             let labels = values.labels(room: left - 8, fontSize: size)
             let levels = values.ticks.map(y)
-            var svg = "<path d=\"\(levels.dropFirst().map { "M\(f(left)),\(f($0))H\(f(right))" }.joined())\" stroke=\"#d8dee4\" fill=\"none\"/>\n"
+            var svg: HTML = "<path d=\"\(levels.dropFirst().map { "M\(f(left)),\(f($0))H\(f(right))" }.joined())\" stroke=\"#d8dee4\" fill=\"none\"/>\n"
             for (level, label) in zip(levels, labels) {
                 svg += "<text class=\"tick-y\" x=\"\(f(left - 6))\" y=\"\(f(level + size * 0.35))\" \(font) text-anchor=\"end\">\(label)</text>\n"
             }
@@ -63,8 +64,8 @@ extension HTMLReport {
 
     /// The chart in the metric's own terms: x is time from the baseline to the later of the
     /// deadline and the last point; y is the amount since the baseline, or the level.
-    public static func chart(_ a: Assessment, _ layout: Layout) -> String {
-        let font = "font-size=\"\(Int(layout.fontSize))\""
+    public static func chart(_ a: Assessment, _ layout: Layout) -> HTML {
+        let font: HTML = "font-size=\"\(Int(layout.fontSize))\""
         let start = a.series.first?.date ?? a.baselineDate
         var end = max(a.deadline, a.series.last?.date ?? a.deadline)
         if let completion = a.projection.completionDateHigh ?? a.projection.completionDate { end = max(end, min(completion, a.deadline.adding(days: 366))) }
@@ -77,11 +78,11 @@ extension HTMLReport {
         let (left, right, top, bottom) = (layout.left, layout.width - layout.right, layout.top, plot.bottom)
 
         let label = "\(a.title): progress against plan" + (Display.chanceInWords(a).map { "; \($0)" } ?? "")
-        var svg = "<svg class=\"\(layout.name)\" viewBox=\"0 0 \(Int(layout.width)) \(Int(layout.height))\" role=\"img\" aria-label=\"\(escape(label))\">\n"
+        var svg: HTML = "<svg class=\"\(layout.name)\" viewBox=\"0 0 \(Int(layout.width)) \(Int(layout.height))\" role=\"img\" aria-label=\"\(label)\">\n"
         svg += plot.axes()
         let target = plot.y(a.targetValue.double), deadline = plot.x(a.deadline)
         svg += "<line x1=\"\(f(left))\" y1=\"\(f(target))\" x2=\"\(f(right))\" y2=\"\(f(target))\" stroke=\"#8250df\" stroke-dasharray=\"2 3\"/>\n"
-        svg += "<text x=\"\(f(left))\" y=\"\(f(target - 3))\" \(font) fill=\"#8250df\">\(escape(fitted("target \(Display.target(a))", layout)))</text>\n"
+        svg += "<text x=\"\(f(left))\" y=\"\(f(target - 3))\" \(font) fill=\"#8250df\">\(fitted("target \(Display.target(a))", layout))</text>\n"
         svg += "<line x1=\"\(f(deadline))\" y1=\"\(f(top))\" x2=\"\(f(deadline))\" y2=\"\(f(bottom))\" stroke=\"#57606a\" stroke-dasharray=\"4 3\"/>\n"
         svg += "<text x=\"\(f(deadline - 4))\" y=\"\(f(bottom - 4))\" \(font) text-anchor=\"end\" fill=\"#57606a\">deadline \(a.deadline)</text>\n"
         // The as-of date ("today" unless the report looks back), where it falls inside the chart.
@@ -90,31 +91,31 @@ extension HTMLReport {
             svg += "<title>as of \(a.asOf)</title></line>\n"
         }
         if !plan.isEmpty {
-            svg += "<polyline points=\"\(plan.map { plot.point($0.date, $0.value) }.joined(separator: " "))\" fill=\"none\" stroke=\"#8c959f\" stroke-width=\"1.5\"><title>planned trajectory</title></polyline>\n"
+            svg += "<polyline points=\"\(plot.points(plan))\" fill=\"none\" stroke=\"#8c959f\" stroke-width=\"1.5\"><title>planned trajectory</title></polyline>\n"
         }
         svg += projectionFan(a, plot)
         // Published figures only: a line through them, filled markers for exact figures, open ones otherwise.
         if !observed.isEmpty {
-            svg += "<polyline points=\"\(observed.map { plot.point($0.point.date, $0.figure.double) }.joined(separator: " "))\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\"/>\n"
+            svg += "<polyline points=\"\(plot.points(observed.map { ($0.point.date, $0.figure.double) }))\" fill=\"none\" stroke=\"#0969da\" stroke-width=\"2\"/>\n"
         }
         for (published, figure) in observed {
             let qualifier = published.qualifier ?? .exact
-            let fill = qualifier == .exact ? "#0969da" : "#ffffff"
+            let fill = qualifier == .exact ? "#0969da" : "#ffffff"  // a colour: nothing to escape
             let words = qualifier == .exact ? "" : qualifier.rawValue.replacingOccurrences(of: "_", with: " ") + " "
             svg += "<circle cx=\"\(f(plot.x(published.date)))\" cy=\"\(f(plot.y(figure.double)))\" r=\"4\" fill=\"\(fill)\" stroke=\"#0969da\" stroke-width=\"2\">"
-            svg += "<title>\(escape("\(published.date): \(words)\(Display.amount(figure, unit: a.unit))"))</title></circle>\n"
+            svg += "<title>\(published.date): \(words)\(Display.amount(figure, unit: a.unit))</title></circle>\n"
         }
         return svg + "</svg>\n"
     }
 
     /// The projection from the latest figure to the deadline, its range a fan with its apex there.
-    static func projectionFan(_ a: Assessment, _ plot: Plot) -> String {
-        guard let latest = a.latest, let central = a.projection.valueAtDeadline, a.deadline > latest.date else { return "" }
-        var svg = ""
+    static func projectionFan(_ a: Assessment, _ plot: Plot) -> HTML {
+        guard let latest = a.latest, let central = a.projection.valueAtDeadline, a.deadline > latest.date else { return .empty }
+        var svg = HTML.empty
         let apex = plot.point(latest.date, latest.value.double)
         if let lowValue = a.projection.valueAtDeadlineLow, let highValue = a.projection.valueAtDeadlineHigh, lowValue != highValue {
             svg += "<polygon points=\"\(apex) \(plot.point(a.deadline, highValue)) \(plot.point(a.deadline, lowValue))\" fill=\"#0969da\" fill-opacity=\"0.15\">"
-            svg += "<title>90% range at the deadline: \(number(lowValue))…\(number(highValue)) \(escape(a.unit))</title></polygon>\n"
+            svg += "<title>90% range at the deadline: \(number(lowValue))…\(number(highValue)) \(a.unit)</title></polygon>\n"
         }
         return svg + "<polyline points=\"\(apex) \(plot.point(a.deadline, central))\" fill=\"none\" stroke=\"#0969da\" stroke-dasharray=\"6 4\"><title>projection at the recent pace</title></polyline>\n"
     }

@@ -4,12 +4,13 @@ import HeadwayModel
 /// A self-contained HTML page (no network fetches) with an inline SVG chart per commitment:
 /// the published figures (open markers for "over"/"about"), the planned trajectory, the
 /// projection and its range as a fan from the latest figure to the deadline, the target and the
-/// deadline, all in the metric's own terms (levels for a level). Every text value is escaped.
+/// deadline, all in the metric's own terms (levels for a level). Every text value is escaped by
+/// the `HTML` it is interpolated into: nothing here escapes by hand.
 /// On a narrow screen the summary stacks and each chart is drawn for the width (README); the
 /// chart itself is in HTMLReport+Chart.swift.
 public enum HTMLReport {
     public static func render(_ assessments: [Assessment], asOf: CivilDate, leftOut: Int = 0) -> String {
-        var html = """
+        var html: HTML = """
             <!doctype html>
             <html lang="en">
             <head>
@@ -54,58 +55,58 @@ public enum HTMLReport {
             <body>
             <h1>Headway report as of \(asOf)</h1>
             <p class="method">Methods version \(Assessment.methodVersion) (every formula is in Headway's docs/METHODS.md)</p>
-            \(Display.leftOut(leftOut, asOf: asOf).map { "<p class=\"left-out\">\($0)</p>" } ?? "")\
-            \(Display.nothingToReport(assessments.count, leftOut: leftOut).map { "<p class=\"left-out\">\(escape($0))</p>" } ?? "")
+            \(Display.leftOut(leftOut, asOf: asOf).map { words -> HTML in "<p class=\"left-out\">\(words)</p>" })\
+            \(Display.nothingToReport(assessments.count, leftOut: leftOut).map { words -> HTML in "<p class=\"left-out\">\(words)</p>" })
             <table class="summary">
             <tr class="head"><th>Commitment</th><th>Status</th><th>Latest</th><th>Target</th><th>Deadline</th><th>Done</th><th>Chance</th><th>Completion</th></tr>
 
             """
         for a in assessments {
-            html += "<tr><td><a href=\"#\(escape(MarkdownReport.anchor(a.key)))\">\(escape(a.title))</a></td>"
+            html += "<tr><td><a href=\"#\(MarkdownReport.anchor(a.key))\">\(a.title)</a></td>"
             html += "<td data-label=\"Status\">\(status(a.status))</td>"
-            html += "<td class=\"n\" data-label=\"Latest\">\(escape(Display.latest(a)))</td>"
-            html += "<td class=\"n\" data-label=\"Target\">\(escape(Display.target(a)))</td>"
+            html += "<td class=\"n\" data-label=\"Latest\">\(Display.latest(a))</td>"
+            html += "<td class=\"n\" data-label=\"Target\">\(Display.target(a))</td>"
             html += "<td class=\"d\" data-label=\"Deadline\">\(a.deadline)</td><td class=\"n\" data-label=\"Done\">\(Display.percent(a.percentComplete))</td>"
-            html += "<td class=\"n\" data-label=\"Chance\">\(escape(Display.probability(a.probabilityMet)))</td>"
+            html += "<td class=\"n\" data-label=\"Chance\">\(Display.probability(a.probabilityMet))</td>"
             html += "<td data-label=\"Completion\">\(completion(a))</td></tr>\n"
         }
         html += "</table>\n"
         for a in assessments {
-            html += "<section id=\"\(escape(MarkdownReport.anchor(a.key)))\">\n<h2>\(escape(a.title))</h2>\n"
+            html += "<section id=\"\(MarkdownReport.anchor(a.key))\">\n<h2>\(a.title)</h2>\n"
             html += verdict(a)
-            html += "<figure>\n" + chart(a, .wide) + chart(a, .narrow)
+            html += "<figure>\n\(chart(a, .wide))\(chart(a, .narrow))"
             html += "<figcaption class=\"legend\">\(legend)</figcaption>\n</figure>\n"
             html += facts(a) + "</section>\n"
         }
-        return html + "</body>\n</html>\n"
+        return (html + "</body>\n</html>\n").text
     }
 
     /// The status with its meaning, the chance in words and the reason: a commitment's verdict
     /// in a few sentences, as the report's sections and the dashboard's commitment page open.
-    public static func verdict(_ a: Assessment) -> String {
+    public static func verdict(_ a: Assessment) -> HTML {
         // For on_track, at_risk and off_track the status is a band of the chance: the chance
         // alone says it, once (Display.statusAndChance).
         let banded = [.onTrack, .atRisk, .offTrack].contains(a.status) && Display.chanceInWords(a) != nil
-        var html = "<p>\(status(a.status))\(banded ? "" : " " + escape(Display.statusInWords(a)))</p>\n"
+        var html: HTML = "<p>\(status(a.status))\(banded ? "" : " " + Display.statusInWords(a))</p>\n"
         if let words = Display.chanceInWords(a) {
-            html += "<p class=\"chance\">\(escape(words.prefix(1).uppercased() + words.dropFirst())) (\(Display.probability(a.probabilityMet))).</p>\n"
+            html += "<p class=\"chance\">\(words.prefix(1).uppercased() + words.dropFirst()) (\(Display.probability(a.probabilityMet))).</p>\n"
         }
-        if let reason = a.reason { html += "<p class=\"reason\">Why: \(escape(reason))</p>\n" }
+        if let reason = a.reason { html += "<p class=\"reason\">Why: \(reason)</p>\n" }
         return html
     }
 
     /// What a chart's lines and markers mean, each in its own colour and also in words. Classes
     /// rather than style attributes, so a page whose Content-Security-Policy forbids inline
     /// styles shows it too.
-    public static let legend =
+    public static let legend: HTML =
         "<span class=\"l-figure\">● published figure (○ over, under or about)</span><span>— plan</span>"
         + "<span class=\"l-figure\">- - projection at the recent pace; shaded: its range</span><span class=\"l-target\">··· target</span>"
         + "<span>| deadline, ¦ as-of date</span>"
 
     /// The commitment's numbers as a definition list: key, metric, baseline, target, latest,
     /// done, time elapsed, paces, completion, schedule variance, chance and reason.
-    public static func facts(_ a: Assessment) -> String {
-        var html = "<dl>\n"
+    public static func facts(_ a: Assessment) -> HTML {
+        var html: HTML = "<dl>\n"
         let facts: [(String, String?)] = [
             ("Key", a.key), ("Metric", "\(a.metric) (\(a.unit))"),
             ("Baseline", a.baselineDate.description + (a.kind == .level ? ", level \(Display.amount(a.baselineValue, unit: a.unit))" : "")),
@@ -115,20 +116,20 @@ public enum HTMLReport {
             ("Completion", Display.completion(a)), ("Schedule", Display.scheduleVariance(a)),
             ("Chance of meeting the target", Display.probability(a.probabilityMet)), ("Why", a.reason),
         ]
-        for case let (term, value?) in facts { html += "<dt>\(escape(term))</dt><dd>\(escape(value))</dd>\n" }
+        for case let (term, value?) in facts { html += "<dt>\(term)</dt><dd>\(value)</dd>\n" }
         return html + "</dl>\n"
     }
 
     /// The completion date, its range kept whole (not broken at a date's hyphens).
-    public static func completion(_ a: Assessment) -> String {
+    public static func completion(_ a: Assessment) -> HTML {
         let text = Display.completion(a)
-        guard let open = text.firstIndex(of: "(") else { return escape(text) }
-        return escape(String(text[..<open])) + "<span class=\"range\">" + escape(String(text[open...])) + "</span>"
+        guard let open = text.firstIndex(of: "(") else { return "\(text)" }
+        return "\(String(text[..<open]))<span class=\"range\">\(String(text[open...]))</span>"
     }
 
     /// A status in words with a mark of its own, so it does not rest on colour alone.
-    public static func status(_ status: Assessment.Status) -> String {
-        statusMarks[status] ?? ""
+    public static func status(_ status: Assessment.Status) -> HTML {
+        statusMarks[status] ?? .empty
     }
 
     /// Each status's mark, made once (a page of 1000 rows shows 1000).
@@ -144,7 +145,7 @@ public enum HTMLReport {
         case .insufficientData: "?"
         }
         let words = status.rawValue.replacingOccurrences(of: "_", with: " ")
-        return (status, "<span class=\"status \(status.rawValue)\" title=\"\(escape(Display.meaning(status)))\"><span aria-hidden=\"true\">\(mark)</span> \(words)</span>")
+        return (status, "<span class=\"status \(status.rawValue)\" title=\"\(Display.meaning(status))\"><span aria-hidden=\"true\">\(mark)</span> \(words)</span>" as HTML)
     })
 
     /// A number as a reader writes it: whole above 100, else to two decimals.

@@ -21,9 +21,9 @@ extension DashboardPage {
         var main: HTML = "<h1>\(definition.title)</h1>\n"
         main += asOfForm(story)
         if let a = story.assessment {
-            main += "<div class=\"verdict\">\(HTML(escaped: HTMLReport.verdict(a)))</div>\n"
+            main += "<div class=\"verdict\">\(HTMLReport.verdict(a))</div>\n"
             main += "<div class=\"story\">\n" + chart(a) + "<section aria-labelledby=\"numbers-title\" class=\"numbers\">\n<h2 id=\"numbers-title\">The numbers</h2>\n"
-            main += pace(a) + HTML(escaped: HTMLReport.facts(a)) + "</section>\n</div>\n"
+            main += pace(a) + HTMLReport.facts(a) + "</section>\n</div>\n"
         } else {
             main += "<p class=\"problem\">This commitment was made on \(definition.madeOn?.description ?? "a later date"), after the as-of date: it did not exist yet.</p>\n"
         }
@@ -76,7 +76,7 @@ extension DashboardPage {
             <section aria-labelledby="chart-title" class="chart">
             <h2 id="chart-title">Progress against the plan</h2>
             <figure aria-describedby="chart-description">
-            \(HTML(escaped: HTMLReport.chart(a, .wide) + HTMLReport.chart(a, .narrow)))<figcaption class="legend">\(HTML(escaped: HTMLReport.legend))</figcaption>
+            \(HTMLReport.chart(a, .wide))\(HTMLReport.chart(a, .narrow))<figcaption class="legend">\(HTMLReport.legend)</figcaption>
             </figure>
             <p id="chart-description" class="note">\(description)</p>
             <details><summary>The chart's data as a table</summary>

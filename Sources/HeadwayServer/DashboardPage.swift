@@ -73,7 +73,7 @@ enum DashboardPage {
         guard let raw, let status = Assessment.Status(rawValue: raw) else {
             return "<span class=\"status unassessed\" title=\"no stored assessment yet\"><span aria-hidden=\"true\">–</span> not assessed</span>"
         }
-        return HTML(escaped: HTMLReport.status(status))
+        return HTMLReport.status(status)
     }
 
     /// A count with thousands separators: "10,000".

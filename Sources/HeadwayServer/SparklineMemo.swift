@@ -1,3 +1,4 @@
+import HeadwayReport
 import Foundation
 
 /// The overview's sparklines, by commitment key and series fingerprint. A commitment's latest

@@ -103,7 +103,7 @@ import Testing
 
     @Test func theChartDrawsGridlinesAndLabelsAtTheTicks() throws {
         // Woodland from 13,460 to a target of 30,000 hectares, 2019-04 to 2025-03.
-        let svg = HTMLReport.chart(ReportColumnTests.woodlandPledge(), .wide)
+        let svg = HTMLReport.chart(ReportColumnTests.woodlandPledge(), .wide).text
         let values = svg.matches(of: #/<text class="tick-y"[^>]*>([^<]+)</text>/#).map { String($0.output.1) }
         #expect(values == ["0", "10,000", "20,000", "30,000"])
         let dates = svg.matches(of: #/<text class="tick-x"[^>]*>([^<]+)</text>/#).map { String($0.output.1) }

@@ -226,7 +226,7 @@ import Testing
         #expect(row["TARGET"] == "≤ 5.25 percent (-5.25)")
         #expect(row["NEEDED"]?.hasPrefix("-") == true)
         // Charted as the rate: its axis labels are rates (the changes would be negative).
-        let svg = HTMLReport.chart(a, .wide)
+        let svg = HTMLReport.chart(a, .wide).text
         #expect(svg.contains("<title>2023-05-31: 8.7 percent</title>"))
         let labels = svg.matches(of: #/class="tick-y"[^>]*>(-?[0-9][0-9.,]*)</text>/#).map { Double($0.output.1.replacingOccurrences(of: ",", with: ""))! }
         #expect(labels.count >= 3 && labels.allSatisfy { $0 >= 0 } && labels.contains { $0 >= 10.5 }, "\(labels)")
@@ -347,7 +347,7 @@ import Testing
         // A band of the chance is not said beside the chance itself.
         var risky = a
         risky.status = .atRisk
-        let verdict = HTMLReport.verdict(risky)
+        let verdict = HTMLReport.verdict(risky).text
         // (the band's meaning stays only in the mark's tooltip)
         #expect(verdict.contains("About a 1 in 3 chance") && verdict.components(separatedBy: "between a 1 in 20 and an even chance").count == 2)
         #expect(html.contains("aria-label=\"A pledge: progress against plan; about a 1 in 3 chance of meeting the target\""))
@@ -363,7 +363,7 @@ import Testing
         a.projection.valueAtDeadline = 22_500
         a.projection.valueAtDeadlineLow = 21_000
         a.projection.valueAtDeadlineHigh = 24_000
-        let svg = HTMLReport.chart(a, .wide)
+        let svg = HTMLReport.chart(a, .wide).text
         func coordinates(_ text: Substring) -> [(Double, Double)] {
             text.split(separator: " ").map { pair in
                 let parts = pair.split(separator: ",").compactMap { Double($0) }
@@ -394,7 +394,7 @@ import Testing
         #expect(one.series.map(\.date) == [AssessorTests.date("2022-04-01"), AssessorTests.date("2024-03-31"), AssessorTests.date("2025-04-30")])
         #expect(one.series.map(\.progress) == [nil, 2500, nil])
         #expect(one.series.first?.trajectory == 0)
-        #expect(HTMLReport.chart(one, .wide).components(separatedBy: "<circle").count == 2)
+        #expect(HTMLReport.chart(one, .wide).text.components(separatedBy: "<circle").count == 2)
         // Levels: the series starts at the baseline date too.
         let level = Self.woodlandPledge()
         #expect(level.series.first?.date == AssessorTests.date("2019-04-01") && level.series.first?.progress == nil)
