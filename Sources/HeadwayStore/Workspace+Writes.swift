@@ -87,3 +87,8 @@ extension InputError {
         return renamed
     }
 }
+
+extension Workspace {
+    /// The kind of a defined metric, or nil when there is none of that key.
+    public func metricKind(_ key: String) throws -> Metric.Kind? { try ObservationCatalog.load(connection).metricKinds[key] }
+}
