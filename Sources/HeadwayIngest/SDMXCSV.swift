@@ -35,11 +35,12 @@ public struct SDMXCSVImport {
     }
 
     /// Columns that are not dimensions: SDMX-CSV's own, the observation, and the attributes
-    /// publishers attach to it.
+    /// publishers attach to it. FREQ is a dimension: a file that mixes frequencies is refused
+    /// until `--frequency` picks one.
     static let notDimensions: Set<String> = [
         "DATAFLOW", "STRUCTURE", "STRUCTURE_ID", "STRUCTURE_NAME", "ACTION", "KEY", "TIME_PERIOD", "OBS_VALUE", "OBS_STATUS", "OBS_FLAG",
         "OBS_CONF", "OBS_PRE_BREAK", "OBS_COM", "COMMENT_OBS", "CONF_STATUS", "UNIT_MULT", "DECIMALS", "TIME_FORMAT", "TITLE", "TITLE_COMPL",
-        "LAST UPDATE", "LAST_UPDATE", "FREQ",
+        "LAST UPDATE", "LAST_UPDATE",
     ]
     /// Attributes kept in a figure's note.
     static let flags = ["OBS_STATUS", "OBS_FLAG", "OBS_CONF", "CONF_STATUS", "OBS_PRE_BREAK", "COMMENT_OBS"]

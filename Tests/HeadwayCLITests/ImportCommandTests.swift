@@ -47,6 +47,8 @@ import Testing
         #expect(again.output.contains("2 rows: 0 inserted, 2 unchanged"), "\(again.output)")
 
         let oecd = try folder.file("oecd.csv", Self.oecd)
+        let mixed = try HeadwayBinary.run(["import", oecd, "--metric", "dwellings", "--published-on", "2024-06-01"], url: url)
+        #expect(mixed.status == 2 && mixed.errors.contains("FREQ (M, Q) vary"), "\(mixed.errors)")
         let quarters = try HeadwayBinary.run(["import", oecd, "--metric", "dwellings", "--published-on", "2024-06-01", "--frequency", "quarter"], url: url)
         #expect(quarters.status == 0, "\(quarters.errors)")
         let stored = try PostgresConnection(url: url).query(
