@@ -43,7 +43,7 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("where"), help: ArgumentHelp("Keep the rows whose DIMENSION has CODE (repeatable).", valueName: "DIMENSION=CODE"))
     var filters: [String] = []
     @Option(help: "Keep the rows of one frequency (year, quarter, month, week, day).") var frequency: Frequency?
-    @Option(help: ArgumentHelp("When the figures were published (SDMX-CSV does not say).", valueName: "date"))
+    @Option(help: ArgumentHelp("When the figures were published (default: the file's LAST UPDATE, where it has one).", valueName: "date"))
     var publishedOn: String?
     @Option(help: "The defined source the figures come from.") var source: String?
     @Option(help: "auto (from the content) or sdmx-csv.") var format: Format = .auto
@@ -54,14 +54,13 @@ struct ImportCommand: ParsableCommand {
         for filter in filters where filter.split(separator: "=", maxSplits: 1).count != 2 {
             throw ValidationError("--where \(filter): write DIMENSION=CODE, as --where geo=DE")
         }
-        guard publishedOn != nil else {
-            throw ValidationError("--published-on DATE is needed: SDMX-CSV does not say when its figures were published")
-        }
     }
 
     func run() throws {
-        let publishedDate: CivilDate
-        do { publishedDate = try DatePeriod(parsing: publishedOn ?? "").last } catch { throw ValidationError("--published-on: \(error)") }
+        var publishedDate: CivilDate?
+        if let publishedOn {
+            do { publishedDate = try DatePeriod(parsing: publishedOn).last } catch { throw ValidationError("--published-on: \(error)") }
+        }
         let workspace = try database.workspace()
         guard let kind = try workspace.metricKind(metric) else {
             throw ValidationError("\(String(reflecting: metric)) is not a defined metric (define it with `headway apply`)")

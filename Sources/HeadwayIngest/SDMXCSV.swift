@@ -15,10 +15,12 @@ public struct SDMXCSVImport {
         public var filters: [(dimension: String, code: String)] = []
         /// SDMX FREQ code wanted (A, Q, M, W, D), when a file mixes frequencies.
         public var frequency: String?
-        public var publishedOn: CivilDate
+        /// When the figures were published; nil: from the file's own column (Eurostat's
+        /// LAST UPDATE), or an error naming the file when it has none.
+        public var publishedOn: CivilDate?
         public var source: String?
 
-        public init(metric: String, kind: Metric.Kind, publishedOn: CivilDate) {
+        public init(metric: String, kind: Metric.Kind, publishedOn: CivilDate?) {
             self.metric = metric
             self.kind = kind
             self.publishedOn = publishedOn
@@ -73,6 +75,12 @@ public struct SDMXCSVImport {
             filters.append((index, filter.code))
         }
         let frequency = column("FREQ")
+        let updated = column("LAST UPDATE") ?? column("LAST_UPDATE")
+        guard selection.publishedOn != nil || updated != nil else {
+            throw InputError(
+                file: fileName, line: 1, column: nil,
+                message: "the file does not say when its figures were published (no LAST UPDATE column): give --published-on DATE")
+        }
         let unitMultiplier = column("UNIT_MULT")
         let flagColumns = flags.compactMap { name in column(name).map { (name, $0) } }
 
@@ -129,9 +137,19 @@ public struct SDMXCSVImport {
             let note = flagColumns.compactMap { name, index in
                 index < fields.count && !fields[index].trimmingCharacters(in: .whitespaces).isEmpty ? "\(name)=\(fields[index].trimmingCharacters(in: .whitespaces))" : nil
             }.joined(separator: "; ")
+            var publishedOn = selection.publishedOn
+            if publishedOn == nil, let updated {
+                let text = updated < fields.count ? fields[updated].trimmingCharacters(in: .whitespaces) : ""
+                guard let date = Self.updateDate(text) else {
+                    throw InputError(
+                        file: fileName, line: record.line, column: header.fields[updated],
+                        message: "\(String(reflecting: text)) is not a date as dd/mm/yy hh:mm:ss or YYYY-MM-DD; give --published-on DATE")
+                }
+                publishedOn = date
+            }
             let start = selection.kind == .additive ? parsed.first.description : ""
             let row = [
-                selection.metric, start, parsed.last.description, number, "", selection.source ?? "", selection.publishedOn.description, note,
+                selection.metric, start, parsed.last.description, number, "", selection.source ?? "", publishedOn!.description, note,
             ]
             write(row.map(quote).joined(separator: ",") + "\n")
             outcome.rows += 1
@@ -147,6 +165,16 @@ public struct SDMXCSVImport {
         }
         if let series = seen.keys.first { outcome.series = zip(dimensions, series).map { (header.fields[$0.0], $0.1) } }
         return outcome
+    }
+
+    /// Eurostat's LAST UPDATE, "15/05/24 23:00:00" (day, month, two-digit year of this
+    /// century), or an ISO date with or without a time.
+    static func updateDate(_ text: String) -> CivilDate? {
+        let date = text.split(separator: " ").first.map(String.init) ?? ""
+        if let iso = try? CivilDate(parsing: String(date.prefix(10))) { return iso }
+        let parts = date.split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        return CivilDate(year: parts[2] < 100 ? 2000 + parts[2] : parts[2], month: parts[1], day: parts[0])
     }
 
     /// RFC 4180 quoting where needed (a note may hold a comma).

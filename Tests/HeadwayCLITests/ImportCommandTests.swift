@@ -66,7 +66,11 @@ import Testing
         #expect(refused.errors.contains("bad.csv:4: column value: -5 is below the metric's min of 0"), "\(refused.errors)")
         #expect(try PostgresConnection(url: url).query("SELECT count(*) FROM headway.observations")[0].decode(Int.self, at: 0) == 4)
 
-        let undated = try HeadwayBinary.run(["import", eurostat, "--metric", "dwellings"], url: url)
-        #expect(undated.status == 2 && undated.errors.contains("--published-on DATE is needed"))
+        // Without --published-on, Eurostat's LAST UPDATE says when (15 May 2024): the same figures, unchanged.
+        let dated = try HeadwayBinary.run(["import", eurostat, "--metric", "dwellings", "--where", "geo=DE"], url: url)
+        #expect(dated.status == 0 && dated.output.contains("2 rows: 0 inserted, 2 unchanged"), "\(dated.output) \(dated.errors)")
+        // A file that does not say is refused, naming it: never today by default.
+        let undated = try HeadwayBinary.run(["import", oecd, "--metric", "dwellings", "--frequency", "quarter"], url: url)
+        #expect(undated.status == 2 && undated.errors.contains("oecd.csv:1: the file does not say when its figures were published"), "\(undated.errors)")
     }
 }
