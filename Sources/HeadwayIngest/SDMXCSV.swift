@@ -47,12 +47,6 @@ public struct SDMXCSVImport {
     /// Attributes kept in a figure's note.
     static let flags = ["OBS_STATUS", "OBS_FLAG", "OBS_CONF", "CONF_STATUS", "OBS_PRE_BREAK", "COMMENT_OBS"]
 
-    /// Whether a file's first line looks like SDMX-CSV.
-    public static func recognizes(header: String) -> Bool {
-        let names = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
-        return names.contains("TIME_PERIOD") && names.contains("OBS_VALUE")
-    }
-
     /// Converts `input` (named `fileName` in errors) into observation CSV at `output`. Throws an
     /// `InputError` naming the file and line, or, when more than one series is left, the
     /// dimensions that still vary with their codes.
@@ -85,7 +79,7 @@ public struct SDMXCSVImport {
         let flagColumns = flags.compactMap { name in column(name).map { (name, $0) } }
 
         var outcome = Outcome()
-        var seen: [[String]: Int] = [:]  // series (codes of the dimensions) → first line
+        var seen: Set<[String]> = []  // each series: the codes of its dimensions
         var written = 1
         func write(_ text: String) { output.write(Data(text.utf8)) }
         write("metric,period_start,period_end,value,qualifier,source,published_on,note\n")
@@ -106,8 +100,7 @@ public struct SDMXCSVImport {
                 write("\n")
                 continue
             }
-            let series = dimensions.map(code)
-            if seen[series] == nil { seen[series] = record.line }
+            seen.insert(dimensions.map(code))
             let raw = value < fields.count ? fields[value].trimmingCharacters(in: .whitespaces) : ""
             if raw.isEmpty || ["NAN", "NA", ":", "..", "-"].contains(raw.uppercased()) {
                 outcome.missingValues += 1
@@ -155,15 +148,15 @@ public struct SDMXCSVImport {
             outcome.rows += 1
         }
         guard seen.count <= 1 else {
-            let varying = dimensions.indices.filter { position in Set(seen.keys.map { $0[position] }).count > 1 }.map { position -> String in
-                let codes = Set(seen.keys.map { $0[position] }).sorted()
+            let varying = dimensions.indices.filter { position in Set(seen.map { $0[position] }).count > 1 }.map { position -> String in
+                let codes = Set(seen.map { $0[position] }).sorted()
                 return "\(header.fields[dimensions[position]]) (\(codes.prefix(8).joined(separator: ", "))\(codes.count > 8 ? ", …" : ""))"
             }
             throw InputError(
                 file: fileName, line: 1, column: nil,
                 message: "\(seen.count) series remain; choose one with --where DIMENSION=CODE: \(varying.joined(separator: "; ")) vary")
         }
-        if let series = seen.keys.first { outcome.series = zip(dimensions, series).map { (header.fields[$0.0], $0.1) } }
+        if let series = seen.first { outcome.series = zip(dimensions, series).map { (header.fields[$0.0], $0.1) } }
         return outcome
     }
 

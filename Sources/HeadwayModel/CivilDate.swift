@@ -65,10 +65,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public func adding(months: Int) -> CivilDate {
         let (year, month, day) = components
         let index = year * 12 + (month - 1) + months
-        let (newYear, newMonth) = (Int((Double(index) / 12).rounded(.down)), index - Int((Double(index) / 12).rounded(.down)) * 12 + 1)
-        var newDay = day
-        while CivilDate(year: newYear, month: newMonth, day: newDay) == nil { newDay -= 1 }
-        return CivilDate(year: newYear, month: newMonth, day: newDay)!
+        let monthIndex = (index % 12 + 12) % 12  // 0 to 11, also for an index before year 0
+        let (newYear, newMonth) = ((index - monthIndex) / 12, monthIndex + 1)
+        // Computed from its parts without the range check of init(year:month:day:), as
+        // adding(days:) does: a month before year 1 or after 9999 is a date all the same.
+        return CivilDate(daysSinceEpoch: Self.days(year: newYear, month: newMonth, day: min(day, Self.daysIn(year: newYear, month: newMonth))))
     }
 
     /// Whole days from `self` to `other` (positive when `other` is later).

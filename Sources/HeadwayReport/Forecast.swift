@@ -46,10 +46,10 @@ struct Forecast: Equatable {
     /// read as a wandering pace.
     static let minimumSpacingDays = 28.0
     static let spacingFraction = 0.04
-    /// Version 3: the signal-to-noise ratios tried, as q / σ² · L² (L the days observed): 0, then
-    /// 10⁻² to 10² in steps of a quarter of a decade.
     /// Version 3: twice the gain in log-likelihood a wander beyond the floor must bring (χ²₁ at 90%).
     static let wanderEvidence = 2.71
+    /// Version 3: the signal-to-noise ratios tried, as q / σ² · L² (L the days observed): 0, then
+    /// 10⁻² to 10² in steps of a quarter of a decade.
     static let wanderRatios: [Double] = [0] + (0...16).map { pow(10, -2 + Double($0) / 4) }
 
     init(drift: Double, dispersion: Double, slopeVariance: Double, wander: Double, degreesOfFreedom: Double) {
@@ -69,7 +69,7 @@ struct Forecast: Equatable {
         guard let walk = Self.randomWalk(points: points, windowDays: windowDays, requiredPace: requiredPace) else { return nil }
         switch method {
         case .randomWalk: self = walk.forecast
-        case .localTrend: self = Self.localTrend(points: points, walk: walk, requiredPace: requiredPace)
+        case .localTrend: self = Self.localTrend(points: points, walk: walk)
         }
     }
 
@@ -116,15 +116,13 @@ struct Forecast: Equatable {
     /// Version 3: a local linear trend on the progress series — progress moves at a pace that
     /// itself wanders as a random walk — filtered by Kalman's recursions over the thinned points,
     /// its signal-to-noise ratio chosen by maximum likelihood (Harvey 1989; Durbin & Koopman 2012).
-    private static func localTrend(points: [(x: Double, y: Double)], walk: (forecast: Forecast, priorScale: Double), requiredPace: Double) -> Forecast {
+    private static func localTrend(points: [(x: Double, y: Double)], walk: (forecast: Forecast, priorScale: Double)) -> Forecast {
         let floor = pow(minimumYearlyPaceWander * walk.priorScale, 2) / 365
+        // Where the filter cannot tell a wandering pace from noise: version 2, with the floor's wander.
+        var walkWithFloor = walk.forecast
+        walkWithFloor.wander = floor
         let thinned = thin(points)
-        guard thinned.count >= 4, let observed = thinned.last?.x else {
-            // Too few points to tell a wandering pace from noise: version 2, with the floor's wander.
-            var forecast = walk.forecast
-            forecast.wander = floor
-            return forecast
-        }
+        guard thinned.count >= 4, let observed = thinned.last?.x else { return walkWithFloor }
         let prior = priorDispersion(walk.priorScale)
         func likelihood(_ fit: TrendFilter.Fit) -> (value: Double, variance: Double) {
             let freedom = Double(fit.innovations) + priorWeight
@@ -151,11 +149,7 @@ struct Forecast: Equatable {
             guard variance > 0 else { break }
             if fit.ratio * variance > floor, beyond == nil || value > beyond!.likelihood { beyond = (value, fit) }
         }
-        guard within.likelihood.isFinite else {
-            var forecast = walk.forecast
-            forecast.wander = floor
-            return forecast
-        }
+        guard within.likelihood.isFinite else { return walkWithFloor }
         let fit = beyond.map { 2 * ($0.likelihood - within.likelihood) >= wanderEvidence ? $0.fit : within.fit } ?? within.fit
         let freedom = Double(fit.innovations) + priorWeight
         let variance = (priorWeight * prior + fit.sumOfSquares) / freedom
@@ -178,11 +172,7 @@ struct Forecast: Equatable {
     }
 
     /// The standard deviation of the change over the next `days` days.
-    func spread(days: Double) -> Double {
-        guard days > 0 else { return 0 }
-        let h = days
-        return (dispersion * (h + slopeVariance * h * h) + wander * h * h * h / 3).squareRoot()
-    }
+    func spread(days: Double) -> Double { spreadOfChange(from: 0, to: days) }
     /// Student's t quantile of the upper end of a two-sided `level` interval: the one number the
     /// interval and both ends of the completion range need.
     func quantile(level: Double) -> Double { StudentT.quantile(0.5 + level / 2, degreesOfFreedom: degreesOfFreedom) }
@@ -204,13 +194,12 @@ struct Forecast: Equatable {
     }
 
     /// The standard deviation of the change from `from` to `to` days after the latest point
-    /// (0 ≤ from ≤ to): the increments over those days, the pace's uncertainty over their length
-    /// (left out with `withoutPace`), and its wander: with β(s) = β̂ + Z(s), Var ∫ₐᵇ Z = q ((b³ − a³)/3 − a²(b − a)).
-    func spreadOfChange(from a: Double, to b: Double, withoutPace: Bool = false) -> Double {
+    /// (0 ≤ from ≤ to): the increments over those days, the pace's uncertainty over their length,
+    /// and its wander: with β(s) = β̂ + Z(s), Var ∫ₐᵇ Z = q ((b³ − a³)/3 − a²(b − a)).
+    func spreadOfChange(from a: Double, to b: Double) -> Double {
         let days = b - a
         guard days > 0 else { return 0 }
-        let pace = withoutPace ? 0 : slopeVariance * days * days
-        return (dispersion * (days + pace) + wander * ((b * b * b - a * a * a) / 3 - a * a * days)).squareRoot()
+        return (dispersion * (days + slopeVariance * days * days) + wander * ((b * b * b - a * a * a) / 3 - a * a * days)).squareRoot()
     }
 
     /// The probability that progress reaches `target` at some time within the next `days` days

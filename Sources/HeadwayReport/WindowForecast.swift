@@ -53,7 +53,7 @@ struct WindowForecast {
         return (known, Double(max(0, latest.days(until: start))), Double(latest.days(until: end)))
     }
 
-    /// The 90% (or `level`) range of the total of the window ending on `end`.
+    /// The total of the window ending on `end`: its central value and its standard deviation.
     func total(endingOn end: CivilDate) -> (central: Double, spread: Double) {
         let (known, from, to) = parts(endingOn: end)
         return (known + flow.drift * (to - from), flow.spreadOfChange(from: from, to: to))
@@ -73,12 +73,8 @@ struct WindowForecast {
         let windowStart = over.windowStart(endingOn: deadline)!
         let windowDays = Double(windowStart.days(until: deadline) + 1)
         let lag = Int((windowDays / step).rounded())
-        // What each window ending on a step already holds: C(latest) − C(its start − 1) if it began before.
-        let known: [Double] = (1...steps).map { k in
-            let end = latest.adding(days: Int((Double(k) * step).rounded()))
-            let start = over.windowStart(endingOn: end)!.adding(days: -1)
-            return start < latest ? cumulative(at: latest) - cumulative(at: max(start, cumulative[0].date)) : 0
-        }
+        // What each window ending on a step already holds.
+        let known: [Double] = (1...steps).map { k in parts(endingOn: latest.adding(days: Int((Double(k) * step).rounded()))).known }
         let sigma = flow.dispersion.squareRoot()
         let paceSpread = sigma * flow.slopeVariance.squareRoot()
         let freedom = Int(flow.degreesOfFreedom.rounded())
