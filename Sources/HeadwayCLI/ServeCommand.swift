@@ -31,6 +31,10 @@ struct ServeCommand: AsyncParsableCommand {
     var maxBody = "256M"
     @Option(help: ArgumentHelp("Let browser pages from this origin call the API (CORS); repeatable.", valueName: "origin"))
     var corsOrigin: [String] = []
+    @Option(help: ArgumentHelp("The address people reach this server at, the base of links in webhooks, feeds and embeds.", valueName: "url"))
+    var publicURL: String?
+    @Option(help: ArgumentHelp("Let pages from this origin frame the embeds; repeatable (default: any origin).", valueName: "origin"))
+    var embedOrigins: [String] = []
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -40,8 +44,14 @@ struct ServeCommand: AsyncParsableCommand {
                 "--host \(host) is reachable from other machines and reads need no token; add --require-read-token, or --public-read to serve it anyway")
         }
         guard Self.bytes(maxBody) != nil else { throw ValidationError("--max-body must be a whole number of bytes, optionally with K, M or G, such as 64M") }
-        if let origin = corsOrigin.first(where: { !$0.hasPrefix("http://") && !$0.hasPrefix("https://") || $0.hasSuffix("/") }) {
+        if let origin = corsOrigin.first(where: { !Self.isOrigin($0) }) {
             throw ValidationError("--cors-origin \(origin) is not an origin: scheme, host and port, such as https://dash.example.org")
+        }
+        if let origin = embedOrigins.first(where: { !Self.isOrigin($0) }) {
+            throw ValidationError("--embed-origins \(origin) is not an origin: scheme, host and port, such as https://news.example.org")
+        }
+        if let publicURL, !Self.isOrigin(publicURL.components(separatedBy: "/").prefix(3).joined(separator: "/")) {
+            throw ValidationError("--public-url \(publicURL) is not an http(s) address, such as https://pledges.example.org")
         }
     }
 
@@ -56,11 +66,19 @@ struct ServeCommand: AsyncParsableCommand {
         server.maxBodyBytes = Self.bytes(maxBody) ?? server.maxBodyBytes
         server.requireReadToken = requireReadToken
         server.corsOrigins = Set(corsOrigin)
+        server.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        server.embedOrigins = embedOrigins
         let host = host
         server.onListening = { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)\n".utf8))
         }
         try await server.runUntilSignalled()
+    }
+
+    /// Whether `text` is an origin: http(s), a host, maybe a port, and no path.
+    static func isOrigin(_ text: String) -> Bool {
+        guard text.hasPrefix("http://") || text.hasPrefix("https://"), let url = URL(string: text) else { return false }
+        return url.host != nil && url.path.isEmpty && url.query == nil
     }
 
     /// A size such as 1048576, 512K, 64M or 1G (binary multiples); nil when it is none.

@@ -27,6 +27,12 @@ public struct HeadwayServer: Service {
     public var requireReadToken = false
     /// Origins a browser page may call the API from (`--cors-origin`); none by default.
     public var corsOrigins: Set<String> = []
+    /// The address people reach the dashboard at (`--public-url`, such as
+    /// https://pledges.example.org), without a trailing slash: the base of the links in webhooks,
+    /// feeds and embeds. Nil: links are made from the request's Host.
+    public var publicURL: String?
+    /// Origins whose pages may frame the embeds (`--embed-origins`); empty: any origin.
+    public var embedOrigins: [String] = []
 
     public init(host: String, port: Int, databaseURL: String, migrations: [Migration], logger: Logger) {
         self.host = host
