@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "HeadwayModelTests", dependencies: ["HeadwayModel"]),
         .testTarget(name: "HeadwayCSVTests", dependencies: ["HeadwayCSV"]),
         .testTarget(name: "HeadwayReportTests", dependencies: ["HeadwayReport", "HeadwayModel"]),
-        .testTarget(name: "HeadwayIngestTests", dependencies: ["HeadwayIngest", "HeadwayModel", "TestSupport"]),
+        .testTarget(name: "HeadwayIngestTests", dependencies: ["HeadwayIngest", "HeadwayModel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "HeadwayPostgresTests", dependencies: ["HeadwayPostgres", "HeadwayModel", "HeadwayStore", "TestSupport"]),
         .testTarget(
             name: "HeadwayStoreTests", dependencies: ["HeadwayStore", "HeadwayModel", "HeadwayPostgres", "HeadwayIngest", "TestSupport"]),

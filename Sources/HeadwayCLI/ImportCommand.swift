@@ -6,36 +6,32 @@ import HeadwayStore
 
 /// `headway import FILE... --metric KEY`: official statistics in their publishers' formats, read
 /// into one metric's figures and loaded as `load` loads them (docs/FORMATS.md, "Importing
-/// official statistics"). SDMX-CSV so far.
+/// official statistics").
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import one series of official statistics (SDMX-CSV) as a metric's figures.",
+        abstract: "Import one series of official statistics (SDMX-CSV, JSON-stat, ONS, FRED, World Bank) as a metric's figures.",
         discussion: """
-            The file's series is chosen with --where DIMENSION=CODE (and --frequency when it mixes \
-            frequencies); if more than one series remains nothing is written and the error names the \
-            dimensions that still vary. UNIT_MULT scales values, missing values are skipped and counted, \
-            status flags are kept in each figure's note. Loading is all or nothing, errors name the \
-            file's own line, and importing the same file again changes nothing.
+            The format is found from the content unless --format names it. The file's series is chosen \
+            with --where DIMENSION=CODE (and --frequency when it mixes frequencies); if more than one \
+            series remains nothing is written and the error names the dimensions that still vary. \
+            UNIT_MULT scales values, missing values are skipped and counted, status flags are kept in \
+            each figure's note, and published_on comes from the file where it says (LAST UPDATE, updated, \
+            Release date, FRED's realtime_start), else --published-on. Loading is all or nothing, errors \
+            name the file's own line (or JSON path), and importing the same file again changes nothing.
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case auto
         case sdmxCSV = "sdmx-csv"
+        case jsonStat = "json-stat"
+        case ons, fred
+        case worldBank = "worldbank"
     }
 
     enum Frequency: String, ExpressibleByArgument, CaseIterable {
         case year, quarter, month, week, day
-        var sdmxCode: String {
-            switch self {
-            case .year: "A"
-            case .quarter: "Q"
-            case .month: "M"
-            case .week: "W"
-            case .day: "D"
-            }
-        }
     }
 
     @OptionGroup var database: DatabaseOptions
@@ -43,17 +39,20 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("where"), help: ArgumentHelp("Keep the rows whose DIMENSION has CODE (repeatable).", valueName: "DIMENSION=CODE"))
     var filters: [String] = []
     @Option(help: "Keep the rows of one frequency (year, quarter, month, week, day).") var frequency: Frequency?
-    @Option(help: ArgumentHelp("When the figures were published (default: the file's LAST UPDATE, where it has one).", valueName: "date"))
+    @Option(help: ArgumentHelp("When the figures were published (default: what the file says).", valueName: "date"))
     var publishedOn: String?
     @Option(help: "The defined source the figures come from.") var source: String?
-    @Option(help: "auto (from the content) or sdmx-csv.") var format: Format = .auto
+    @Option(help: "auto (from the content), sdmx-csv, json-stat, ons, fred or worldbank.") var format: Format = .auto
     @Flag(help: "Say what would be loaded, writing nothing.") var dryRun = false
+    @Flag(help: "Load the good rows and write the bad ones to --rejects.") var skipInvalid = false
+    @Option(help: ArgumentHelp("Where --skip-invalid writes rejected rows, each with its reason.", valueName: "file"))
+    var rejects: String?
     @Argument(help: "Files to import.") var files: [String]
 
     func validate() throws {
-        for filter in filters where filter.split(separator: "=", maxSplits: 1).count != 2 {
-            throw ValidationError("--where \(filter): write DIMENSION=CODE, as --where geo=DE")
-        }
+        guard ImportSelection.filters(filters) != nil else { throw ValidationError("--where: write DIMENSION=CODE, as --where geo=DE") }
+        if skipInvalid && rejects == nil { throw ValidationError("--skip-invalid needs --rejects FILE, so no bad row is lost silently") }
+        if rejects != nil && !skipInvalid { throw ValidationError("--rejects goes with --skip-invalid") }
     }
 
     func run() throws {
@@ -65,35 +64,27 @@ struct ImportCommand: ParsableCommand {
         guard let kind = try workspace.metricKind(metric) else {
             throw ValidationError("\(String(reflecting: metric)) is not a defined metric (define it with `headway apply`)")
         }
-        var selection = SDMXCSVImport.Selection(metric: metric, kind: kind, publishedOn: publishedDate)
-        selection.filters = filters.map { filter in
-            let parts = filter.split(separator: "=", maxSplits: 1).map(String.init)
-            return (parts[0], parts[1])
-        }
-        selection.frequency = frequency?.sdmxCode
+        var selection = ImportSelection(metric: metric, kind: kind, publishedOn: publishedDate)
+        selection.filters = ImportSelection.filters(filters) ?? []
+        selection.frequency = frequency.flatMap { ImportSelection.frequency($0.rawValue) }
         selection.source = source
+        var rejected = 0
         for file in files {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headway-import-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let spooled = directory.appendingPathComponent("figures.csv")
-            guard FileManager.default.createFile(atPath: spooled.path, contents: nil) else { throw HeadwayError("cannot write a temporary file in \(directory.path)") }
-            let descriptor = open(file, O_RDONLY)
-            guard descriptor >= 0 else { throw InputError(file: file, line: 0, column: nil, message: "cannot read the file: \(String(cString: strerror(errno)))") }
-            defer { close(descriptor) }
-            let output = try FileHandle(forWritingTo: spooled)
-            let outcome = try SDMXCSVImport.convert(input: descriptor, fileName: file, output: output, selection)
-            try output.close()
-            let series = outcome.series.map { "\($0.0)=\($0.1)" }.joined(separator: ", ")
-            let left = "\(outcome.missingValues) missing value\(outcome.missingValues == 1 ? "" : "s") skipped, "
-                + "\(outcome.otherSeries) row\(outcome.otherSeries == 1 ? "" : "s") of other series left out"
-            if dryRun {
-                print("\(file) (SDMX-CSV): \(outcome.rows) figure\(outcome.rows == 1 ? "" : "s") of \(series.isEmpty ? "the file's one series" : series); \(left). Nothing written.")
+            let imported = try workspace.importFigures(
+                path: file, name: file, format: ImportFormat(rawValue: format.rawValue), selection: selection,
+                options: ObservationLoader.Options(skipInvalid: skipInvalid, rejectsPath: rejects), dryRun: dryRun)
+            let outcome = imported.outcome
+            guard let summary = imported.summary else {
+                print("\(file) (\(outcome.format.title)): \(outcome.description). Nothing written.")
                 continue
             }
-            let summary = try workspace.load(spooled: spooled.path, as: file)
-            print("\(file) (SDMX-CSV, \(series.isEmpty ? "one series" : series); \(left))")
+            print("\(file) (\(outcome.format.title)): \(outcome.description)")
             print(Summaries.describe(summary))
+            rejected += summary.rejected
+        }
+        if rejected > 0, let rejects {
+            print("Rejected rows, with their reasons: \(rejects)")
+            throw ExitCode(ExitStatus.loadedWithRejects.rawValue)
         }
     }
 }

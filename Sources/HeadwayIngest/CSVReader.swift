@@ -16,6 +16,8 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     public var others: [InputError] = []
     /// What `column` names: a CSV `column`, or a YAML `field`.
     public var label = "column"
+    /// Where in a JSON file, such as `observations[12]`, said instead of the line.
+    public var path: String?
 
     public init(file: String, line: Int, column: String?, message: String) {
         self.file = file
@@ -26,6 +28,7 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// `FILE:LINE: column NAME: what is wrong`, then `; column OTHER: …` for each other problem.
     public var description: String {
+        if let path { return "\(file): \(path): " + ([self] + others).map(\.located).joined(separator: "; ") }
         if line == 0 { return "\(file): \(message)" }
         return "\(file):\(line): " + ([self] + others).map(\.located).joined(separator: "; ")
     }
@@ -84,6 +87,8 @@ public final class CSVReader {
     private var current = Bytes(line: 1, bytes: [], ends: [])
     /// Bytes consumed so far (for progress reporting).
     public private(set) var bytesRead: Int = 0
+    /// The byte between fields: a comma, or the semicolon some publishers write (SDMX-CSV 2.0).
+    public var separator = UInt8(ascii: ",")
 
     /// Reads from an open descriptor (standard input is 0); `ownsDescriptor` closes it at the end.
     public init(descriptor: Int32, fileName: String, ownsDescriptor: Bool = false, chunkSize: Int = 1 << 20) {
@@ -155,6 +160,7 @@ public final class CSVReader {
         // and no closure captures them: class properties, or variables a closure captures, would
         // pay an exclusivity check on each byte.
         let buffer = self.buffer
+        let separator = self.separator
         var position = self.position
         var filled = self.filled
         // The last record's storage is taken over (not copied), and reused.
@@ -203,9 +209,11 @@ public final class CSVReader {
                 }
                 continue
             }
-            switch byte {
-            case 0x2C:  // ,
+            if byte == separator {
                 reading.endField()
+                continue
+            }
+            switch byte {
             case 0x0A:  // \n
                 reading.endField()
                 reading.line += 1
@@ -217,6 +225,9 @@ public final class CSVReader {
                     reading.append(byte)
                 }
             case 0x22:
+                // A quoted first field after a byte order mark (the World Bank's CSV): the mark
+                // is no part of the field.
+                if reading.line == 1, reading.fieldStart == 0, reading.record.bytes == [0xEF, 0xBB, 0xBF] { reading.record.bytes.removeAll() }
                 guard reading.record.bytes.count == reading.fieldStart, !reading.wasQuoted, !reading.afterClosingQuote else {
                     reading.fail("a quote (\") inside an unquoted field; quote the whole field and double the quote (\"\")")
                     reading.append(byte)
@@ -232,7 +243,7 @@ public final class CSVReader {
                 var lowest = byte, highBits = byte
                 while end < filled {
                     let next = buffer[end]
-                    if next == 0x2C || next == 0x0A || next == 0x0D || next == 0x22 { break }
+                    if next == separator || next == 0x0A || next == 0x0D || next == 0x22 { break }
                     lowest = min(lowest, next)
                     highBits |= next
                     end += 1

@@ -23,6 +23,9 @@ public struct ObservationLoader {
         public var progress: (@Sendable (String, Int, Int?, Int) -> Void)?
         /// When set, figures published after this date are counted in `Summary.publishedLater`.
         public var today: CivilDate?
+        /// Says where a row of a converted file came from in the original (`FigureSpool`): every
+        /// error, kept or written to the rejects file, goes through it.
+        public var locate: (@Sendable (InputError) -> InputError)?
         /// The fewest rows of one metric in a row that are compared with their stored figures
         /// before staging (fewer are staged as they are); tests lower it to compare every row.
         var rowsWorthComparing = 16
@@ -286,6 +289,7 @@ public struct ObservationLoader {
     }
 
     private func reject(_ error: InputError, fields: [String]?, _ run: inout Run) throws {
+        let error = options.locate?(error) ?? error
         if let rejects = run.rejects, options.skipInvalid {
             run.summary.rejected += 1
             try rejects.write(error: error, fields: fields)

@@ -61,10 +61,10 @@ extension Workspace {
         return try load(spooled: spooled, reassessing: reassessing)
     }
 
-    private func load(spooled files: [(path: String, name: String)], reassessing: Bool) throws -> ObservationLoader.Summary {
+    private func load(spooled files: [(path: String, name: String)], options: ObservationLoader.Options = .init(), reassessing: Bool) throws -> ObservationLoader.Summary {
         func renamed(_ error: InputError) -> InputError { files.reduce(error) { $0.naming($1.path, $1.name) } }
         do {
-            var summary = try load(files.map(\.path), reassessing: reassessing)
+            var summary = try load(files.map(\.path), options: options, reassessing: reassessing)
             summary.firstPublishedLater = summary.firstPublishedLater.map { text in
                 guard let file = files.first(where: { text.hasPrefix($0.path) }) else { return text }
                 return file.name + text.dropFirst(file.path.count)
@@ -83,6 +83,7 @@ extension InputError {
     func naming(_ path: String, _ name: String) -> InputError {
         var renamed = InputError(file: file == path ? name : file, line: line, column: column, message: message)
         renamed.label = label
+        renamed.path = self.path
         renamed.others = others.map { $0.naming(path, name) }
         return renamed
     }
@@ -91,4 +92,33 @@ extension InputError {
 extension Workspace {
     /// The kind of a defined metric, or nil when there is none of that key.
     public func metricKind(_ key: String) throws -> Metric.Kind? { try ObservationCatalog.load(connection).metricKinds[key] }
+}
+
+extension Workspace {
+    /// What importing a publisher's file did: what the conversion took, and what loading it
+    /// did (nil with `dryRun`).
+    public struct Imported: Sendable {
+        public let outcome: ImportOutcome
+        public let summary: ObservationLoader.Summary?
+    }
+
+    /// Imports one publisher's file (`FigureImport`) as the figures of `selection`'s metric:
+    /// converted, then loaded as `load` loads, all or nothing, every error at the original file's
+    /// line or JSON path. With `dryRun` nothing is written.
+    public func importFigures(
+        path: String, name: String, format: ImportFormat?, selection: ImportSelection, options: ObservationLoader.Options = .init(), dryRun: Bool = false
+    ) throws -> Imported {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headway-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let converted = try FigureImport.convert(
+            path: path, fileName: name, format: format, selection: selection, spoolPath: directory.appendingPathComponent("figures.csv").path)
+        guard !dryRun else { return Imported(outcome: converted.outcome, summary: nil) }
+        var options = options
+        let locator = converted.spool.locator
+        let spoolPath = converted.spool.path
+        options.locate = { locator.locate($0).naming(spoolPath, name) }
+        let summary = try load(spooled: [(converted.spool.path, name)], options: options, reassessing: true)
+        return Imported(outcome: converted.outcome, summary: summary)
+    }
 }

@@ -41,7 +41,7 @@ import Testing
 
         let first = try HeadwayBinary.run(arguments + ["--where", "geo=DE"], url: url)
         #expect(first.status == 0, "\(first.errors)")
-        #expect(first.output.contains("1 missing value skipped, 1 row of other series left out"))
+        #expect(first.output.contains("1 missing value skipped, 1 row of other series or frequencies left out"), "\(first.output)")
         #expect(first.output.contains("2 rows: 2 inserted"))
         let again = try HeadwayBinary.run(arguments + ["--where", "geo=DE"], url: url)
         #expect(again.output.contains("2 rows: 0 inserted, 2 unchanged"), "\(again.output)")
@@ -71,6 +71,62 @@ import Testing
         #expect(dated.status == 0 && dated.output.contains("2 rows: 0 inserted, 2 unchanged"), "\(dated.output) \(dated.errors)")
         // A file that does not say is refused, naming it: never today by default.
         let undated = try HeadwayBinary.run(["import", oecd, "--metric", "dwellings", "--frequency", "quarter"], url: url)
-        #expect(undated.status == 2 && undated.errors.contains("oecd.csv:1: the file does not say when its figures were published"), "\(undated.errors)")
+        #expect(undated.status == 2 && undated.errors.contains("oecd.csv: the file does not say when its figures were published"), "\(undated.errors)")
+    }
+
+    /// JSON-stat and FRED vintages through the command: a bad cell refused at its JSON path with
+    /// nothing written; vintages loaded as revisions, so a report as of a past day sees the
+    /// figure then published.
+    @Test func importsJSONStatAndFREDVintagesAsRevisions() throws {
+        let folder = try ScratchDirectory("headway-import-json")
+        let url = try TestDatabase.create()
+        let definitions = try folder.file(
+            "d.yaml",
+            """
+            metrics:
+              - { key: gdp, name: Real GDP, unit: billion dollars, kind: level }
+              - { key: people, name: Population, unit: people, kind: level, min: 0 }
+            commitments:
+              - key: grow
+                title: Grow real GDP to 23,500
+                metric: gdp
+                baseline: { date: 2023-06-30, value: 22000 }
+                target: { value: 23500 }
+                deadline: 2026-12-31
+
+            """)
+        let applied = try HeadwayBinary.run(["apply", definitions], url: url)
+        #expect(applied.status == 0, "\(applied.errors)")
+        let vintages = try folder.file(
+            "GDPC1.csv",
+            """
+            observation_date,GDPC1_20240130,GDPC1_20240228,GDPC1_20240328
+            2023-07-01,22490.692,22491.567,22506.359
+            2023-10-01,22672.859,22668.986,22679.255
+
+            """)
+        let loaded = try HeadwayBinary.run(["import", vintages, "--metric", "gdp"], url: url)
+        #expect(loaded.status == 0, "\(loaded.errors)")
+        #expect(loaded.output.contains("GDPC1.csv (FRED): 6 figures of series=GDPC1") && loaded.output.contains("6 rows: 2 inserted, 0 unchanged, 4 revised"), "\(loaded.output)")
+        #expect(try HeadwayBinary.run(["import", vintages, "--metric", "gdp"], url: url).output.contains("6 rows: 0 inserted, 6 unchanged"))
+        let february = try HeadwayBinary.run(["report", "--as-of", "2024-03-01", "--format", "json"], url: url)
+        #expect(february.output.contains("\"value\": 22668.986") || february.output.contains("\"value\":22668.986"), "\(february.output.prefix(1500))")
+        let april = try HeadwayBinary.run(["report", "--as-of", "2024-04-01", "--format", "json"], url: url)
+        #expect(april.output.contains("22679.255"), "\(april.output.prefix(1500))")
+
+        let jsonStat = try folder.file(
+            "population.json",
+            """
+            {"version":"2.0","class":"dataset","updated":"2024-05-15","id":["geo","time"],"size":[1,2],
+             "dimension":{"geo":{"category":{"index":["DE"]}},"time":{"category":{"index":["2022","2023"]}}},
+             "value":[83237124,-1]}
+            """)
+        let refused = try HeadwayBinary.run(["import", jsonStat, "--metric", "people"], url: url)
+        #expect(refused.status == 2)
+        #expect(refused.errors.contains("population.json: value[1]: column value: -1 is below the metric's min of 0"), "\(refused.errors)")
+        #expect(try PostgresConnection(url: url).query("SELECT count(*) FROM headway.observations WHERE metric = 'people'")[0].decode(Int.self, at: 0) == 0)
+        let mended = try folder.file("population.json", try String(contentsOfFile: jsonStat, encoding: .utf8).replacingOccurrences(of: ",-1]", with: ",84482267]"))
+        let imported = try HeadwayBinary.run(["import", mended, "--metric", "people", "--dry-run"], url: url)
+        #expect(imported.output.contains("population.json (JSON-stat): 2 figures of geo=DE; 0 missing values skipped") && imported.output.contains("Nothing written"))
     }
 }

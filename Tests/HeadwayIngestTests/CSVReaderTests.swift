@@ -26,6 +26,20 @@ import Testing
         }
     }
 
+    /// The World Bank's CSV starts with a byte order mark and a quoted field; SDMX-CSV 2.0 may
+    /// separate fields with semicolons.
+    @Test func readsAQuotedFirstFieldAfterAByteOrderMarkAndSemicolons() throws {
+        for chunkSize in [1, 2, 3, 1 << 20] {
+            let read = try records("\u{FEFF}\"Data Source\",\"WDI\",\n\"a;b\",c", chunkSize: chunkSize)
+            #expect(read.map(\.fields) == [["Data Source", "WDI", ""], ["a;b", "c"]])
+            let semicolons = try reader("a;\"b;c\";d\n1;2,5;3\n", chunkSize: chunkSize)
+            semicolons.separator = UInt8(ascii: ";")
+            var fields: [[String]] = []
+            while let record = try semicolons.next() { fields.append(record.fields) }
+            #expect(fields == [["a", "b;c", "d"], ["1", "2,5", "3"]])
+        }
+    }
+
     @Test func readsRecordsAsBytesAsItReadsThemAsStrings() throws {
         let text = "\u{FEFF}a,b,c\r\n1,\"x, \"\"quoted\"\"\",\"two\nlines\"\r\n\r\n3,,\n4,é,✓"
         for chunkSize in [1, 2, 3, 7, 1 << 20] {

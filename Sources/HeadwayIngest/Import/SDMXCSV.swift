@@ -1,0 +1,96 @@
+import Foundation
+import HeadwayModel
+
+/// SDMX-CSV, versions 1.0 and 2.0 (comma- or semicolon-separated), as Eurostat, the OECD, the
+/// ECB, the IMF and the BIS publish it: a header naming the dimensions, TIME_PERIOD and
+/// OBS_VALUE, then one observation a row (docs/FORMATS.md, "SDMX-CSV").
+enum SDMXCSV {
+    /// Columns that are not dimensions: SDMX-CSV's own, the observation, and the attributes
+    /// publishers attach to it. FREQ is a dimension: a file that mixes frequencies has several
+    /// series until `--where FREQ=…` or `--frequency` picks one.
+    static let notDimensions: Set<String> = [
+        "DATAFLOW", "STRUCTURE", "STRUCTURE_ID", "STRUCTURE_NAME", "ACTION", "KEY", "TIME_PERIOD", "OBS_VALUE", "OBS_STATUS", "OBS_FLAG",
+        "OBS_CONF", "OBS_PRE_BREAK", "OBS_COM", "COMMENT_OBS", "CONF_STATUS", "UNIT_MULT", "DECIMALS", "TIME_FORMAT", "TITLE", "TITLE_COMPL",
+        "LAST UPDATE", "LAST_UPDATE", "UPDATED", "SERIES_KEY", "OBS_KEY", "TIME_PERIOD_LABEL", "OBS_VALUE_LABEL",
+    ]
+    /// Attributes kept in a figure's note.
+    static let flags = ["OBS_STATUS", "OBS_FLAG", "OBS_CONF", "CONF_STATUS", "OBS_PRE_BREAK", "COMMENT_OBS"]
+
+    /// Whether a header line is SDMX-CSV's, and its separator.
+    static func separator(ofHeader line: String) -> UInt8? {
+        let upper = line.uppercased()
+        guard upper.contains("TIME_PERIOD"), upper.contains("OBS_VALUE") else { return nil }
+        return upper.filter { $0 == ";" }.count > upper.filter { $0 == "," }.count ? UInt8(ascii: ";") : UInt8(ascii: ",")
+    }
+
+    static func read(descriptor: Int32, separator: UInt8, into writer: FigureWriter) throws {
+        let fileName = writer.fileName
+        let reader = CSVReader(descriptor: descriptor, fileName: fileName)
+        reader.separator = separator
+        guard let header = try reader.next() else { throw InputError(file: fileName, line: 1, column: nil, message: "the file is empty") }
+        // Labels may follow codes in the header too ("geo: Geopolitical entity"), and 2.0 may
+        // name a column's sub-value separator ("STRUCTURE[|]").
+        let names = header.fields.map { Self.code(of: $0).uppercased().split(separator: "[", maxSplits: 1).first.map(String.init) ?? "" }
+        func column(_ name: String) -> Int? { names.firstIndex(of: name) }
+        guard let period = column("TIME_PERIOD"), let value = column("OBS_VALUE") else {
+            throw InputError(file: fileName, line: 1, column: nil, message: "not SDMX-CSV: no TIME_PERIOD and OBS_VALUE columns")
+        }
+        let dimensions = names.indices.filter { !notDimensions.contains(names[$0]) }
+        try writer.begin(dimensions: dimensions.map { Self.code(of: header.fields[$0]) })
+        let updated = column("LAST UPDATE") ?? column("LAST_UPDATE") ?? column("UPDATED")
+        try writer.requirePublishedOn(fileSays: updated != nil, "no LAST UPDATE or UPDATED column")
+        let unitMultiplier = column("UNIT_MULT")
+        let action = column("ACTION")
+        let flagColumns = flags.compactMap { name in column(name).map { (name, $0) } }
+
+        while let record = try reader.next() {
+            let fields = record.fields
+            func field(_ index: Int) -> String { index < fields.count ? fields[index].trimmingCharacters(in: .whitespaces) : "" }
+            if fields.count == 1 && fields[0].isEmpty { continue }
+            // SDMX-CSV 2.0: D deletes an observation; Headway keeps history and deletes nothing.
+            if let action, field(action).uppercased() == "D" {
+                throw writer.error(origin: record.line, column: header.fields[action], "ACTION D (delete) is not taken: Headway keeps every figure published")
+            }
+            let raw = dimensions.map { field($0) }
+            let codes = raw.map(Self.code(of:))
+            guard writer.wants(codes: codes, labels: raw.map(Self.label(of:))) else { continue }
+            let parsed: DatePeriod
+            do { parsed = try DatePeriod(parsing: Self.code(of: field(period))) } catch {
+                throw writer.error(origin: record.line, column: header.fields[period], String(describing: error))
+            }
+            var power: Int?
+            if let unitMultiplier, !field(unitMultiplier).isEmpty {
+                guard let number = Int(Self.code(of: field(unitMultiplier))) else {
+                    throw writer.error(origin: record.line, column: header.fields[unitMultiplier], "\(String(reflecting: field(unitMultiplier))) is not a power of ten")
+                }
+                power = number
+            }
+            var publishedOn: CivilDate?
+            if writer.selection.publishedOn == nil, let updated {
+                guard let date = FigureWriter.publicationDate(field(updated)) else {
+                    throw writer.error(
+                        origin: record.line, column: header.fields[updated],
+                        "\(String(reflecting: field(updated))) is not a date as dd/mm/yy hh:mm:ss or YYYY-MM-DD; give --published-on DATE")
+                }
+                publishedOn = date
+            }
+            let note = flagColumns.compactMap { name, index in field(index).isEmpty ? nil : "\(name)=\(field(index))" }.joined(separator: "; ")
+            // A semicolon-separated file may write a decimal comma (12,4).
+            let number = separator == UInt8(ascii: ";") ? field(value).replacingOccurrences(of: ",", with: ".") : field(value)
+            try writer.add(
+                codes: codes, period: parsed, value: number, power: power, note: note, publishedOn: publishedOn, origin: record.line)
+        }
+    }
+
+    /// The label of "CODE: Label" (the text itself when it has none).
+    static func label(of text: String) -> String {
+        guard let colon = text.range(of: ": ") else { return text.trimmingCharacters(in: .whitespaces) }
+        return text[colon.upperBound...].trimmingCharacters(in: .whitespaces)
+    }
+
+    /// "CODE: Label", as SDMX-CSV may write codes with their labels, without the label.
+    static func code(of text: String) -> String {
+        guard let colon = text.range(of: ": ") else { return text.trimmingCharacters(in: .whitespaces) }
+        return text[..<colon.lowerBound].trimmingCharacters(in: .whitespaces)
+    }
+}
