@@ -169,12 +169,24 @@ enum OpenAPIDocument {
               "post": {
                 "summary": "Load observations as headway load does: every row checked, all or nothing, identical figures unchanged, changed ones revisions; re-assesses what they touch.",
                 "operationId": "loadObservations",
+                "description": "With metric (or as application/vnd.sdmx.data+csv) the body is a publisher's file, imported as headway import does: SDMX-CSV, JSON-stat, ONS, FRED or World Bank, found from the content unless format names it (docs/FORMATS.md, \"Importing official statistics\"). A bad figure is named by its line, or for JSON by its path.",
                 "security": [{"bearerToken": []}],
+                "parameters": [
+                  {"name": "metric", "in": "query", "description": "The metric a publisher's file gives the figures of.", "schema": {"type": "string"}},
+                  {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["auto", "sdmx-csv", "json-stat", "ons", "fred", "worldbank"]}},
+                  {"name": "where", "in": "query", "description": "DIMENSION=CODE: keep that series (repeatable).", "schema": {"type": "array", "items": {"type": "string"}}, "explode": true},
+                  {"name": "frequency", "in": "query", "schema": {"type": "string", "enum": ["year", "quarter", "month", "week", "day"]}},
+                  {"name": "published_on", "in": "query", "description": "When the figures were published, if the file does not say.", "schema": {"type": "string", "format": "date"}},
+                  {"name": "source", "in": "query", "description": "The defined source of the figures.", "schema": {"type": "string"}}
+                ],
                 "requestBody": {
                   "required": true,
                   "content": {
-                    "text/csv": {"schema": {"type": "string", "description": "The observation CSV of docs/FORMATS.md, header row first."}},
-                    "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/ObservationRow"}}}
+                    "text/csv": {"schema": {"type": "string", "description": "The observation CSV of docs/FORMATS.md, header row first; with metric, an ONS, FRED, World Bank or SDMX-CSV file."}},
+                    "application/json": {"schema": {"oneOf": [
+                      {"type": "array", "items": {"$ref": "#/components/schemas/ObservationRow"}},
+                      {"type": "object", "description": "With metric: a JSON-stat dataset, FRED observations, an ONS time series or a World Bank response."}]}},
+                    "application/vnd.sdmx.data+csv": {"schema": {"type": "string", "description": "SDMX-CSV 1.0 or 2.0; needs metric."}}
                   }
                 },
                 "responses": {

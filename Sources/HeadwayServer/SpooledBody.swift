@@ -1,4 +1,5 @@
 import Foundation
+import HeadwayIngest
 import HeadwayStore
 import Hummingbird
 import NIOCore
@@ -62,6 +63,10 @@ final class SpooledBody: Sendable {
 }
 
 /// Turns a body into CSV as it streams through (JSON rows into observation CSV).
+extension JSONRowsToCSV: BodyTransform {
+    func next(_ chunk: ByteBuffer) throws -> [UInt8] { try chunk.withUnsafeReadableBytes { try next($0) } }
+}
+
 protocol BodyTransform: AnyObject {
     func next(_ chunk: ByteBuffer) throws -> [UInt8]
     /// What is left once the body has ended; throws when the body ended too early.

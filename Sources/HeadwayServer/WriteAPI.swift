@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import HeadwayIngest
+import HeadwayModel
 import HeadwayReport
 import HeadwayStore
 import Hummingbird
@@ -33,12 +34,15 @@ struct WriteAPI: Sendable {
         API.refuseOtherMethods(router, path, allowed: [.post])
     }
 
-    /// `POST /api/v1/observations`: CSV (text/csv) or JSON rows (application/json).
+    /// `POST /api/v1/observations`: Headway's CSV (text/csv) or JSON rows (application/json); with
+    /// `?metric=KEY` (or as application/vnd.sdmx.data+csv), a publisher's file imported as
+    /// `headway import` imports it.
     func observations(_ request: Request) async throws -> Response {
-        let mediaType = try Self.mediaType(request, accepted: ["text/csv", "application/json"])
+        let mediaType = try Self.mediaType(request, accepted: ["text/csv", "application/json", Self.sdmxCSV])
         try checkDeclaredLength(request)
-        let rows = mediaType == "application/json" ? JSONRowsToCSV() : nil
-        let body = try await SpooledBody.receive(request.body, limit: maxBodyBytes, transform: rows)
+        if request.uri.queryParameters["metric"] != nil || mediaType == Self.sdmxCSV { return try await importFigures(request, mediaType: mediaType) }
+        let rows = mediaType == "application/json" ? JSONRowsToCSV(fileName: Self.bodyName) : nil
+        let body = try await Self.receiving { try await SpooledBody.receive(request.body, limit: maxBodyBytes, transform: rows) }
         defer { body.remove() }
         let summary = try await Self.answeringInputErrors(rows: rows) {
             try await pool.withWorkspace { workspace in
@@ -46,13 +50,81 @@ struct WriteAPI: Sendable {
                 return try workspace.load(spooled: body.path, as: Self.bodyName)
             }
         }
+        return jsonResponse(JSONValue.object(Self.describe(summary)))
+    }
+
+    static let sdmxCSV = "application/vnd.sdmx.data+csv"
+
+    /// A publisher's file (docs/API.md, "Official statistics"): the options of `headway import`
+    /// as query parameters.
+    private func importFigures(_ request: Request, mediaType: String) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        guard let metric = parameters["metric"].map(String.init), !metric.isEmpty else {
+            throw Problem.badRequest("a file in a publisher's format needs ?metric=KEY, the metric its figures are of")
+        }
+        var format: ImportFormat? = mediaType == Self.sdmxCSV ? .sdmxCSV : nil
+        if let name = parameters["format"].map(String.init), name != "auto" {
+            guard let named = ImportFormat(rawValue: name) else {
+                throw Problem.badRequest("format \(String(reflecting: name)) is none of auto, \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            format = named
+        }
+        guard let filters = ImportSelection.filters(parameters.getAll("where")) else { throw Problem.badRequest("where: write DIMENSION=CODE, as where=geo=DE") }
+        var frequency: DatePeriod.Precision?
+        if let word = parameters["frequency"].map(String.init) {
+            guard let precision = ImportSelection.frequency(word) else { throw Problem.badRequest("frequency \(String(reflecting: word)) is none of year, quarter, month, week, day") }
+            frequency = precision
+        }
+        var publishedOn: CivilDate?
+        if let text = parameters["published_on"].map(String.init) {
+            guard let period = try? DatePeriod(parsing: text) else { throw Problem.badRequest("published_on \(String(reflecting: text)) is not a date as YYYY-MM-DD") }
+            publishedOn = period.last
+        }
+        let source = parameters["source"].map(String.init)
+        let body = try await SpooledBody.receive(request.body, limit: maxBodyBytes)
+        defer { body.remove() }
+        let imported = try await Self.answeringInputErrors {
+            try await pool.withWorkspace { [format, frequency, publishedOn] workspace in
+                defer { Self.returnFreedMemory() }
+                guard let kind = try workspace.metricKind(metric) else {
+                    throw HeadwayError("\(String(reflecting: metric)) is not a defined metric", kind: .input)
+                }
+                var selection = ImportSelection(metric: metric, kind: kind, publishedOn: publishedOn)
+                selection.filters = filters
+                selection.frequency = frequency
+                selection.source = source
+                return try workspace.importFigures(path: body.path, name: Self.bodyName, format: format, selection: selection)
+            }
+        }
+        let outcome = imported.outcome
         return jsonResponse(
-            JSONValue.object([
-                ("rows", .number(String(summary.rows))), ("inserted", .number(String(summary.inserted))),
-                ("unchanged", .number(String(summary.unchanged))), ("revised", .number(String(summary.revised))),
-                ("rejected", .number(String(summary.rejected))), ("provenance_differs", .number(String(summary.provenanceDiffers))),
-                ("published_later", .number(String(summary.publishedLater))),
-            ]))
+            JSONValue.object(
+                [
+                    ("format", .string(outcome.format.rawValue)),
+                    ("series", .object(outcome.series.map { ($0.0, JSONValue.string($0.1)) })),
+                    ("missing_values", .number(String(outcome.missingValues))), ("other_series", .number(String(outcome.otherSeries))),
+                ] + Self.describe(imported.summary ?? .init())))
+    }
+
+    /// A load's summary, as `headway load` prints it.
+    static func describe(_ summary: ObservationLoader.Summary) -> [(String, JSONValue)] {
+        [
+            ("rows", .number(String(summary.rows))), ("inserted", .number(String(summary.inserted))),
+            ("unchanged", .number(String(summary.unchanged))), ("revised", .number(String(summary.revised))),
+            ("rejected", .number(String(summary.rejected))), ("provenance_differs", .number(String(summary.provenanceDiffers))),
+            ("published_later", .number(String(summary.publishedLater))),
+        ]
+    }
+
+    /// Receives a body, answering a body that is not JSON rows as 400 with its row.
+    static func receiving(_ body: () async throws -> SpooledBody) async throws -> SpooledBody {
+        do {
+            return try await body()
+        } catch let error as JSONRowsToCSV.SyntaxError {
+            var problem = Problem.invalid([error.error], truncated: false)
+            if error.row > 0 { problem.members.append(("row", .number(String(error.row)))) }
+            throw problem
+        }
     }
 
     /// A write's re-assessment may have held thousands of assessments: the memory it freed goes
@@ -143,7 +215,9 @@ extension Problem {
     static func invalid(_ errors: [InputError], truncated: Bool, rows: JSONRowsToCSV? = nil) -> Problem {
         func members(_ error: InputError) -> [(String, JSONValue)] {
             let position: [(String, JSONValue)]
-            if error.line <= 0 {
+            if let path = error.path {
+                position = [("path", .string(path))]
+            } else if error.line <= 0 {
                 position = []
             } else if let rows {
                 position = [("row", .number(String(rows.row(ofCSVLine: error.line))))]
@@ -153,7 +227,7 @@ extension Problem {
             return position + [("column", error.column.map(JSONValue.string) ?? .null)]
         }
         func detail(_ error: InputError) -> String {
-            guard let rows, error.line > 0 else { return error.description }
+            guard let rows, error.line > 0, error.path == nil else { return error.description }
             return "\(error.file): row \(rows.row(ofCSVLine: error.line)): " + error.description.dropFirst("\(error.file):\(error.line): ".count)
         }
         let first = errors.first

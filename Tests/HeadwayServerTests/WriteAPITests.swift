@@ -192,6 +192,49 @@ import Testing
         try await server2.stop()
     }
 
+    /// Official statistics posted in their publishers' formats, with `headway import`'s options
+    /// as query parameters: the same figures as the command stores, errors at the file's own line
+    /// or JSON path, nothing written on a refusal.
+    @Test func publishersFilesImportAsHeadwayImportDoes() async throws {
+        let fixture = try Fixture()
+        let server = try await RunningServer(url: fixture.url)
+        let sdmx = """
+            DATAFLOW,LAST UPDATE,freq,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG
+            ESTAT:X(1.0),05/04/24 11:00:00,Q,UK,2024-Q1,20,p
+            ESTAT:X(1.0),05/04/24 11:00:00,Q,FR,2024-Q1,99,
+
+            """
+        let ambiguous = try await server.post("/api/v1/observations?metric=closures", sdmx, contentType: "application/vnd.sdmx.data+csv", token: fixture.write)
+        ServerOperationsTests.expectProblem(ambiguous, 400)
+        #expect((ambiguous.object["detail"] as? String)?.contains("geo (FR, UK) vary") == true, "\(ambiguous.object)")
+        let imported = try await server.post(
+            "/api/v1/observations?metric=closures&where=geo%3DUK", sdmx, contentType: "application/vnd.sdmx.data+csv", token: fixture.write)
+        #expect(imported.status == 200, "\(imported.object)")
+        #expect(imported.object["format"] as? String == "sdmx-csv" && Self.summary(imported)["inserted"] == 1 && Self.summary(imported)["other_series"] == 1)
+        let stored = try fixture.observations().first { $0[0] == "closures" }
+        #expect(stored == ["closures", "2024-01-01", "2024-03-31", "1", "20", "exact", nil, "2024-04-05", "OBS_FLAG=p"], "\(String(describing: stored))")
+        let noMetric = try await server.post("/api/v1/observations", sdmx, contentType: "application/vnd.sdmx.data+csv", token: fixture.write)
+        ServerOperationsTests.expectProblem(noMetric, 400)
+
+        let before = try fixture.snapshot()
+        let jsonStat = """
+            {"version":"2.0","class":"dataset","updated":"2024-04-05","id":["time"],"size":[2],
+             "dimension":{"time":{"category":{"index":["2024-03-31","2024-06-30"]}}},"value":[1100,"many"]}
+            """
+        let refused = try await server.post("/api/v1/observations?metric=officers", jsonStat, contentType: "application/json", token: fixture.write)
+        ServerOperationsTests.expectProblem(refused, 400)
+        #expect(refused.object["path"] as? String == "value[1]" && refused.object["column"] as? String == "value", "\(refused.object)")
+        #expect((refused.object["detail"] as? String)?.hasPrefix("request body: value[1]: column value:") == true, "\(refused.object)")
+        #expect(try fixture.snapshot() == before)
+        let mended = try await server.post(
+            "/api/v1/observations?metric=officers&format=json-stat", jsonStat.replacingOccurrences(of: "\"many\"", with: "1120.5"), contentType: "application/json",
+            token: fixture.write)
+        #expect(mended.status == 200 && Self.summary(mended)["inserted"] == 2, "\(mended.object)")
+        let unknown = try await server.post("/api/v1/observations?metric=officers&format=xls", jsonStat, contentType: "application/json", token: fixture.write)
+        ServerOperationsTests.expectProblem(unknown, 400)
+        try await server.stop()
+    }
+
     @Test func definitionsAreAppliedAsHeadwayApplyDoes() async throws {
         let url = try TestDatabase.create()
         let token = try Workspace(url: url).tokens.create(name: "editor", scope: .write)

@@ -1,6 +1,4 @@
-import HeadwayIngest
-import HeadwayReport
-import NIOCore
+import Foundation
 
 /// Observations as JSON rows — `[{"metric": "closures", "period_end": "2024-03", "value": 20}, …]`,
 /// one object per row, with the CSV's column names as fields — turned into the observation CSV
@@ -13,7 +11,7 @@ import NIOCore
 /// This CSV is the loader's input, never shown to a person or a spreadsheet, so it is not
 /// written under the policy against formulas of the CSV Headway writes for people (`CSVField`):
 /// a note "=A1" must be stored as "=A1". Every CSV that goes out is defused when it is written.
-final class JSONRowsToCSV: BodyTransform {
+public final class JSONRowsToCSV {
     private enum State {
         case beforeArray, beforeFirstObject, beforeObject, beforeKeyOrEnd, beforeKey, afterKey, beforeValue, afterValue, afterObject, done
         case string(isKey: Bool), escape(isKey: Bool), unicode(isKey: Bool, digits: Int), number, literal
@@ -37,17 +35,30 @@ final class JSONRowsToCSV: BodyTransform {
     private var runs: [(csvLine: Int, row: Int)] = [(2, 1)]
     private var nextCSVLine = 2
 
-    func next(_ chunk: ByteBuffer) throws -> [UInt8] {
+    /// What errors call the body.
+    private let fileName: String
+
+    public init(fileName: String) { self.fileName = fileName }
+
+    /// A body that is not JSON rows: the error, and the row (from 1) it was in, or 0 before any.
+    public struct SyntaxError: Error {
+        public let error: InputError
+        public let row: Int
+    }
+
+    /// The CSV made of the next chunk of the body.
+    public func next(_ chunk: UnsafeRawBufferPointer) throws -> [UInt8] {
         if !headerWritten {
             headerWritten = true
             output += Array((Self.columns.joined(separator: ",") + "\n").utf8)
         }
-        for byte in chunk.readableBytesView { try consume(byte) }
+        for byte in chunk { try consume(byte) }
         defer { output.removeAll(keepingCapacity: true) }
         return output
     }
 
-    func finish() throws -> [UInt8] {
+    /// What is left once the body has ended; throws when it ended too early.
+    public func finish() throws -> [UInt8] {
         switch state {
         case .number, .literal: try step(UInt8(ascii: " "))
         default: break
@@ -57,7 +68,7 @@ final class JSONRowsToCSV: BodyTransform {
     }
 
     /// The array index (from 1) of the object that became the CSV record starting at `csvLine`.
-    func row(ofCSVLine csvLine: Int) -> Int {
+    public func row(ofCSVLine csvLine: Int) -> Int {
         let run = runs.last { $0.csvLine <= csvLine } ?? runs[0]
         return run.row + (csvLine - run.csvLine)
     }
@@ -249,10 +260,7 @@ final class JSONRowsToCSV: BodyTransform {
         state = .afterObject
     }
 
-    private func fail(_ message: String, column: String? = nil) -> Problem {
-        let error = InputError(file: WriteAPI.bodyName, line: line, column: column, message: (row > 0 ? "row \(row): " : "") + message)
-        var problem = Problem.invalid([error], truncated: false)
-        if row > 0 { problem.members.append(("row", .number(String(row)))) }
-        return problem
+    private func fail(_ message: String, column: String? = nil) -> SyntaxError {
+        SyntaxError(error: InputError(file: fileName, line: line, column: column, message: (row > 0 ? "row \(row): " : "") + message), row: row)
     }
 }
