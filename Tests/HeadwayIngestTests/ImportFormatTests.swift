@@ -337,4 +337,26 @@ import Testing
         let json = try text("x.json", "{\"a\": 1}")
         #expect(Self.failure { try convert(json) }.contains("cannot tell the format of this JSON"))
     }
+
+    /// Hostile variants of every publisher's file (bytes flipped, tokens spliced in, cut short):
+    /// each converts or is refused with an error that names the file, never a crash or a hang.
+    @Test func hostileVariantsOfEveryFormatAreReadOrRefusedClearly() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path).filter { !$0.hasSuffix(".md") }.sorted()
+        let corpus = try names.map { Array(try Data(contentsOf: Self.fixtures.appendingPathComponent($0)).prefix(6_000)) }
+        let tokens = ["\"", ",", ";", "\n", "{", "}", "[", "]", ":", "null", "1e999999", "-", "2024-Q5", "\\u0000", "\u{FEFF}", "é", "TIME_PERIOD", "value"].map {
+            Array($0.utf8)
+        } + [[0xFF], [0xC3], [0x00]]
+        let path = folder.path("fuzzed")
+        let report = try Fuzz.run(corpus: corpus, tokens: tokens) { input in
+            try Data(input).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try convert(path, kind: .additive, publishedOn: CivilDate(year: 2024, month: 1, day: 1))
+                return false
+            } catch let error as InputError {
+                #expect(error.file == "fuzzed" && !error.message.isEmpty, "\(error)")
+                return true
+            }
+        }
+        #expect(report.inputs > 100, "\(report)")
+    }
 }
