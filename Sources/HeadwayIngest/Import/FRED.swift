@@ -38,7 +38,7 @@ enum FRED {
         try writer.requirePublishedOn(fileSays: columns.allSatisfy { $0.vintage != nil }, "FRED's CSV has no vintage columns")
         var rows: [(line: Int, date: CivilDate, values: [String])] = []
         while let record = try reader.next() {
-            let fields = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            let fields = record.fields.map(\.trimmingSpaces)
             if fields.count == 1 && fields[0].isEmpty { continue }
             guard let date = try? CivilDate(parsing: fields[0]) else {
                 throw writer.error(origin: record.line, column: header.fields[0], "\(String(reflecting: fields[0])) is not a date as YYYY-MM-DD")

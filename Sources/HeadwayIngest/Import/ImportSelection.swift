@@ -76,6 +76,10 @@ public final class FigureWriter {
     private var dimensions: [String] = []
     private var filterIndexes: [(Int, String)] = []
     private var seen: Set<[String]> = []
+    private var lastSeen: [String]?
+    /// The last publication date written, and its text: most files have one.
+    private var lastPublished: (date: CivilDate, text: String)?
+    private var lowercasedFilters: [(Int, String)] = []
     private var frequencies: [DatePeriod.Precision: Int] = [:]
 
     public init(selection: ImportSelection, fileName: String, spool: FigureSpool, format: ImportFormat) {
@@ -98,6 +102,7 @@ public final class FigureWriter {
             }
             filterIndexes.append((index, filter.code))
         }
+        lowercasedFilters = filterIndexes.map { ($0.0, $0.1.lowercased()) }
     }
 
     /// Refuses a file that does not say when its figures were published (`why`), unless
@@ -110,22 +115,28 @@ public final class FigureWriter {
 
     /// Whether a row whose dimensions have `codes` (and `labels`, when the file gives them) is
     /// of the series wanted; one that is not is counted.
-    public func wants(codes: [String], labels: [String]? = nil) -> Bool {
-        for (index, wanted) in filterIndexes {
+    public func wants(codes: [String], labels: @autoclosure () -> [String]? = nil) -> Bool {
+        for (position, (index, wanted)) in filterIndexes.enumerated() {
             let code = index < codes.count ? codes[index] : ""
-            let label = labels.flatMap { index < $0.count ? $0[index] : nil }
-            if code.caseInsensitiveCompare(wanted) != .orderedSame && label?.caseInsensitiveCompare(wanted) != .orderedSame {
-                outcome.otherSeries += 1
-                return false
-            }
+            if code == wanted { continue }
+            let lowercased = lowercasedFilters[position].1
+            if code.lowercased() == lowercased { continue }
+            let label = labels().flatMap { index < $0.count ? $0[index] : nil }
+            if label.map({ $0 == wanted || $0.lowercased() == lowercased }) == true { continue }
+            outcome.otherSeries += 1
+            return false
         }
         return true
     }
 
     /// A value that stands for no figure: empty, or one of the markers publishers use.
     public static func isMissing(_ value: String) -> Bool {
-        value.isEmpty || ["NAN", "NA", "N/A", ":", "..", ".", "-", "X", "NULL"].contains(value.uppercased())
+        guard let first = value.utf8.first else { return true }
+        if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) { return false }  // a number, the usual case
+        return missingMarkers.contains(value.uppercased())
     }
+
+    static let missingMarkers: Set<String> = ["NAN", "NA", "N/A", ":", "..", ".", "-", "X", "NULL"]
 
     /// One figure of a wanted series: its codes (in `begin`'s order), its period, its value as
     /// written, the power of ten it is in (`UNIT_MULT`), flags for the note, and when the file
@@ -136,7 +147,11 @@ public final class FigureWriter {
             outcome.otherSeries += 1
             return
         }
-        seen.insert(codes)
+        // Rows come series by series: a set insert only when the series changes.
+        if codes != lastSeen {
+            seen.insert(codes)
+            lastSeen = codes
+        }
         frequencies[period.precision, default: 0] += 1
         guard !Self.isMissing(value) else {
             outcome.missingValues += 1
@@ -155,8 +170,9 @@ public final class FigureWriter {
         }
         // An additive figure covers its period; a level is the level at the period's end.
         let start = selection.kind == .additive ? period.first.description : ""
+        if lastPublished?.date != published { lastPublished = (published, published.description) }
         try spool.add(
-            [selection.metric, start, period.last.description, number, "", selection.source ?? "", published.description, note], origin: origin)
+            [selection.metric, start, period.last.description, number, "", selection.source ?? "", lastPublished!.text, note], origin: origin)
         outcome.rows += 1
     }
 

@@ -21,7 +21,7 @@ enum ONSTimeSeries {
         var cdids: [String] = []
         var publishedOn: CivilDate?
         while let record = try reader.next() {
-            let fields = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            let fields = record.fields.map(\.trimmingSpaces)
             guard let first = fields.first, !first.isEmpty else { continue }
             guard let period = try? DatePeriod(parsing: first) else {
                 guard !begun else { throw writer.error(origin: record.line, column: nil, "\(String(reflecting: first)) is no period, as 2023, 2023 Q1 or 2023 JAN") }

@@ -42,10 +42,11 @@ enum SDMXCSV {
         let unitMultiplier = column("UNIT_MULT")
         let action = column("ACTION")
         let flagColumns = flags.compactMap { name in column(name).map { (name, $0) } }
+        var lastUpdated: (text: String, date: CivilDate?) = ("\u{0}", nil)
 
         while let record = try reader.next() {
             let fields = record.fields
-            func field(_ index: Int) -> String { index < fields.count ? fields[index].trimmingCharacters(in: .whitespaces) : "" }
+            func field(_ index: Int) -> String { index < fields.count ? fields[index].trimmingSpaces : "" }
             if fields.count == 1 && fields[0].isEmpty { continue }
             // SDMX-CSV 2.0: D deletes an observation; Headway keeps history and deletes nothing.
             if let action, field(action).uppercased() == "D" {
@@ -54,6 +55,7 @@ enum SDMXCSV {
             let raw = dimensions.map { field($0) }
             let codes = raw.map(Self.code(of:))
             guard writer.wants(codes: codes, labels: raw.map(Self.label(of:))) else { continue }
+
             let parsed: DatePeriod
             do { parsed = try DatePeriod(parsing: Self.code(of: field(period))) } catch {
                 throw writer.error(origin: record.line, column: header.fields[period], String(describing: error))
@@ -67,12 +69,17 @@ enum SDMXCSV {
             }
             var publishedOn: CivilDate?
             if writer.selection.publishedOn == nil, let updated {
-                guard let date = FigureWriter.publicationDate(field(updated)) else {
-                    throw writer.error(
-                        origin: record.line, column: header.fields[updated],
-                        "\(String(reflecting: field(updated))) is not a date as dd/mm/yy hh:mm:ss or YYYY-MM-DD; give --published-on DATE")
+                // Every row of a file usually says the same: read once.
+                let text = field(updated)
+                if text != lastUpdated.text {
+                    guard let date = FigureWriter.publicationDate(text) else {
+                        throw writer.error(
+                            origin: record.line, column: header.fields[updated],
+                            "\(String(reflecting: text)) is not a date as dd/mm/yy hh:mm:ss or YYYY-MM-DD; give --published-on DATE")
+                    }
+                    lastUpdated = (text, date)
                 }
-                publishedOn = date
+                publishedOn = lastUpdated.date
             }
             let note = flagColumns.compactMap { name, index in field(index).isEmpty ? nil : "\(name)=\(field(index))" }.joined(separator: "; ")
             // A semicolon-separated file may write a decimal comma (12,4).
@@ -84,13 +91,14 @@ enum SDMXCSV {
 
     /// The label of "CODE: Label" (the text itself when it has none).
     static func label(of text: String) -> String {
-        guard let colon = text.range(of: ": ") else { return text.trimmingCharacters(in: .whitespaces) }
-        return text[colon.upperBound...].trimmingCharacters(in: .whitespaces)
+        guard text.utf8.contains(UInt8(ascii: ":")), let colon = text.range(of: ": ") else { return text.trimmingSpaces }
+        return String(text[colon.upperBound...]).trimmingSpaces
     }
 
     /// "CODE: Label", as SDMX-CSV may write codes with their labels, without the label.
     static func code(of text: String) -> String {
-        guard let colon = text.range(of: ": ") else { return text.trimmingCharacters(in: .whitespaces) }
-        return text[..<colon.lowerBound].trimmingCharacters(in: .whitespaces)
+        // Most codes have no label: no search for one.
+        guard text.utf8.contains(UInt8(ascii: ":")), let colon = text.range(of: ": ") else { return text.trimmingSpaces }
+        return String(text[..<colon.lowerBound]).trimmingSpaces
     }
 }

@@ -67,7 +67,7 @@ enum WorldBank {
         try writer.begin(dimensions: ["indicator", "country"])
         try writer.requirePublishedOn(fileSays: updated != nil, "no Last Updated Date line")
         while let record = try reader.next() {
-            let fields = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            let fields = record.fields.map(\.trimmingSpaces)
             if fields.count == 1 && fields[0].isEmpty { continue }
             func field(_ index: Int) -> String { index < fields.count ? fields[index] : "" }
             let codes = [field(indicatorCode), field(countryCode)]
