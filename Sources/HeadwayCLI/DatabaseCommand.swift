@@ -8,7 +8,7 @@ struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Apply migrations and manage the embedded database.",
-        subcommands: [Migrate.self, Start.self, Stop.self, Status.self, PrintURL.self, GrantReader.self, GrantWriter.self]
+        subcommands: [Migrate.self, Start.self, Stop.self, Status.self, PrintURL.self, GrantReader.self, GrantWriter.self, Replica.self]
     )
 
     struct Migrate: ParsableCommand {
@@ -31,6 +31,27 @@ struct DatabaseCommand: ParsableCommand {
             let cluster = EmbeddedCluster(home: EmbeddedCluster.defaultHome())
             let started = try cluster.start()
             print(started ? "Started the embedded database (\(cluster.dataDirectory.path))." : "The embedded database is already running.")
+        }
+    }
+
+    struct Replica: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "replica",
+            abstract: "Create if needed and start a hot standby of the embedded database in DIR; print its URL.",
+            discussion: """
+                The standby is PostgreSQL's own streaming replication (pg_basebackup -R) of the embedded \
+                database, in DIR (a HEADWAY_HOME of its own), on a Unix socket of its own. Give its URL to \
+                headway serve --read-replica. Stop it with HEADWAY_HOME=DIR headway db stop (docs/SCALING.md).
+                """)
+        @Argument(help: "Where the standby lives.") var directory: String
+
+        func run() throws {
+            let primary = EmbeddedCluster(home: EmbeddedCluster.defaultHome())
+            try primary.start()
+            let standby = EmbeddedCluster(home: URL(fileURLWithPath: directory))
+            guard standby.home.path != primary.home.path else { throw ValidationError("the standby needs a directory of its own, not HEADWAY_HOME") }
+            try standby.createStandby(of: primary)
+            print(standby.url)
         }
     }
 

@@ -35,6 +35,12 @@ struct ServeCommand: AsyncParsableCommand {
     var publicURL: String?
     @Option(help: ArgumentHelp("Let pages from this origin frame the embeds; repeatable (default: any origin).", valueName: "origin"))
     var embedOrigins: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "A hot standby of the database to answer reads from; repeatable (also HEADWAY_READ_REPLICA_URLS, comma-separated).", valueName: "url"))
+    var readReplica: [String] = []
+    @Option(help: ArgumentHelp("Take a standby out of rotation when it lags more than this many seconds.", valueName: "seconds"))
+    var maxReplicaLag: Double = 30
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -43,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError(
                 "--host \(host) is reachable from other machines and reads need no token; add --require-read-token, or --public-read to serve it anyway")
         }
+        guard maxReplicaLag > 0 else { throw ValidationError("--max-replica-lag must be a positive number of seconds") }
         guard Self.bytes(maxBody) != nil else { throw ValidationError("--max-body must be a whole number of bytes, optionally with K, M or G, such as 64M") }
         if let origin = corsOrigin.first(where: { !Self.isOrigin($0) }) {
             throw ValidationError("--cors-origin \(origin) is not an origin: scheme, host and port, such as https://dash.example.org")
@@ -68,6 +75,11 @@ struct ServeCommand: AsyncParsableCommand {
         server.corsOrigins = Set(corsOrigin)
         server.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         server.embedOrigins = embedOrigins
+        server.readReplicaURLs = readReplica.isEmpty
+            ? (ProcessInfo.processInfo.environment["HEADWAY_READ_REPLICA_URLS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            : readReplica
+        server.maxReplicaLag = maxReplicaLag
         let host = host
         server.onListening = { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)\n".utf8))

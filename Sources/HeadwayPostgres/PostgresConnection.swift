@@ -155,10 +155,11 @@ public final class PostgresConnection {
 
     /// Runs `body` in a transaction (a savepoint when nested): committed when it returns,
     /// rolled back when it throws.
+    /// `begin` starts the outermost one (`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`, say).
     @discardableResult
-    public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    public func transaction<T>(begin: String = "BEGIN", _ body: (PostgresConnection) throws -> T) throws -> T {
         let savepoint = "headway_savepoint_\(transactionDepth)"
-        try executeScript(transactionDepth == 0 ? "BEGIN" : "SAVEPOINT \(savepoint)")
+        try executeScript(transactionDepth == 0 ? begin : "SAVEPOINT \(savepoint)")
         transactionDepth += 1
         defer { transactionDepth -= 1 }
         do {

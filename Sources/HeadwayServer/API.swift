@@ -7,7 +7,7 @@ import Hummingbird
 /// The routes of the read API. Thin: parameters are checked in `Queries`, the SQL lives in
 /// HeadwayStore, and every statement runs through the pool, off the event loops.
 struct API: Sendable {
-    let pool: DatabasePool
+    let reads: Reads
     let migrations: [Migration]
     /// The stored state's version, and where the list's next page is read ahead (`listPage`).
     let hub: EventHub
@@ -50,9 +50,17 @@ struct API: Sendable {
     /// Ready when the database answers and every migration this build knows is applied.
     func ready() async throws -> Response {
         let migrations = migrations
-        let pending = try await pool.withWorkspace { try $0.pendingMigrations(migrations).map { "\($0.version) (\($0.name))" } }
+        // On the primary; with the primary down, a standby in rotation still serves reads.
+        let check: @Sendable (Workspace) throws -> [String] = { try $0.pendingMigrations(migrations).map { "\($0.version) (\($0.name))" } }
+        let pending: [String]
+        do {
+            pending = try await reads.primary.withWorkspace(check)
+        } catch let error as DatabaseUnavailable {
+            guard let replica = reads.replicas.choose(minimumEventID: nil) else { throw error }
+            pending = try await replica.pool.withWorkspace(check)
+        }
         guard pending.isEmpty else { throw Problem.unavailable("migrations not applied yet: \(pending.joined(separator: ", "))") }
-        return jsonResponse(#"{"status":"ready"}"#)
+        return jsonResponse(JSONValue.object([("status", .string("ready"))] + reads.replicas.readiness))
     }
 
     /// One page of the list, as JSON or CSV; a CSV answer points to the next page with a Link header.
@@ -78,10 +86,10 @@ struct API: Sendable {
         struct Key: Hashable {
             let filter: StatusReader.Filter, format: RowFormat, day: CivilDate
         }
-        let (pool, day) = (pool, CivilDate.today())
+        let (reads, day) = (reads, CivilDate.today())
         return try await cache.readAhead(
-            Key(filter: filter, format: format, day: day), version: hub.version, idle: pool.hasIdleThread,
-            read: { key in try await pool.withWorkspace { try $0.commitments(key.filter, format: key.format) } },
+            Key(filter: filter, format: format, day: day), version: hub.version, idle: reads.mayReadAhead,
+            read: { key in try await reads.withSnapshot { try $0.commitments(key.filter, format: key.format) } },
             next: { page in
                 page.next.map { after in
                     var following = filter
@@ -95,7 +103,7 @@ struct API: Sendable {
     /// from what was published by then. Nothing is stored.
     func commitment(_ key: String, asOf: CivilDate?) async throws -> Response {
         let date = asOf ?? CivilDate.today()
-        let found = try await pool.withWorkspace { try $0.assessWithFigures(key: key, asOf: date, allRevisions: false) }
+        let found = try await reads.withSnapshot { try $0.assessWithFigures(key: key, asOf: date, allRevisions: false) }
         guard let found else { throw Problem.notFound("no commitment with key \(String(reflecting: key))") }
         guard let assessment = found.assessment else { throw Problem.notFound("commitment \(String(reflecting: key)) was made after \(date)") }
         return jsonResponse(Self.withFigures(JSONReport.value(assessment), assessment, found.figures))
@@ -103,7 +111,7 @@ struct API: Sendable {
 
     /// Counts by status, of the whole portfolio and per tag, every status present with 0 for none.
     func summary() async throws -> Response {
-        let counts = try await pool.withWorkspace { try $0.statusCounts() }
+        let counts = try await reads.withSnapshot { try $0.statusCounts() }
         func fields(_ rows: [StatusReader.StatusCount]) -> [(String, JSONValue)] {
             let byStatus = Dictionary(rows.map { ($0.status, $0.commitments) }, uniquingKeysWith: +)
             return [

@@ -6,7 +6,9 @@ import Hummingbird
 /// requires one (`--require-read-token`). Tokens arrive as `Authorization: Bearer TOKEN` and
 /// are checked against their stored hashes; a token never reaches a log or an answer.
 struct Access: Sendable {
-    let pool: DatabasePool
+    /// Token checks for reads go where reads go; a write's on the primary, which it needs anyway.
+    let reads: Reads
+    let writes: DatabasePool
     let requireReadToken: Bool
 
     /// Refuses the request unless its token grants `scope`: 401 without a live token, 403 with
@@ -17,7 +19,13 @@ struct Access: Sendable {
                 status: .unauthorized, detail: "this needs a \(scope.rawValue) token: Authorization: Bearer TOKEN (headway token create)",
                 headers: [.wwwAuthenticate: "Bearer"])
         }
-        guard let holder = try await pool.withWorkspace({ try $0.tokens.holder(of: presented) }) else {
+        let found: APITokens.Holder?
+        if scope == .write {
+            found = try await writes.withWorkspace { try $0.tokens.holder(of: presented) }
+        } else {
+            found = try await reads.withSnapshot { try $0.tokens.holder(of: presented) }
+        }
+        guard let holder = found else {
             throw Problem(
                 status: .unauthorized, detail: "the token is not a live token of this server (unknown or revoked)",
                 headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#])
@@ -27,6 +35,9 @@ struct Access: Sendable {
                 status: .forbidden, detail: "token \(holder.name) may only read; writing needs a write token",
                 headers: [.wwwAuthenticate: #"Bearer error="insufficient_scope", scope="write""#])
         }
+        // The last use is noted on the primary, best effort: it never holds up or fails a read.
+        let writes = writes
+        Task.detached { try? await writes.withWorkspace { try $0.tokens.noteUse(of: holder.name) } }
     }
 
     /// The token of an `Authorization: Bearer TOKEN` header (the scheme in any case, RFC 9110).

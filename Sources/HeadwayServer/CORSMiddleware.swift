@@ -20,13 +20,13 @@ struct CORSMiddleware<Context: RequestContext>: RouterMiddleware {
                 status: .noContent,
                 headers: [
                     .accessControlAllowOrigin: origin, .vary: "Origin", .accessControlAllowMethods: "GET, HEAD, POST",
-                    .accessControlAllowHeaders: "Authorization, Content-Type, If-None-Match, Last-Event-ID", .accessControlMaxAge: "600",
+                    .accessControlAllowHeaders: "Authorization, Content-Type, If-None-Match, Last-Event-ID, Headway-Min-Event-Id", .accessControlMaxAge: "600",
                 ])
         }
         var response = try await next(request, context)
         response.headers[.accessControlAllowOrigin] = origin
         response.headers[.vary] = "Origin"
-        response.headers[.accessControlExposeHeaders] = "ETag, Retry-After, WWW-Authenticate, Location"
+        response.headers[.accessControlExposeHeaders] = "ETag, Retry-After, WWW-Authenticate, Location, Headway-Event-Id"
         return response
     }
 }

@@ -12,7 +12,7 @@ import Logging
 /// paging without a reload. Nothing is fetched from another origin, and the
 /// Content-Security-Policy says so.
 struct Dashboard: Sendable {
-    let pool: DatabasePool
+    let reads: Reads
     /// The state's version, and the facts kept for it: the overview's counts.
     let hub: EventHub
     let cache: ResponseCache
@@ -92,7 +92,7 @@ struct Dashboard: Sendable {
         }
         let (version, day) = (hub.version, CivilDate.today())
         let read = try await cache.readAhead(
-            Key(query: query, day: day), version: version, idle: pool.hasIdleThread,
+            Key(query: query, day: day), version: version, idle: reads.mayReadAhead,
             read: { [self] key in try await self.read(key.query, version: version) },
             next: { read in
                 guard query.page * query.perPage < read.total else { return nil }
@@ -119,7 +119,7 @@ struct Dashboard: Sendable {
     }
 
     private func read(_ query: DashboardReader.OverviewQuery, version: Int64?) async throws -> OverviewRead {
-        try await pool.withWorkspace { [cache, sparklines] workspace in
+        try await reads.withSnapshot { [cache, sparklines] workspace in
             let counts = try cache.fact("status counts", version: version) { try workspace.statusCounts() }
             let total = query.filter == StatusReader.Filter()
                 ? DashboardPage.overallCount(counts)
@@ -138,7 +138,7 @@ struct Dashboard: Sendable {
     /// One commitment assessed now from the figures, or as of a past date: computed, never stored.
     func commitment(_ key: String, asOf: CivilDate?) async throws -> HTML {
         let date = asOf ?? CivilDate.today()
-        let story = try await pool.withWorkspace { workspace -> DashboardPage.Story? in
+        let story = try await reads.withSnapshot { workspace -> DashboardPage.Story? in
             guard let found = try workspace.assessWithFigures(key: key, asOf: date, allRevisions: true) else { return nil }
             let reader = workspace.dashboard
             return DashboardPage.Story(
@@ -151,7 +151,7 @@ struct Dashboard: Sendable {
 
     /// A metric: every figure and revision, and the commitments on it.
     func metric(_ key: String) async throws -> HTML {
-        let found = try await pool.withWorkspace { workspace -> DashboardPage.MetricPage? in
+        let found = try await reads.withSnapshot { workspace -> DashboardPage.MetricPage? in
             let reader = workspace.dashboard
             guard let metric = try reader.metric(key) else { return nil }
             return DashboardPage.MetricPage(metric: metric, commitments: try reader.commitments(onMetric: key), figures: try workspace.figures.figures(metric: key))

@@ -121,9 +121,15 @@ struct DashboardAssets: Sendable {
             (function () {
               const live = document.getElementById('live');
 
+              // The last event the live stream told of: a page fetched again must show it, so the
+              // server answers from a state that has it (a standby that has replayed it).
+              let seenEvent = '';
+
               // Fetches `url` and puts its <main> in place of this page's; focus stays where it was.
               async function swap(url) {
-                const response = await fetch(url, { headers: { Accept: 'text/html' }, cache: 'no-store' });
+                const headers = { Accept: 'text/html' };
+                if (seenEvent) headers['Headway-Min-Event-Id'] = seenEvent;
+                const response = await fetch(url, { headers: headers, cache: 'no-store' });
                 const page = new DOMParser().parseFromString(await response.text(), 'text/html');
                 const fresh = page.querySelector('main');
                 if (!fresh) throw new Error('no main in ' + url);
@@ -168,6 +174,7 @@ struct DashboardAssets: Sendable {
                   events.addEventListener(type, event => {
                     let data;
                     try { data = JSON.parse(event.data); } catch (error) { return; }
+                    if (/^[0-9]+$/.test(event.lastEventId)) seenEvent = event.lastEventId;
                     if (concerns(data)) refresh();
                   });
                 }

@@ -29,17 +29,23 @@ public final class DatabasePool: @unchecked Sendable {
     private var running = 0
     private var waits = 0
 
-    public init(url: String, size: Int, logger: Logger) {
+    /// A write must run once: this pool pings a reused connection before the work, and never
+    /// runs the work a second time (a pool for writes sets it).
+    let pingsBeforeUse: Bool
+
+    public init(url: String, size: Int, logger: Logger, pingsBeforeUse: Bool = false) {
         precondition(size > 0, "a pool needs at least one connection")
         self.url = url
         self.size = size
+        self.pingsBeforeUse = pingsBeforeUse
         self.logger = logger
         threads = NIOThreadPool(numberOfThreads: size)
         threads.start()
     }
 
     /// Runs `body` with a workspace on one of the pool's threads. `body` may run twice, on a
-    /// new connection, when the first turns out broken: it must only read, or be idempotent.
+    /// new connection, when the first turns out broken: it must only read, or be idempotent —
+    /// unless the pool `pingsBeforeUse`, which runs it once.
     /// - Throws: `DatabaseUnavailable` when the database cannot be reached, else what `body` throws.
     public func withWorkspace<T: Sendable>(_ body: @escaping @Sendable (Workspace) throws -> T) async throws -> T {
         lock.withLock {
@@ -80,6 +86,13 @@ public final class DatabasePool: @unchecked Sendable {
         // A connection idle across a database restart shows it is broken only when used. The
         // work here only reads or is idempotent, so running it again on a new connection is safe.
         if let connection = lock.withLock({ idle.popLast() }) {
+            if pingsBeforeUse {
+                // A broken connection shows it on the ping, before the work has started.
+                if (try? connection.ping()) != nil { return try use(connection, body) }
+                lock.withLock { idle.removeAll() }
+                logger.info("database connection lost; reconnecting")
+                return try use(try connect(), body)
+            }
             do {
                 return try use(connection, body)
             } catch is DatabaseUnavailable {

@@ -33,6 +33,10 @@ public struct HeadwayServer: Service {
     public var publicURL: String?
     /// Origins whose pages may frame the embeds (`--embed-origins`); empty: any origin.
     public var embedOrigins: [String] = []
+    /// Hot standbys of the database that reads may go to (`--read-replica`), and how far one may
+    /// lag behind before it is taken out of rotation (`--max-replica-lag`, seconds).
+    public var readReplicaURLs: [String] = []
+    public var maxReplicaLag: Double = 30
 
     public init(host: String, port: Int, databaseURL: String, migrations: [Migration], logger: Logger) {
         self.host = host
@@ -51,18 +55,22 @@ public struct HeadwayServer: Service {
     public func run() async throws {
         SpooledBody.removeLeftovers()
         let pool = DatabasePool(url: databaseURL, size: poolSize, logger: logger)
+        // Writes have a pool of their own on the primary, which runs each write once.
+        let writes = DatabasePool(url: databaseURL, size: max(2, poolSize / 4), logger: logger, pingsBeforeUse: true)
+        let replicas = ReadReplicas(urls: readReplicaURLs, poolSize: poolSize, maxLag: maxReplicaLag, primary: pool, logger: logger)
+        let reads = Reads(primary: pool, replicas: replicas)
         let router = Router(options: .autoGenerateHeadEndpoints)
-        Operations.install(on: router, pool: pool, logger: logger)
+        Operations.install(on: router, pool: pool, replicas: replicas, logger: logger)
         if !corsOrigins.isEmpty { router.add(middleware: CORSMiddleware(origins: corsOrigins)) }
-        let access = Access(pool: pool, requireReadToken: requireReadToken)
+        let access = Access(reads: reads, writes: writes, requireReadToken: requireReadToken)
         if requireReadToken { router.add(middleware: ReadTokenMiddleware(access: access)) }
         let live = LiveEvents(databaseURL: databaseURL, pool: pool, limits: limits, logger: logger)
         live.addRoutes(to: router)
-        WriteAPI(pool: pool, access: access, maxBodyBytes: maxBodyBytes).addRoutes(to: router)
-        let api = API(pool: pool, migrations: migrations, hub: live.hub, cache: live.cache)
+        WriteAPI(pool: writes, access: access, maxBodyBytes: maxBodyBytes).addRoutes(to: router)
+        let api = API(reads: reads, migrations: migrations, hub: live.hub, cache: live.cache)
         api.addRoutes(to: router)
         api.addReadRoutes(to: router)
-        Dashboard(pool: pool, hub: live.hub, cache: live.cache, logger: logger).addRoutes(to: router)
+        Dashboard(reads: reads, hub: live.hub, cache: live.cache, logger: logger).addRoutes(to: router)
         let onListening = onListening
         let application = Application(
             router: router,
@@ -71,13 +79,19 @@ public struct HeadwayServer: Service {
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "headway"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
+        let monitor = Task { await replicas.monitor() }
+        defer { monitor.cancel() }
         do {
             try await live.serving { try await application.run() }
         } catch {
             try? await pool.shutdown()
+            try? await writes.shutdown()
+            await replicas.shutdown()
             throw error
         }
         try await pool.shutdown()
+        try await writes.shutdown()
+        await replicas.shutdown()
     }
 }
 

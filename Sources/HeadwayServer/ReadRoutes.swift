@@ -16,7 +16,7 @@ extension API {
         read(v1, "metrics") { request, _ in
             _ = try Queries.checked(request.uri, allowed: ["format"])
             let format = try Queries.format(request)
-            let metrics = try await pool.withWorkspace { try $0.metrics.metrics(format: format) }
+            let metrics = try await reads.withSnapshot { try $0.metrics.metrics(format: format) }
             return TableAnswer.response(metrics, format: format, name: "metrics")
         }
         read(v1, "metrics/:key/observations") { request, context in
@@ -31,14 +31,14 @@ extension API {
     }
 
     func history(_ key: String, format: RowFormat) async throws -> Response {
-        guard let rows = try await pool.withWorkspace({ try $0.history(key: key, format: format) }) else {
+        guard let rows = try await reads.withSnapshot({ try $0.history(key: key, format: format) }) else {
             throw Problem.notFound("no commitment with key \(String(reflecting: key))")
         }
         return TableAnswer.response(rows, format: format, name: "history", more: [("key", .string(key))])
     }
 
     func observations(_ metric: String, _ filter: MetricReader.ObservationFilter, format: RowFormat) async throws -> Response {
-        let rows = try await pool.withWorkspace { try $0.metrics.observations(metric: metric, filter, format: format) }
+        let rows = try await reads.withSnapshot { try $0.metrics.observations(metric: metric, filter, format: format) }
         guard let rows else { throw Problem.notFound("no metric with key \(String(reflecting: metric))") }
         return TableAnswer.response(rows, format: format, name: "observations", more: [("metric", .string(metric))])
     }

@@ -47,6 +47,10 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
 
 extension HTTPField.Name {
     static var requestID: Self { Self("X-Request-Id")! }
+    /// On a write's answer, the last event stored when it was done (docs/API.md, "Read your writes").
+    static var headwayEventID: Self { Self("Headway-Event-Id")! }
+    /// On a read: answer from a state that has this event (a standby that has replayed it, or the primary).
+    static var headwayMinEventID: Self { Self("Headway-Min-Event-Id")! }
 }
 
 extension RequestContext {

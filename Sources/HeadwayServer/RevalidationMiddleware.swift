@@ -15,24 +15,39 @@ struct RevalidationMiddleware<Context: RequestContext>: RouterMiddleware {
     let cache: ResponseCache
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // What the request's reads see (`Reads`): where they must read from, and the state they saw.
+        let minimum = request.headers[.headwayMinEventID].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+        let reads = ReadContext(minimumEventID: minimum)
+        return try await ReadContext.$current.withValue(reads) { try await answer(request, context: context, reads: reads, next: next) }
+    }
+
+    private func answer(
+        _ request: Request, context: Context, reads: ReadContext, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         // The version is read before the answer is made: a change meanwhile gives an older tag, never a newer one.
-        guard Self.isRevalidated(request.uri.path), let version = hub.version else { return try await next(request, context) }
+        guard Self.isRevalidated(request.uri.path), var version = hub.version else { return try await next(request, context) }
         guard request.method == .get || request.method == .head else {
             guard request.method == .post, WriteAPI.paths.contains(request.uri.path) else { return try await next(request, context) }
             // A write: what the cache holds may be out of date once it is done.
             defer { cache.withhold(through: version) }
             return try await next(request, context)
         }
+        // A client that must see an event this server has not heard of yet is answered afresh.
+        let known = reads.minimumEventID.map { $0 <= version } ?? true
         let tag = Self.tag(version: version, today: CivilDate.today(), request: request)
-        if let condition = request.headers[.ifNoneMatch], Self.matches(condition, tag) {
+        if known, let condition = request.headers[.ifNoneMatch], Self.matches(condition, tag) {
             return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: "no-cache"])
         }
-        if request.method == .get, let kept = cache.answer(for: tag, version: version) { return kept }
+        if known, request.method == .get, let kept = cache.answer(for: tag, version: version) { return kept }
         var response = try await next(request, context)
         guard response.status == .ok else { return response }
-        response.headers[.eTag] = tag
+        // Tagged and kept as of the oldest state it was made from: a lagging standby's answer is
+        // never kept as current.
+        if let seen = reads.version, seen != version { version = min(version, seen) }
+        let madeTag = Self.tag(version: version, today: CivilDate.today(), request: request)
+        response.headers[.eTag] = madeTag
         response.headers[.cacheControl] = "no-cache"
-        return request.method == .get ? try await cache.keep(response, tag: tag, version: version) : response
+        return request.method == .get ? try await cache.keep(response, tag: madeTag, version: version) : response
     }
 
     /// The API's answers and the dashboard's pages, made from the stored state; not the event

@@ -11,6 +11,7 @@ import Hummingbird
 /// The write API: observations and definitions, taken as `headway load` and `headway apply`
 /// take them (the same checks, all or nothing, the same summary), each with a write token.
 struct WriteAPI: Sendable {
+    /// The primary's pool for writes: a write runs once (see `DatabasePool.pingsBeforeUse`).
     let pool: DatabasePool
     let access: Access
     /// The largest body accepted (`--max-body`); larger ones are 413 and nothing is written.
@@ -44,13 +45,13 @@ struct WriteAPI: Sendable {
         let rows = mediaType == "application/json" ? JSONRowsToCSV(fileName: Self.bodyName) : nil
         let body = try await Self.receiving { try await SpooledBody.receive(request.body, limit: maxBodyBytes, transform: rows) }
         defer { body.remove() }
-        let summary = try await Self.answeringInputErrors(rows: rows) {
+        let (summary, event) = try await Self.answeringInputErrors(rows: rows) {
             try await pool.withWorkspace { workspace in
                 defer { Self.returnFreedMemory() }
-                return try workspace.load(spooled: body.path, as: Self.bodyName)
+                return (try workspace.load(spooled: body.path, as: Self.bodyName), try workspace.events.lastID())
             }
         }
-        return jsonResponse(JSONValue.object(Self.describe(summary)))
+        return Self.withEventID(jsonResponse(JSONValue.object(Self.describe(summary))), event)
     }
 
     static let sdmxCSV = "application/vnd.sdmx.data+csv"
@@ -83,7 +84,7 @@ struct WriteAPI: Sendable {
         let source = parameters["source"].map(String.init)
         let body = try await SpooledBody.receive(request.body, limit: maxBodyBytes)
         defer { body.remove() }
-        let imported = try await Self.answeringInputErrors {
+        let result = try await Self.answeringInputErrors {
             try await pool.withWorkspace { [format, frequency, publishedOn] workspace in
                 defer { Self.returnFreedMemory() }
                 guard let kind = try workspace.metricKind(metric) else {
@@ -93,17 +94,26 @@ struct WriteAPI: Sendable {
                 selection.filters = filters
                 selection.frequency = frequency
                 selection.source = source
-                return try workspace.importFigures(path: body.path, name: Self.bodyName, format: format, selection: selection)
+                return (try workspace.importFigures(path: body.path, name: Self.bodyName, format: format, selection: selection), try workspace.events.lastID())
             }
         }
+        let (imported, event) = result
         let outcome = imported.outcome
-        return jsonResponse(
+        return Self.withEventID(jsonResponse(
             JSONValue.object(
                 [
                     ("format", .string(outcome.format.rawValue)),
                     ("series", .object(outcome.series.map { ($0.0, JSONValue.string($0.1)) })),
                     ("missing_values", .number(String(outcome.missingValues))), ("other_series", .number(String(outcome.otherSeries))),
-                ] + Self.describe(imported.summary ?? .init())))
+                ] + Self.describe(imported.summary ?? .init()))), event)
+    }
+
+    /// A write's answer with `Headway-Event-Id`: the last event stored when it was done, which a
+    /// later read may send back as `Headway-Min-Event-Id` to see the write (docs/API.md).
+    static func withEventID(_ response: Response, _ event: Int64) -> Response {
+        var response = response
+        response.headers[.headwayEventID] = String(event)
+        return response
     }
 
     /// A load's summary, as `headway load` prints it.
@@ -150,13 +160,14 @@ struct WriteAPI: Sendable {
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw Problem.badRequest("\(Self.bodyName): is not valid UTF-8")
         }
-        let applied = try await Self.answeringInputErrors {
+        let result = try await Self.answeringInputErrors {
             let definitions = try DefinitionsReader.read(text: text, fileName: Self.bodyName)
             return try await pool.withWorkspace { workspace in
                 defer { Self.returnFreedMemory() }
-                return try workspace.apply(definitions)
+                return (try workspace.apply(definitions), try workspace.events.lastID())
             }
         }
+        let (applied, event) = result
         let count = { (action: DefinitionApplier.Change.Action) in JSONValue.number(String(applied.changes.filter { $0.action == action }.count)) }
         let changes = applied.changes.filter { $0.action != .unchanged }.map { change in
             JSONValue.object([
@@ -164,11 +175,11 @@ struct WriteAPI: Sendable {
                 ("fields", .array(change.fields.map(JSONValue.string))),
             ])
         }
-        return jsonResponse(
+        return Self.withEventID(jsonResponse(
             JSONValue.object([
                 ("created", count(.created)), ("updated", count(.updated)), ("unchanged", count(.unchanged)), ("changes", .array(changes)),
                 ("warnings", .array(applied.warnings.map(JSONValue.string))),
-            ]))
+            ])), event)
     }
 
     /// A body the client says is too large is refused before a byte of it is read.

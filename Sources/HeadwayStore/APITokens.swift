@@ -87,7 +87,7 @@ public struct APITokens {
 
     /// Who holds `presented`, when it is a live (not revoked) token; nil otherwise. Every stored
     /// hash is compared in full, in constant time, so the time taken says nothing about how
-    /// close a guess came. Notes the token's use, at most once a minute.
+    /// close a guess came. Reads only: `noteUse` records the use.
     public func holder(of presented: String) throws -> Holder? {
         // A string that cannot be a token is refused without asking the database.
         guard presented.hasPrefix(Self.prefix), presented.utf8.count == Self.prefix.utf8.count + Self.encodedLength,
@@ -108,14 +108,17 @@ public struct APITokens {
                 holder = Holder(name: name, scope: scope)
             }
         }
-        if let holder {
-            try connection.execute(
-                """
-                UPDATE headway.api_tokens SET last_used_at = now()
-                WHERE name = \(holder.name) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-                """)
-        }
         return holder
+    }
+
+    /// Notes that the token `name` was used now, at most once a minute (on the primary: a
+    /// standby that answered the token check cannot write).
+    public func noteUse(of name: String) throws {
+        try connection.execute(
+            """
+            UPDATE headway.api_tokens SET last_used_at = now()
+            WHERE name = \(name) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+            """)
     }
 
     /// Whether `a` and `b` are equal, looking at every byte whatever the first difference.

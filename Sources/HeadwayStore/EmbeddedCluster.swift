@@ -102,6 +102,31 @@ public struct EmbeddedCluster: Sendable {
         }
     }
 
+    /// Makes this cluster a hot standby of `primary` (an embedded cluster of this machine) and
+    /// starts it: PostgreSQL's own streaming replication (`pg_basebackup -R`), reads only, its
+    /// socket in its own directory. Does nothing to a standby that exists already but start it.
+    public func createStandby(of primary: EmbeddedCluster) throws {
+        let binaries = try PostgresBinaries.locate()
+        try prepareDirectories()
+        try withLock {
+            guard !FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) else { return }
+            let scratch = clusterDirectory.appendingPathComponent("data.partial")
+            try? FileManager.default.removeItem(at: scratch)
+            let connection = "host=\(primary.socketDirectory.path) user=\(Self.superuser)"
+            let outcome = try runAsServer(binaries.pgBasebackup, ["-D", scratch.path, "-R", "-X", "stream", "-c", "fast", "-d", connection])
+            guard outcome.succeeded else {
+                throw HeadwayError("could not copy the primary for a standby (pg_basebackup): \(lastLines(outcome.output))", kind: .database)
+            }
+            let quotedSocket = socketDirectory.path.replacingOccurrences(of: "'", with: "''")
+            let config = try FileHandle(forWritingTo: scratch.appendingPathComponent("postgresql.conf"))
+            try config.seekToEnd()
+            try config.write(contentsOf: Data("\n# A hot standby of \(primary.home.path): its own socket; reads while it replays.\nunix_socket_directories = '\(quotedSocket)'\nhot_standby = on\n".utf8))
+            try config.close()
+            try FileManager.default.moveItem(at: scratch, to: dataDirectory)
+        }
+        try start()
+    }
+
     /// Stops the server if it runs. Returns whether it was running.
     @discardableResult
     public func stop() throws -> Bool {

@@ -5,6 +5,7 @@ public struct PostgresBinaries: Sendable {
     public let directory: String
     public var initdb: String { directory + "/initdb" }
     public var pgCtl: String { directory + "/pg_ctl" }
+    public var pgBasebackup: String { directory + "/pg_basebackup" }
 
     /// What to tell someone whose machine has no PostgreSQL server.
     public static let installAdvice =
@@ -27,7 +28,9 @@ public struct PostgresBinaries: Sendable {
         let fileManager = FileManager.default
         for directory in candidates
         where fileManager.isExecutableFile(atPath: directory + "/initdb") && fileManager.isExecutableFile(atPath: directory + "/pg_ctl") {
-            return PostgresBinaries(directory: directory)
+            // Where initdb really is (a PATH entry may hold a link to it): pg_basebackup is beside it.
+            let real = URL(fileURLWithPath: directory + "/initdb").resolvingSymlinksInPath().deletingLastPathComponent().path
+            return PostgresBinaries(directory: fileManager.isExecutableFile(atPath: real + "/pg_ctl") ? real : directory)
         }
         throw HeadwayError(installAdvice, kind: .database)
     }
