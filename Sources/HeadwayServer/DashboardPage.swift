@@ -11,7 +11,8 @@ import Hummingbird
 enum DashboardPage {
     /// The frame: the stylesheet and script (from this server), a skip link, the site's
     /// navigation, the live-update note (outside `main`, which the script swaps) and `main`.
-    static func frame(title: String, main: HTML, live: [(String, String)] = []) -> HTML {
+    /// `feed`: the status feed the page offers (`<link rel="alternate">`); `head`: more of the head.
+    static func frame(title: String, main: HTML, live: [(String, String)] = [], feed: String = StatusFeed.path, head: HTML = .empty) -> HTML {
         let data = live.map { HTML(" data-\($0.0)=\"\($0.1)\"") }.joined()
         return """
             <!doctype html>
@@ -23,7 +24,8 @@ enum DashboardPage {
             <link rel="stylesheet" href="\(DashboardAssets.stylesheet.path)">
             <link rel="icon" href="\(DashboardAssets.icon.path)" type="image/svg+xml">
             <script src="\(DashboardAssets.script.path)" defer></script>
-            </head>
+            <link rel="alternate" type="application/atom+xml" title="Status changes" href="\(feed)">
+            \(head)</head>
             <body data-events="/api/v1/events">
             <a class="skip" href="#main">Skip to the content</a>
             <header class="site">
@@ -110,7 +112,8 @@ enum DashboardPage {
             \(filters(overview.query, tags: Set(overview.counts.compactMap(\.tag)).sorted()))
             \(list(overview))
             """
-        return frame(title: "Commitments", main: main, live: [("live", "all")])
+        let feed = overview.query.filter.tag.map { "\(StatusFeed.path)?tag=\(query($0))" } ?? StatusFeed.path
+        return frame(title: "Commitments", main: main, live: [("live", "all")], feed: feed)
     }
 
     /// Counts by status, overall and per tag: each a bar (for the eye) and the same counts as

@@ -62,7 +62,10 @@ public struct HeadwayServer: Service {
         let api = API(pool: pool, migrations: migrations, hub: live.hub, cache: live.cache)
         api.addRoutes(to: router)
         api.addReadRoutes(to: router)
-        Dashboard(pool: pool, hub: live.hub, cache: live.cache, logger: logger).addRoutes(to: router)
+        let links = PublicLinks(publicURL: publicURL)
+        Dashboard(pool: pool, hub: live.hub, cache: live.cache, links: links, logger: logger).addRoutes(to: router)
+        StatusFeed(pool: pool, links: links).addRoutes(to: router)
+        Embeds(pool: pool, links: links, origins: embedOrigins, logger: logger).addRoutes(to: router)
         let onListening = onListening
         let application = Application(
             router: router,
