@@ -57,7 +57,7 @@ extension DashboardPage {
             let words = Display.words(a.status)
             description = "\(words.prefix(1).uppercased() + words.dropFirst()): \(Display.statusAndChance(a))"
             if a.probabilityMet != nil, Display.chanceInWords(a) != nil { description += " (\(Display.probability(a.probabilityMet)))" }
-            description += ". Latest: \(Display.latestInWords(a)); target \(Display.targetInWords(a))."
+            description += ". Latest figure \(Display.latest(a)); target \(Display.target(a)) by \(a.deadline)."
         }
         let pairs: [(String, String, String)] = [
             ("name", "description", description), ("property", "og:type", "website"), ("property", "og:site_name", "Headway"),
@@ -80,13 +80,12 @@ extension DashboardPage {
         return """
             <section aria-labelledby="share-title" class="share">
             <h2 id="share-title">Follow and embed</h2>
-            <p><a href="\(feed)">Status changes as an Atom feed</a> · <a href="/commitments/\(key)/chart.svg">The chart as SVG</a>
-            · <a href="/embed/commitments/\(key)">The embed on its own</a></p>
-            <p><img src="/badges/\(key).svg" alt="Status badge: the commitment's status and chance"></p>
+            <p><a href="\(feed)">Status changes as an Atom feed</a> · <a href="/badges/\(key).svg">The status badge</a>
+            · <a href="/commitments/\(key)/chart.svg">The chart as SVG</a> · <a href="/embed/commitments/\(key)">The embed on its own</a></p>
             <div class="field"><label for="embed-code">To show the chart on another site, put this in its page:</label>
-            <textarea id="embed-code" readonly rows="3">\(iframe.text)</textarea></div>
+            <textarea id="embed-code" readonly rows="4">\(iframe.text)</textarea></div>
             <div class="field"><label for="badge-code">The badge, in Markdown:</label>
-            <textarea id="badge-code" readonly rows="2">\(badge)</textarea></div>
+            <textarea id="badge-code" readonly rows="3">\(badge)</textarea></div>
             </section>
 
             """
