@@ -21,8 +21,9 @@ public enum StatusBadge {
     /// The badge of a key with no commitment.
     public static let unknown = draw(label: "headway", value: "no such commitment", colour: neutral, description: "No commitment with this key")
 
-    static let label = "#555555"
-    static let neutral = "#57606a"
+    /// The label's background, and the value's for a status with no colour of its own.
+    public static let label = "#555555"
+    public static let neutral = "#57606a"
 
     /// The value's background: the dashboard's colour of the status, darkened where white text
     /// on it would fall short of 4.5:1.
