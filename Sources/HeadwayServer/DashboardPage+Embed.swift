@@ -29,14 +29,7 @@ extension DashboardPage {
 
     static func embedFrame(title: String, main: HTML, canonical: String?) -> HTML {
         let link: HTML = canonical.map { "<link rel=\"canonical\" href=\"\($0)\">\n" } ?? .empty
-        return """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(title) – Headway</title>
-            <link rel="stylesheet" href="\(DashboardAssets.stylesheet.path)">
+        return opening(title: title) + """
             \(link)</head>
             <body class="embed">
             <main>

@@ -14,14 +14,7 @@ enum DashboardPage {
     /// `feed`: the status feed the page offers (`<link rel="alternate">`); `head`: more of the head.
     static func frame(title: String, main: HTML, live: [(String, String)] = [], feed: String = StatusFeed.path, head: HTML = .empty) -> HTML {
         let data = live.map { HTML(" data-\($0.0)=\"\($0.1)\"") }.joined()
-        return """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(title) – Headway</title>
-            <link rel="stylesheet" href="\(DashboardAssets.stylesheet.path)">
+        return opening(title: title) + """
             <link rel="icon" href="\(DashboardAssets.icon.path)" type="image/svg+xml">
             <script src="\(DashboardAssets.script.path)" defer></script>
             <link rel="alternate" type="application/atom+xml" title="Status changes" href="\(feed)">
@@ -40,6 +33,20 @@ enum DashboardPage {
             </html>
 
             """
+    }
+
+    /// Every page's start, to its stylesheet: the doctype, language, character set, viewport and title.
+    static func opening(title: String) -> HTML {
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(title) – Headway</title>
+        <link rel="stylesheet" href="\(DashboardAssets.stylesheet.path)">
+
+        """
     }
 
     static func error(_ status: HTTPResponse.Status, _ message: String) -> HTML {
