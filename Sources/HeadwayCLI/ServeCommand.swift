@@ -13,6 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
             Endpoints: GET /api/v1/commitments, /api/v1/commitments/KEY, /api/v1/summary, /api/v1/events (Server-Sent \
             Events as the database changes), /api/v1/openapi.json, \
             /healthz and /readyz; POST /api/v1/observations and /api/v1/definitions with a write token (docs/API.md). \
+            For readers elsewhere: /feeds/status.atom (status changes as Atom; tag=, commitment=), /badges/KEY.svg, \
+            /commitments/KEY/chart.svg and /embed/commitments/KEY (a chart for an iframe, which only --embed-origins \
+            may frame when given); their links start with --public-url, else the request's Host. \
             Reads need no token unless --require-read-token, so without it only loopback addresses are served \
             unless --public-read is given. One access log line per request goes to standard error \
             (HEADWAY_LOG_LEVEL=warning silences it). On SIGTERM or SIGINT the server stops accepting, finishes \

@@ -217,11 +217,35 @@ public enum Display {
     /// The probability in words where the outcome is still a forecast (not once it is achieved
     /// or missed); nil where there is none.
     public static func chanceInWords(_ a: Assessment) -> String? {
-        guard let probability = a.probabilityMet, probability.isFinite else { return nil }
-        switch a.status {
+        chanceInWords(a.status, probability: a.probabilityMet)
+    }
+
+    /// The same from a stored status and probability (`headway.commitment_status`, the events).
+    public static func chanceInWords(_ status: Assessment.Status, probability: Double?) -> String? {
+        guard let probability, probability.isFinite else { return nil }
+        switch status {
         case .onTrack, .atRisk, .offTrack, .awaitingData: return chance(probability)
         case .achieved, .achievedLate, .missed, .notStarted, .insufficientData: return nil
         }
+    }
+
+    /// A status's mark, so that it never rests on colour alone: ● on track, ▲ at risk, ▼ off track …
+    public static func mark(_ status: Assessment.Status) -> String {
+        switch status {
+        case .achieved, .achievedLate: "✓"
+        case .missed: "✗"
+        case .awaitingData: "◔"
+        case .onTrack: "●"
+        case .atRisk: "▲"
+        case .offTrack: "▼"
+        case .notStarted: "○"
+        case .insufficientData: "?"
+        }
+    }
+
+    /// A status in words: "at risk", "achieved late".
+    public static func words(_ status: Assessment.Status) -> String {
+        status.rawValue.replacingOccurrences(of: "_", with: " ")
     }
 
     /// What each status says, for legends and details.

@@ -64,7 +64,11 @@ extension HTMLReport {
 
     /// The chart in the metric's own terms: x is time from the baseline to the later of the
     /// deadline and the last point; y is the amount since the baseline, or the level.
-    public static func chart(_ a: Assessment, _ layout: Layout) -> HTML {
+    ///
+    /// `standalone`: an SVG document of its own (`/commitments/{key}/chart.svg`), with its
+    /// namespace, size, font, a white background and a `<title>`, where a page's stylesheet
+    /// gives none of them.
+    public static func chart(_ a: Assessment, _ layout: Layout, standalone: Bool = false) -> HTML {
         let font: HTML = "font-size=\"\(Int(layout.fontSize))\""
         let start = a.series.first?.date ?? a.baselineDate
         var end = max(a.deadline, a.series.last?.date ?? a.deadline)
@@ -78,7 +82,7 @@ extension HTMLReport {
         let (left, right, top, bottom) = (layout.left, layout.width - layout.right, layout.top, plot.bottom)
 
         let label = "\(a.title): progress against plan" + (Display.chanceInWords(a).map { "; \($0)" } ?? "")
-        var svg: HTML = "<svg class=\"\(layout.name)\" viewBox=\"0 0 \(Int(layout.width)) \(Int(layout.height))\" role=\"img\" aria-label=\"\(label)\">\n"
+        var svg = opening(layout, label: label, standalone: standalone)
         svg += plot.axes()
         let target = plot.y(a.targetValue.double), deadline = plot.x(a.deadline)
         svg += "<line x1=\"\(f(left))\" y1=\"\(f(target))\" x2=\"\(f(right))\" y2=\"\(f(target))\" stroke=\"#8250df\" stroke-dasharray=\"2 3\"/>\n"
@@ -106,6 +110,15 @@ extension HTMLReport {
             svg += "<title>\(published.date): \(words)\(Display.amount(figure, unit: a.unit))</title></circle>\n"
         }
         return svg + "</svg>\n"
+    }
+
+    /// The chart's `<svg>` tag, and for a document of its own, what a page would give it.
+    static func opening(_ layout: Layout, label: String, standalone: Bool) -> HTML {
+        let (width, height) = (Int(layout.width), Int(layout.height))
+        let tag: HTML = "<svg class=\"\(layout.name)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(label)\""
+        guard standalone else { return tag + ">\n" }
+        return tag + " xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" font-family=\"system-ui, 'DejaVu Sans', sans-serif\">\n"
+            + "<title>\(label)</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
     }
 
     /// The projection from the latest figure to the deadline, its range a fan with its apex there.

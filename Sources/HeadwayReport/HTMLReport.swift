@@ -134,17 +134,7 @@ public enum HTMLReport {
 
     /// Each status's mark, made once (a page of 1000 rows shows 1000).
     private static let statusMarks = Dictionary(uniqueKeysWithValues: Assessment.Status.allCases.map { status in
-        let mark = switch status {
-        case .achieved, .achievedLate: "✓"
-        case .missed: "✗"
-        case .awaitingData: "◔"
-        case .onTrack: "●"
-        case .atRisk: "▲"
-        case .offTrack: "▼"
-        case .notStarted: "○"
-        case .insufficientData: "?"
-        }
-        let words = status.rawValue.replacingOccurrences(of: "_", with: " ")
+        let (mark, words) = (Display.mark(status), Display.words(status))
         return (status, "<span class=\"status \(status.rawValue)\" title=\"\(Display.meaning(status))\"><span aria-hidden=\"true\">\(mark)</span> \(words)</span>" as HTML)
     })
 

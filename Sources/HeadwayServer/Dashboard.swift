@@ -17,6 +17,8 @@ struct Dashboard: Sendable {
     let hub: EventHub
     let cache: ResponseCache
     let sparklines = SparklineMemo()
+    /// Where the commitment page's share card and snippets point.
+    let links: PublicLinks
     let logger: Logger
 
     func addRoutes(to router: Router<BasicRequestContext>) {
@@ -24,7 +26,7 @@ struct Dashboard: Sendable {
         router.get("commitments/:key") { request, context in
             await page {
                 let key = try context.parameters.require("key")
-                return try await commitment(key.removingPercentEncoding ?? key, asOf: DashboardQueries.asOf(request.uri))
+                return try await commitment(key.removingPercentEncoding ?? key, asOf: DashboardQueries.asOf(request.uri), base: links.base(request))
             }
         }
         router.get("metrics/:key") { request, context in
@@ -136,14 +138,14 @@ struct Dashboard: Sendable {
     }
 
     /// One commitment assessed now from the figures, or as of a past date: computed, never stored.
-    func commitment(_ key: String, asOf: CivilDate?) async throws -> HTML {
+    func commitment(_ key: String, asOf: CivilDate?, base: String) async throws -> HTML {
         let date = asOf ?? CivilDate.today()
         let story = try await reads.withSnapshot { workspace -> DashboardPage.Story? in
             guard let found = try workspace.assessWithFigures(key: key, asOf: date, allRevisions: true) else { return nil }
             let reader = workspace.dashboard
             return DashboardPage.Story(
                 definition: found.definition, assessment: found.assessment, asOf: asOf, chain: try reader.chain(of: key),
-                figures: found.figures, history: try reader.statusHistory(of: key, asOf: asOf))
+                figures: found.figures, history: try reader.statusHistory(of: key, asOf: asOf), base: base)
         }
         guard let story else { throw Problem.notFound("There is no commitment with the key \(String(reflecting: key)).") }
         return DashboardPage.commitment(story)

@@ -74,6 +74,12 @@ struct DashboardAssets: Sendable {
             dt { color: var(--muted); } dd { margin: 0; }
             ol.timeline { padding-left: 1.4rem; } ol.timeline li { margin: 0.2rem 0; }
             details summary { cursor: pointer; color: var(--link); margin: 0.4rem 0; }
+            .share textarea { width: 100%; font: 0.85rem/1.4 ui-monospace, monospace; padding: 0.3rem; }
+            .share .field { margin: 0.6rem 0; }
+            body.embed main { max-width: none; padding: 0.25rem 0.75rem; }
+            body.embed h1 { font-size: 1.2rem; margin: 0.3rem 0; }
+            body.embed .verdict p { margin: 0.2rem 0; }
+            .credit { font-size: 0.85rem; color: var(--muted); margin: 0.2rem 0; }
             @media (max-width: 40rem) {
               table.counts, table.counts tbody, table.counts tr { display: block; }
               table.counts thead { display: none; }

@@ -14,6 +14,8 @@ extension DashboardPage {
         let chain: DashboardReader.Chain
         let figures: [FigureReader.Figure]
         let history: [DashboardReader.StatusChange]
+        /// The scheme, host and port of absolute links (`PublicLinks`).
+        let base: String
     }
 
     static func commitment(_ story: Story) -> HTML {
@@ -32,7 +34,10 @@ extension DashboardPage {
         main += "<p>Every figure published on \(metricLink(definition.metric, definition.metric))\(story.asOf.map { " by \($0)" } ?? ""), "
         main += "each revision with the date it was published.</p>\n" + figuresTable(story.figures, unit: story.assessment?.unit ?? "") + "</section>\n"
         main += about(definition, chain: story.chain)
-        return frame(title: definition.title, main: main, live: [("commitment", definition.key), ("metric", definition.metric)])
+        main += share(story)
+        return frame(
+            title: definition.title, main: main, live: [("commitment", definition.key), ("metric", definition.metric)],
+            feed: "\(StatusFeed.path)?commitment=\(query(definition.key))", head: shareMeta(story))
     }
 
     /// The "as of" control: a GET form, so a past assessment is a URL too. It is computed on

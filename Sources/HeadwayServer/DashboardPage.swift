@@ -11,19 +11,14 @@ import Hummingbird
 enum DashboardPage {
     /// The frame: the stylesheet and script (from this server), a skip link, the site's
     /// navigation, the live-update note (outside `main`, which the script swaps) and `main`.
-    static func frame(title: String, main: HTML, live: [(String, String)] = []) -> HTML {
+    /// `feed`: the status feed the page offers (`<link rel="alternate">`); `head`: more of the head.
+    static func frame(title: String, main: HTML, live: [(String, String)] = [], feed: String = StatusFeed.path, head: HTML = .empty) -> HTML {
         let data = live.map { HTML(" data-\($0.0)=\"\($0.1)\"") }.joined()
-        return """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(title) – Headway</title>
-            <link rel="stylesheet" href="\(DashboardAssets.stylesheet.path)">
+        return opening(title: title) + """
             <link rel="icon" href="\(DashboardAssets.icon.path)" type="image/svg+xml">
             <script src="\(DashboardAssets.script.path)" defer></script>
-            </head>
+            <link rel="alternate" type="application/atom+xml" title="Status changes" href="\(feed)">
+            \(head)</head>
             <body data-events="/api/v1/events">
             <a class="skip" href="#main">Skip to the content</a>
             <header class="site">
@@ -38,6 +33,20 @@ enum DashboardPage {
             </html>
 
             """
+    }
+
+    /// Every page's start, to its stylesheet: the doctype, language, character set, viewport and title.
+    static func opening(title: String) -> HTML {
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(title) – Headway</title>
+        <link rel="stylesheet" href="\(DashboardAssets.stylesheet.path)">
+
+        """
     }
 
     static func error(_ status: HTTPResponse.Status, _ message: String) -> HTML {
@@ -110,7 +119,8 @@ enum DashboardPage {
             \(filters(overview.query, tags: Set(overview.counts.compactMap(\.tag)).sorted()))
             \(list(overview))
             """
-        return frame(title: "Commitments", main: main, live: [("live", "all")])
+        let feed = overview.query.filter.tag.map { "\(StatusFeed.path)?tag=\(query($0))" } ?? StatusFeed.path
+        return frame(title: "Commitments", main: main, live: [("live", "all")], feed: feed)
     }
 
     /// Counts by status, overall and per tag: each a bar (for the eye) and the same counts as

@@ -70,7 +70,10 @@ public struct HeadwayServer: Service {
         let api = API(reads: reads, migrations: migrations, hub: live.hub, cache: live.cache)
         api.addRoutes(to: router)
         api.addReadRoutes(to: router)
-        Dashboard(reads: reads, hub: live.hub, cache: live.cache, logger: logger).addRoutes(to: router)
+        let links = PublicLinks(publicURL: publicURL)
+        Dashboard(reads: reads, hub: live.hub, cache: live.cache, links: links, logger: logger).addRoutes(to: router)
+        StatusFeed(reads: reads, links: links).addRoutes(to: router)
+        Embeds(reads: reads, links: links, origins: embedOrigins, logger: logger).addRoutes(to: router)
         let onListening = onListening
         let application = Application(
             router: router,

@@ -222,6 +222,60 @@ enum OpenAPIDocument {
                   "503": {"$ref": "#/components/responses/Unavailable"}
                 }
               }
+            },
+            "/feeds/status.atom": {
+              "get": {
+                "summary": "Status changes as an Atom feed (RFC 4287): one entry per change in the retained event log, newest first, at most 100 (docs/API.md, Feeds).",
+                "operationId": "getStatusFeed",
+                "parameters": [
+                  {"name": "tag", "in": "query", "description": "Only commitments with this tag.", "schema": {"type": "string", "minLength": 1}},
+                  {"name": "commitment", "in": "query", "description": "Only this commitment (404 when there is none).", "schema": {"type": "string", "minLength": 1}}
+                ],
+                "responses": {
+                  "200": {"description": "The feed; links are absolute, from --public-url or the Host.", "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/badges/{key}.svg": {
+              "get": {
+                "summary": "The commitment's stored status as a badge: status in words and mark, and the chance (docs/API.md, Embeds and badges).",
+                "operationId": "getStatusBadge",
+                "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {
+                  "200": {"description": "The badge; Cache-Control: max-age=300.", "content": {"image/svg+xml": {"schema": {"type": "string"}}}},
+                  "404": {"description": "No such commitment: a badge saying so.", "content": {"image/svg+xml": {"schema": {"type": "string"}}}},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/commitments/{key}/chart.svg": {
+              "get": {
+                "summary": "The commitment's chart, assessed now, as an SVG document.",
+                "operationId": "getCommitmentChart",
+                "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {
+                  "200": {"description": "The chart; Cache-Control: max-age=300.", "content": {"image/svg+xml": {"schema": {"type": "string"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/embed/commitments/{key}": {
+              "get": {
+                "summary": "The commitment's headline and chart as a page to put in an iframe; its frame-ancestors are --embed-origins, or any origin.",
+                "operationId": "getCommitmentEmbed",
+                "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {
+                  "200": {"description": "The page.", "content": {"text/html": {"schema": {"type": "string"}}}},
+                  "400": {"description": "A query parameter was given: an embed page saying so.", "content": {"text/html": {"schema": {"type": "string"}}}},
+                  "404": {"description": "No such commitment: an embed page saying so.", "content": {"text/html": {"schema": {"type": "string"}}}},
+                  "503": {"description": "The database cannot be reached: an embed page saying so.", "content": {"text/html": {"schema": {"type": "string"}}}}
+                }
+              }
             }
           },
           "components": {

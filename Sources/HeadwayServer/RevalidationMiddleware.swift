@@ -36,7 +36,7 @@ struct RevalidationMiddleware<Context: RequestContext>: RouterMiddleware {
         let known = reads.minimumEventID.map { $0 <= version } ?? true
         let tag = Self.tag(version: version, today: CivilDate.today(), request: request)
         if known, let condition = request.headers[.ifNoneMatch], Self.matches(condition, tag) {
-            return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: "no-cache"])
+            return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: Self.cacheControl(request.uri.path)])
         }
         if known, request.method == .get, let kept = cache.answer(for: tag, version: version) { return kept }
         var response = try await next(request, context)
@@ -46,23 +46,32 @@ struct RevalidationMiddleware<Context: RequestContext>: RouterMiddleware {
         if let seen = reads.version, seen != version { version = min(version, seen) }
         let madeTag = Self.tag(version: version, today: CivilDate.today(), request: request)
         response.headers[.eTag] = madeTag
-        response.headers[.cacheControl] = "no-cache"
+        response.headers[.cacheControl] = Self.cacheControl(request.uri.path)
         return request.method == .get ? try await cache.keep(response, tag: madeTag, version: version) : response
     }
 
-    /// The API's answers and the dashboard's pages, made from the stored state; not the event
-    /// stream, the dashboard's assets, or /healthz, /readyz and /metrics, which say how the
-    /// server is rather than what is stored.
+    /// The API's answers, the dashboard's pages, the feed, badges and embeds, made from the
+    /// stored state; not the event stream, the dashboard's assets, or /healthz, /readyz and
+    /// /metrics, which say how the server is rather than what is stored.
     static func isRevalidated(_ path: String) -> Bool {
         (path.hasPrefix("/api/v1/") && !path.hasPrefix("/api/v1/events"))
             || path == "/" || path.hasPrefix("/commitments/") || path.hasPrefix("/metrics/")
+            || path == StatusFeed.path || path.hasPrefix("/badges/") || path.hasPrefix("/embed/")
+    }
+
+    /// Ask again every time (`no-cache`), but for the images other sites show, a badge or a
+    /// chart, which may be used for five minutes first: a page showing them to many readers
+    /// then costs this server a request per reader every five minutes at most.
+    static func cacheControl(_ path: String) -> String {
+        path.hasPrefix("/badges/") || (path.hasPrefix("/commitments/") && path.hasSuffix("/chart.svg")) ? "max-age=300" : "no-cache"
     }
 
     /// A weak tag (gzip or not, the same answer): the version, then a hash of the date, the path
-    /// and query, and the Accept header (JSON or CSV).
+    /// and query, the Accept header (JSON or CSV) and the Host (the feed's and embeds' absolute
+    /// links are made from it).
     static func tag(version: Int64, today: CivilDate, request: Request) -> String {
         var hash = FNV1a()
-        for part in [today.description, request.uri.description, request.headers[.accept] ?? ""] {
+        for part in [today.description, request.uri.description, request.headers[.accept] ?? "", request.head.authority ?? ""] {
             hash.mix(part.utf8)
             hash.mix(CollectionOfOne(0))
         }
