@@ -324,9 +324,10 @@ public enum Display {
     public static func terminalSafe(_ text: String) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
             // Control characters (ESC starts terminal escape sequences) and the bidirectional
-            // embeddings, overrides and isolates that can make text display out of order.
+            // embeddings, overrides and isolates that can make text display out of order; and the
+            // noncharacters U+FFFE and U+FFFF, which XML (a feed, an SVG) does not allow.
             (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
-                || (0x2066...0x2069).contains(scalar.value)) ? "\u{FFFD}" : scalar
+                || (0x2066...0x2069).contains(scalar.value) || scalar.value == 0xFFFE || scalar.value == 0xFFFF) ? "\u{FFFD}" : scalar
         }))
     }
 }

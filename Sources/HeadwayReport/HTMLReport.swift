@@ -147,10 +147,11 @@ public enum HTMLReport {
     /// allowed in HTML) and bidirectional overrides become U+FFFD, as in the text report.
     public static func escape(_ text: String) -> String {
         // Most text needs nothing: one pass over its bytes says so. A C1 control starts with
-        // 0xC2, a bidirectional control with 0xE2; those bytes take the long way, which
+        // 0xC2, a bidirectional control with 0xE2, the noncharacters U+FFFE and U+FFFF (which
+        // XML forbids: a feed or an SVG holding one is not well formed) with 0xEF; those bytes take the long way, which
         // looks at what follows them. (Bytes, not characters: a string searched per
         // character is slow on a long page.)
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || ($0 < 0x40 && needsEntity[Int($0)]) }) else {
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || $0 == 0xEF || ($0 < 0x40 && needsEntity[Int($0)]) }) else {
             return text
         }
         let bytes = Array(text.utf8)
@@ -164,6 +165,7 @@ public enum HTMLReport {
                 : byte == 0xC2 && index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]) ? 2
                 : byte == 0xE2 && index + 2 < bytes.count
                     && ((bytes[index + 1] == 0x80 && (0xAA...0xAE).contains(bytes[index + 2])) || (bytes[index + 1] == 0x81 && (0xA6...0xA9).contains(bytes[index + 2]))) ? 3
+                : byte == 0xEF && index + 2 < bytes.count && bytes[index + 1] == 0xBF && (0xBE...0xBF).contains(bytes[index + 2]) ? 3
                 : 0
             if control > 0 {
                 result += [0xEF, 0xBF, 0xBD]

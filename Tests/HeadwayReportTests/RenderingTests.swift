@@ -101,7 +101,7 @@ import Testing
             }.joined()
         }
         let pieces = ["a", "&", "<", ">", "\"", "'", "\n", "\u{7F}", "\u{80}", "\u{9F}", "\u{A0}", "é", "≥", "–", "\u{202A}", "\u{202E}",
-                      "\u{202F}", "\u{2066}", "\u{2069}", "\u{206A}", "\u{2029}", "😀", "\u{1B}[31m"]
+                      "\u{202F}", "\u{2066}", "\u{2069}", "\u{206A}", "\u{2029}", "😀", "\u{1B}[31m", "\u{FFFE}", "\u{FFFF}", "\u{FFFD}", "\u{FF21}"]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
             let text = (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()

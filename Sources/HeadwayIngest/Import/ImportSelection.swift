@@ -129,6 +129,9 @@ public final class FigureWriter {
         return true
     }
 
+    /// Counts a row of a series `wants` has refused already.
+    public func leaveOut() { outcome.otherSeries += 1 }
+
     /// A value that stands for no figure: empty, or one of the markers publishers use.
     public static func isMissing(_ value: String) -> Bool {
         guard let first = value.utf8.first else { return true }

@@ -44,17 +44,35 @@ enum SDMXCSV {
         let flagColumns = flags.compactMap { name in column(name).map { (name, $0) } }
         var lastUpdated: (text: String, date: CivilDate?) = ("\u{0}", nil)
 
-        while let record = try reader.next() {
-            let fields = record.fields
-            func field(_ index: Int) -> String { index < fields.count ? fields[index].trimmingSpaces : "" }
-            if fields.count == 1 && fields[0].isEmpty { continue }
+        // Rows come series by series: a row whose dimensions' bytes are the last row's is of the
+        // same series, and its codes and whether it is wanted are not worked out again.
+        var key: [UInt8] = [], lastKey: [UInt8]? = nil
+        var series: (codes: [String], wanted: Bool) = ([], false)
+        while let record = try reader.nextBytes() {
+            if record.isBlank { continue }
+            let bytes = record.bytes
+            func field(_ index: Int) -> String {
+                index < record.count ? String(decoding: bytes[record.range(index)], as: UTF8.self).trimmingSpaces : ""
+            }
             // SDMX-CSV 2.0: D deletes an observation; Headway keeps history and deletes nothing.
             if let action, field(action).uppercased() == "D" {
                 throw writer.error(origin: record.line, column: header.fields[action], "ACTION D (delete) is not taken: Headway keeps every figure published")
             }
-            let raw = dimensions.map { field($0) }
-            let codes = raw.map(Self.code(of:))
-            guard writer.wants(codes: codes, labels: raw.map(Self.label(of:))) else { continue }
+            key.removeAll(keepingCapacity: true)
+            for index in dimensions {
+                if index < record.count { key.append(contentsOf: bytes[record.range(index)]) }
+                key.append(0)
+            }
+            if key == lastKey {
+                if !series.wanted { writer.leaveOut() }
+            } else {
+                lastKey = key
+                let raw = dimensions.map { field($0) }
+                let codes = raw.map(Self.code(of:))
+                series = (codes, writer.wants(codes: codes, labels: raw.map(Self.label(of:))))
+            }
+            guard series.wanted else { continue }
+            let codes = series.codes
 
             let parsed: DatePeriod
             do { parsed = try DatePeriod(parsing: Self.code(of: field(period))) } catch {
