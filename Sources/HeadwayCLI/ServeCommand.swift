@@ -14,7 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
             Events as the database changes), /api/v1/openapi.json, \
             /healthz and /readyz; POST /api/v1/observations and /api/v1/definitions with a write token (docs/API.md). \
             Reads need no token unless --require-read-token, so without it only loopback addresses are served \
-            unless --public-read is given. One access log line per request goes to standard error \
+            unless --public-read is given. The server also delivers the webhooks (headway webhook; /api/v1/webhooks \
+            with a write token), from the event log, signed, retried for over 24 hours; any number of servers may run \
+            on one database, each event going out once; links in them start with --public-url. One access log line per request goes to standard error \
             (HEADWAY_LOG_LEVEL=warning silences it). On SIGTERM or SIGINT the server stops accepting, finishes \
             the requests in flight and exits.
             """
@@ -68,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         server.corsOrigins = Set(corsOrigin)
         server.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         server.embedOrigins = embedOrigins
+        server.webhookRetries = try WebhookRetrySchedule.fromEnvironment()
         let host = host
         server.onListening = { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)\n".utf8))

@@ -33,6 +33,10 @@ public struct HeadwayServer: Service {
     public var publicURL: String?
     /// Origins whose pages may frame the embeds (`--embed-origins`); empty: any origin.
     public var embedOrigins: [String] = []
+    /// Whether this server delivers the webhooks (`headway webhook`); any number may, at once.
+    public var deliversWebhooks = true
+    /// When failed webhook deliveries are tried again, and when a hook is given up.
+    public var webhookRetries = WebhookRetrySchedule()
 
     public init(host: String, port: Int, databaseURL: String, migrations: [Migration], logger: Logger) {
         self.host = host
@@ -59,6 +63,7 @@ public struct HeadwayServer: Service {
         let live = LiveEvents(databaseURL: databaseURL, pool: pool, limits: limits, logger: logger)
         live.addRoutes(to: router)
         WriteAPI(pool: pool, access: access, maxBodyBytes: maxBodyBytes).addRoutes(to: router)
+        WebhookRoutes(pool: pool, access: access).addRoutes(to: router)
         let api = API(pool: pool, migrations: migrations, hub: live.hub, cache: live.cache)
         api.addRoutes(to: router)
         api.addReadRoutes(to: router)
@@ -71,12 +76,22 @@ public struct HeadwayServer: Service {
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "headway"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
+        let webhooks = deliversWebhooks
+            ? WebhookDelivery(databaseURL: databaseURL, hub: live.hub, publicURL: publicURL, schedule: webhookRetries, logger: logger) : nil
+        let delivering = webhooks.map { webhooks in Task { await webhooks.run() } }
+        let stopDelivering = {
+            delivering?.cancel()
+            await delivering?.value
+            await webhooks?.shutdown()
+        }
         do {
             try await live.serving { try await application.run() }
         } catch {
+            await stopDelivering()
             try? await pool.shutdown()
             throw error
         }
+        await stopDelivering()
         try await pool.shutdown()
     }
 }

@@ -215,7 +215,8 @@ final class LockRelease: @unchecked Sendable {
         #expect(paths.keys.sorted() == [
             "/api/v1/commitments", "/api/v1/commitments/{key}", "/api/v1/commitments/{key}/history", "/api/v1/definitions",
             "/api/v1/events", "/api/v1/metrics", "/api/v1/metrics/{key}/observations", "/api/v1/observations",
-            "/api/v1/openapi.json", "/api/v1/summary", "/healthz", "/metrics", "/readyz",
+            "/api/v1/openapi.json", "/api/v1/summary", "/api/v1/webhooks", "/api/v1/webhooks/{id}", "/api/v1/webhooks/{id}/deliveries",
+            "/api/v1/webhooks/{id}/rotate-secret", "/healthz", "/metrics", "/readyz",
         ])
         let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]] ?? [:]
         // Every column of the view, in the list's rows; every field of the report's object.
