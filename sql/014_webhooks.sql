@@ -5,7 +5,7 @@
 -- messages (headway.webhook_deliveries, an outbox whose rows keep the exact body, so a retry
 -- sends the same bytes under the same webhook-id). Messages go out one at a time per hook, in
 -- order; the cursor moves only in the transaction that writes the messages, so an event is never
--- skipped. Events a live hook has not reached yet are kept from pruning (publish_events below):
+-- skipped. Events a live hook has not reached yet are kept from pruning (the trigger below):
 -- nothing is lost to the retention while a receiver is down; a disabled hook holds nothing back.
 --
 -- A serve process takes a hook with a short lease (FOR UPDATE SKIP LOCKED, then committed), and
@@ -61,48 +61,23 @@ CREATE INDEX webhook_deliveries_pending ON headway.webhook_deliveries (webhook_i
     WHERE delivered_at IS NULL AND failed_at IS NULL;
 CREATE INDEX webhook_deliveries_by_hook ON headway.webhook_deliveries (webhook_id, id);
 
--- As in sql/006, with one change: an event a live hook has not reached yet is not pruned.
-CREATE OR REPLACE FUNCTION headway.publish_events() RETURNS trigger
+-- Pruning (sql/006's publish_events) passes over an event that an active hook has not turned
+-- into messages yet; a disabled hook holds nothing back. A hook's cursor lags only while its
+-- receiver fails, at most the retry schedule's 28 hours, so this rarely keeps anything.
+CREATE FUNCTION headway.keep_events_for_webhooks() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    last_id bigint;
 BEGIN
-    -- This fires once per queued row; the first firing of a transaction publishes them all.
-    IF NOT EXISTS (SELECT 1 FROM headway.event_queue) THEN
+    IF OLD.id > (SELECT min(cursor_event_id) FROM headway.webhooks WHERE disabled_at IS NULL) THEN
         RETURN NULL;
     END IF;
-    PERFORM pg_advisory_xact_lock(7303445221);
-    WITH queued AS (
-        DELETE FROM headway.event_queue RETURNING seq, type, payloads
-    ), one_each AS (
-        SELECT q.seq, e.n, q.type, e.payload
-        FROM queued q CROSS JOIN LATERAL jsonb_array_elements(q.payloads) WITH ORDINALITY AS e(payload, n)
-        WHERE q.type IN ('assessment', 'status')
-    ), merged AS (
-        SELECT min(q.seq) AS seq, 0::bigint AS n, q.type,
-               jsonb_build_object(
-                   'commitments', coalesce((SELECT jsonb_agg(DISTINCT k ORDER BY k) FROM queued r, jsonb_array_elements(r.payloads) p,
-                                            jsonb_array_elements_text(p -> 'commitments') k WHERE r.type = q.type), '[]'::jsonb),
-                   'metrics', coalesce((SELECT jsonb_agg(DISTINCT k ORDER BY k) FROM queued r, jsonb_array_elements(r.payloads) p,
-                                        jsonb_array_elements_text(p -> 'metrics') k WHERE r.type = q.type), '[]'::jsonb)) AS payload
-        FROM queued q
-        WHERE q.type IN ('observations', 'definitions')
-        GROUP BY q.type
-    ), published AS (
-        INSERT INTO headway.events (type, payload)
-        SELECT type, payload FROM (SELECT * FROM one_each UNION ALL SELECT * FROM merged) AS e ORDER BY seq, n
-        RETURNING id
-    )
-    SELECT max(id) INTO last_id FROM published;
-    PERFORM pg_notify('headway_events', last_id::text);
-    DELETE FROM headway.events
-    WHERE created_at < now() - coalesce(nullif(current_setting('headway.event_retention', true), ''), '30 days')::interval
-      AND id <= coalesce((SELECT min(cursor_event_id) FROM headway.webhooks WHERE disabled_at IS NULL), id);
-    RETURN NULL;
+    RETURN OLD;
 END
 $$;
 
-REVOKE EXECUTE ON FUNCTION headway.publish_events() FROM PUBLIC;
+CREATE TRIGGER events_kept_for_webhooks BEFORE DELETE ON headway.events
+    FOR EACH ROW EXECUTE FUNCTION headway.keep_events_for_webhooks();
+
+REVOKE EXECUTE ON FUNCTION headway.keep_events_for_webhooks() FROM PUBLIC;
 
 -- The writer's login runs `headway serve` and `headway webhook`; the reader gets nothing here:
 -- the secrets and the receivers' addresses are not for SQL clients that only read.

@@ -1,5 +1,4 @@
 import Foundation
-import HeadwayPostgres
 import HeadwayStore
 import Logging
 
@@ -62,8 +61,8 @@ final class WebhookDelivery: @unchecked Sendable {
                                 self.state.withLock { self.inFlight -= 1 }
                             }
                         }
-                    } catch let error as PostgresError where error.sqlState == .insufficientPrivilege {
-                        logger.warning("webhooks are not delivered by this server: its login may not use headway.webhooks (\(error.message))")
+                    } catch where HeadwayError.isInsufficientPrivilege(error) {
+                        logger.warning("webhooks are not delivered by this server: its login may not use headway.webhooks (\(error))")
                         return
                     } catch {
                         if !outage { logger.warning("cannot look for webhooks to deliver; retrying: \(error)") }
