@@ -30,7 +30,7 @@ final class WebhookDelivery: @unchecked Sendable {
     private var woken = false
 
     init(databaseURL: String, hub: EventHub, publicURL: String?, schedule: WebhookRetrySchedule, logger: Logger) {
-        database = DatabasePool(url: databaseURL, size: 1, logger: logger)
+        database = DatabasePool(url: databaseURL, size: 1, applicationName: "headway serve webhooks", logger: logger)
         self.hub = hub
         self.publicURL = publicURL
         self.schedule = schedule
