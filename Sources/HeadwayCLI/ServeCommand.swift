@@ -37,6 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
     var publicURL: String?
     @Option(help: ArgumentHelp("Let pages from this origin frame the embeds; repeatable (default: any origin).", valueName: "origin"))
     var embedOrigins: [String] = []
+    @Option(help: ArgumentHelp("Trust HTTPS webhook receivers whose certificates these (PEM) sign, besides the system's.", valueName: "file"))
+    var webhookCAFile: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -71,6 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
         server.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         server.embedOrigins = embedOrigins
         server.webhookRetries = try WebhookRetrySchedule.fromEnvironment()
+        server.webhookCAFile = webhookCAFile
         let host = host
         server.onListening = { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)\n".utf8))

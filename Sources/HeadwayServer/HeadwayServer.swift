@@ -37,6 +37,8 @@ public struct HeadwayServer: Service {
     public var deliversWebhooks = true
     /// When failed webhook deliveries are tried again, and when a hook is given up.
     public var webhookRetries = WebhookRetrySchedule()
+    /// PEM certificates HTTPS receivers may be signed by, besides the system's (`--webhook-ca-file`).
+    public var webhookCAFile: String?
 
     public init(host: String, port: Int, databaseURL: String, migrations: [Migration], logger: Logger) {
         self.host = host
@@ -76,8 +78,16 @@ public struct HeadwayServer: Service {
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "headway"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        let webhooks = deliversWebhooks
-            ? WebhookDelivery(databaseURL: databaseURL, hub: live.hub, publicURL: publicURL, schedule: webhookRetries, logger: logger) : nil
+        let webhooks: WebhookDelivery?
+        do {
+            webhooks = deliversWebhooks
+                ? try WebhookDelivery(
+                    databaseURL: databaseURL, hub: live.hub, publicURL: publicURL, schedule: webhookRetries, trustedCAFile: webhookCAFile, logger: logger)
+                : nil
+        } catch {
+            try? await pool.shutdown()
+            throw error
+        }
         let delivering = webhooks.map { webhooks in Task { await webhooks.run() } }
         let stopDelivering = {
             delivering?.cancel()

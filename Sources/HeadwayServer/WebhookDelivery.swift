@@ -19,7 +19,7 @@ final class WebhookDelivery: @unchecked Sendable {
     static let leaseSeconds = 60
 
     private let database: DatabasePool
-    private let sender = WebhookSender()
+    private let sender: WebhookSender
     private let hub: EventHub
     private let publicURL: String?
     private let schedule: WebhookRetrySchedule
@@ -29,7 +29,9 @@ final class WebhookDelivery: @unchecked Sendable {
     private var inFlight = 0
     private var woken = false
 
-    init(databaseURL: String, hub: EventHub, publicURL: String?, schedule: WebhookRetrySchedule, logger: Logger) {
+    /// - Throws: `HeadwayError` when `trustedCAFile` cannot be read.
+    init(databaseURL: String, hub: EventHub, publicURL: String?, schedule: WebhookRetrySchedule, trustedCAFile: String?, logger: Logger) throws {
+        sender = try WebhookSender(trustedCAFile: trustedCAFile)
         database = DatabasePool(url: databaseURL, size: 1, applicationName: "headway serve webhooks", logger: logger)
         self.hub = hub
         self.publicURL = publicURL

@@ -2,20 +2,34 @@ import AsyncHTTPClient
 import Foundation
 import HeadwayStore
 import NIOCore
+import NIOSSL
 
 /// POSTs one webhook message to its receiver, signed (`WebhookSignature`), and says how it went.
 /// Bounded in time: 5 s to connect, 15 s for the whole request, so a slow or hanging receiver
 /// holds up only its own hook. Redirects are not followed (a receiver could point elsewhere).
+/// HTTPS receivers are verified against the system's trusted certificates, and those of
+/// `--webhook-ca-file` (a private certificate authority).
 final class WebhookSender: Sendable {
     static let connectTimeout = TimeAmount.seconds(5)
     static let requestTimeout = TimeAmount.seconds(15)
 
     private let client: HTTPClient
 
-    init() {
+    /// - Parameter trustedCAFile: PEM certificates to trust besides the system's.
+    /// - Throws: `HeadwayError` when that file holds no certificate that can be read.
+    init(trustedCAFile: String? = nil) throws {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: HTTPClient.Configuration.Timeout(connect: Self.connectTimeout, read: Self.requestTimeout))
         configuration.decompression = .disabled
+        if let trustedCAFile {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            let certificates = (try? NIOSSLCertificate.fromPEMFile(trustedCAFile)) ?? []
+            guard !certificates.isEmpty else {
+                throw HeadwayError("--webhook-ca-file \(trustedCAFile): no PEM certificate could be read from it", kind: .input)
+            }
+            tls.additionalTrustRoots = [.certificates(certificates)]
+            configuration.tlsConfiguration = tls
+        }
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

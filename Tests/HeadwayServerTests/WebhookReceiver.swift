@@ -31,11 +31,14 @@ final class WebhookReceiver {
 
     let port: Int
     let log: String
+    /// PEM certificate and key files: the receiver speaks HTTPS with them.
+    let tls: (certificate: String, key: String)?
     private var process: ChildProcess?
 
     static let directory = ResourceLocator.sourceRoot.appendingPathComponent("Tests/HeadwayServerTests/webhooks")
 
-    init() throws {
+    init(tls: (certificate: String, key: String)? = nil) throws {
+        self.tls = tls
         let socket = try LoopbackSocket()
         socket.close()
         port = socket.port
@@ -48,12 +51,13 @@ final class WebhookReceiver {
         unlink(log)
     }
 
-    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    func url(_ path: String) -> String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)\(path)" }
 
     /// Starts the receiver (again) on its port, and waits until it listens.
     func start() throws {
         unlink(log + ".ready")
-        process = try ChildProcess(["/usr/bin/env", "python3", Self.directory.appendingPathComponent("receiver.py").path, String(port), log])
+        process = try ChildProcess(
+            ["/usr/bin/env", "python3", Self.directory.appendingPathComponent("receiver.py").path, String(port), log] + (tls.map { [$0.certificate, $0.key] } ?? []))
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: log + ".ready") {
             guard Date() < deadline else { throw HeadwayError("the webhook receiver did not start (python3 webhooks/receiver.py)") }
@@ -108,12 +112,12 @@ final class ServeProcess {
     let port: Int
     let process: ChildProcess
 
-    init(url: String, retryScale: String = "0.01") async throws {
+    init(url: String, retryScale: String = "0.01", arguments: [String] = []) async throws {
         let socket = try LoopbackSocket()
         socket.close()
         port = socket.port
         process = try HeadwayBinary.start(
-            ["serve", "--port", String(port), "--public-url", "https://pledges.example.org"], url: url,
+            ["serve", "--port", String(port), "--public-url", "https://pledges.example.org"] + arguments, url: url,
             environment: ["HEADWAY_WEBHOOK_RETRY_SCALE": retryScale, "HEADWAY_LOG_LEVEL": "warning"])
         var health = 0
         for _ in 0..<600 where health != 200 {
@@ -159,6 +163,20 @@ enum WebhookCLI {
         let after = before == "off_track" ? "at_risk" : "off_track"
         try LiveEventsTests.insertAssessment(url, key: key, status: after)
         return (before, after)
+    }
+
+    /// A self-signed certificate for 127.0.0.1 and its key (PEM files, made by openssl), for an
+    /// HTTPS receiver; the certificate is its own authority.
+    static func selfSignedCertificate() throws -> (certificate: String, key: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("webhook-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (certificate, key) = (directory.appendingPathComponent("cert.pem").path, directory.appendingPathComponent("key.pem").path)
+        let outcome = try ChildProcess([
+            "/usr/bin/env", "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "2",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ]).wait()
+        #expect(outcome.succeeded, "openssl: \(outcome.output)")
+        return (certificate, key)
     }
 
     /// How the delivery of `messageID` stands in the database: its state and attempts.

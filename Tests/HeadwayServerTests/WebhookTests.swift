@@ -175,6 +175,32 @@ import Testing
         #expect(try server.stop() == 0)
     }
 
+    @Test func anHTTPSReceiverIsTrustedOnlyWhenItsAuthorityIs() async throws {
+        let url = try Portfolio.create()
+        let tls = try WebhookCLI.selfSignedCertificate()
+        let receiver = try WebhookReceiver(tls: tls)
+        let hook = try WebhookCLI.add([receiver.url("/ok"), "--allow-private"], url: url)
+        // Signed by no authority the system trusts: refused, and said so.
+        let untrusting = try await ServeProcess(url: url)
+        try WebhookCLI.changeStatus(url)
+        var failed = ""
+        for _ in 0..<100 where !failed.contains("CERTIFICATE") {
+            try await Task.sleep(for: .milliseconds(100))
+            failed = try WebhookCLI.run(["deliveries", String(hook.id), "--failed"], url: url).output.uppercased()
+        }
+        #expect(failed.contains("CERTIFICATE"), "\(failed)")
+        #expect(receiver.requests().isEmpty)
+        #expect(try untrusting.stop() == 0)
+        // Trusted with --webhook-ca-file: delivered, the same message.
+        let trusting = try await ServeProcess(url: url, arguments: ["--webhook-ca-file", tls.certificate])
+        let got = try await receiver.wait(for: 1, on: "/ok")
+        #expect(got.count == 1 && got.first?.status == 204)
+        #expect(try WebhookReceiver.verify(got, secret: hook.secret).contains("verified 1"))
+        #expect(try trusting.stop() == 0)
+        let unreadable = try HeadwayBinary.run(["serve", "--port", "0", "--webhook-ca-file", tls.key], url: url)
+        #expect(unreadable.status != 0 && unreadable.errors.contains("--webhook-ca-file"), "\(unreadable.errors)")
+    }
+
     @Test func theAPIManagesHooksWithAWriteTokenOnly() async throws {
         let url = try Portfolio.create()
         let workspace = try Workspace(url: url, migrating: false)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A webhook receiver for Headway's tests, a process of its own that the tests start, stop and
-kill: python3 receiver.py PORT LOG. It appends each request it gets to LOG as one JSON line
+kill: python3 receiver.py PORT LOG [CERT KEY]. With CERT and KEY (PEM files) it speaks HTTPS. It appends each request it gets to LOG as one JSON line
 (path, headers, body, when it arrived, what it answered), and writes LOG.ready once listening.
 
 The path says how to answer:
@@ -11,6 +11,7 @@ The path says how to answer:
   /hang      nothing, ever (until the receiver stops)
 """
 import json
+import ssl
 import sys
 import threading
 import time
@@ -63,5 +64,9 @@ class Server(ThreadingHTTPServer):
 
 
 server = Server(("127.0.0.1", port), Handler)
+if len(sys.argv) > 4:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[3], sys.argv[4])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 open(log_path + ".ready", "w").close()
 server.serve_forever()
