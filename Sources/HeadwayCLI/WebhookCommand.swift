@@ -20,7 +20,7 @@ struct WebhookCommand: ParsableCommand {
             commandName: "add", abstract: "Add a webhook and print its id and its secret: the only time the secret is shown.")
         @OptionGroup var database: DatabaseOptions
         @Argument(help: "Where to POST the events: an http:// or https:// URL.") var url: String
-        @Option(name: .customLong("event"), help: ArgumentHelp("status, assessment, observations or definitions; repeatable (default: status).", valueName: "type"))
+        @Option(name: .customLong("event"), help: ArgumentHelp("Which events: repeatable (default: status).", valueName: "type"))
         var events: [Webhooks.EventType] = []
         @Option(help: "Only events about commitments with this tag.") var tag: String?
         @Option(help: ArgumentHelp("Only events about this commitment.", valueName: "key")) var commitment: String?

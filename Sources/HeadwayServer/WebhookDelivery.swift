@@ -17,6 +17,8 @@ final class WebhookDelivery: @unchecked Sendable {
     /// How long a hook's lease lasts when its holder goes quiet without going away: longer than
     /// resolving, connecting and the request's own timeout together.
     static let leaseSeconds = 60
+    /// Messages sent to one hook in a row before it goes back in line.
+    static let burst = 100
 
     private let database: DatabasePool
     private let sender: WebhookSender
@@ -82,29 +84,31 @@ final class WebhookDelivery: @unchecked Sendable {
         try? await database.shutdown()
     }
 
-    /// One attempt at the hook's next message, if it has one due.
+    /// Sends the hook's messages that are due, one after another under one lease, until one
+    /// fails, none is left, or `burst` have gone (then other hooks get their turn).
     private func attempt(_ claim: WebhookOutbox.Claim) async {
         do {
-            let publicURL = publicURL
-            guard let message = try await database.withWorkspace({ try $0.webhookOutbox.nextMessage(claim, publicURL: publicURL) }) else {
-                try await database.withWorkspace { try $0.webhookOutbox.release(claim) }
-                return
+            let (publicURL, schedule) = (publicURL, schedule)
+            for _ in 0..<Self.burst {
+                guard let message = try await database.withWorkspace({ try $0.webhookOutbox.nextMessage(claim, publicURL: publicURL) }) else { break }
+                let outcome = await sender.send(message, for: claim)
+                guard !Task.isCancelled else { return }
+                let recorded = try await database.withWorkspace { try $0.webhookOutbox.record(outcome, of: message, for: claim, schedule: schedule) }
+                switch recorded {
+                case .delivered:
+                    logger.debug("webhook \(claim.hook): delivered \(message.id)")
+                    continue
+                case .retrying(let seconds):
+                    logger.info("webhook \(claim.hook): \(message.id) not delivered (\(Self.reason(outcome))); trying again in \(Self.seconds(seconds))")
+                case .disabled(let reason):
+                    logger.warning("webhook \(claim.hook) disabled: \(reason)")
+                case .leaseLost:
+                    logger.info("webhook \(claim.hook): another server took the hook over while \(message.id) was being sent")
+                }
+                return  // the lease was let go
             }
-            let outcome = await sender.send(message, for: claim)
-            guard !Task.isCancelled else { return }
-            let schedule = schedule
-            let recorded = try await database.withWorkspace { try $0.webhookOutbox.record(outcome, of: message, for: claim, schedule: schedule) }
-            switch recorded {
-            case .delivered:
-                logger.debug("webhook \(claim.hook): delivered \(message.id)")
-                state.withLock { woken = true }
-            case .retrying(let seconds):
-                logger.info("webhook \(claim.hook): \(message.id) not delivered (\(Self.reason(outcome))); trying again in \(Self.seconds(seconds))")
-            case .disabled(let reason):
-                logger.warning("webhook \(claim.hook) disabled: \(reason)")
-            case .leaseLost:
-                logger.info("webhook \(claim.hook): another server took the hook over while \(message.id) was being sent")
-            }
+            try await database.withWorkspace { try $0.webhookOutbox.release(claim) }
+            state.withLock { woken = true }
         } catch {
             logger.warning("webhook \(claim.hook): \(error)")
         }

@@ -16,6 +16,8 @@ public struct WebhookOutbox {
         public let allowPrivate: Bool
         /// Names this lease; a record made after the lease was lost changes nothing it should not.
         let token: String
+        /// How long the lease lasts from its taking, and from each delivery made under it.
+        let leaseSeconds: Int
     }
 
     /// A message to send: its body is the same at every attempt.
@@ -52,24 +54,24 @@ public struct WebhookOutbox {
     static let kept = "30 days"
 
     /// Takes up to `limit` enabled hooks that have a message due, or events after their cursor,
-    /// and that no live session holds: a lease is free when it expired, or when the session that
-    /// took it is gone (its `serve` was killed), so a restarted server carries on at once.
+    /// and that no live session holds, those waiting longest first. A lease is free when it
+    /// expired, or when the session that took it is gone (its `serve` was killed), so a restarted
+    /// server carries on at once.
     public func claim(limit: Int, leaseSeconds: Int) throws -> [Claim] {
         try connection.transaction { connection in
             try connection.query(
                 """
                 WITH due AS (
-                    SELECT w.id FROM headway.webhooks w
-                    WHERE w.disabled_at IS NULL
+                    SELECT w.id FROM headway.webhooks w,
+                        LATERAL (SELECT coalesce(
+                            (SELECT d.next_attempt_at FROM headway.webhook_deliveries d
+                             WHERE d.webhook_id = w.id AND d.delivered_at IS NULL AND d.failed_at IS NULL ORDER BY d.id LIMIT 1),
+                            (SELECT e.created_at FROM headway.events e WHERE e.id > w.cursor_event_id ORDER BY e.id LIMIT 1)) AS at) AS next
+                    WHERE w.disabled_at IS NULL AND next.at <= now()
                       AND (w.lease_until IS NULL OR w.lease_until < now()
                            OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = w.lease_pid))
-                      AND coalesce(
-                              (SELECT d.next_attempt_at FROM headway.webhook_deliveries d
-                               WHERE d.webhook_id = w.id AND d.delivered_at IS NULL AND d.failed_at IS NULL ORDER BY d.id LIMIT 1),
-                              CASE WHEN EXISTS (SELECT 1 FROM headway.events e WHERE e.id > w.cursor_event_id) THEN now() END
-                          ) <= now()
-                    ORDER BY w.id LIMIT \(limit)
-                    FOR UPDATE SKIP LOCKED
+                    ORDER BY next.at, w.id LIMIT \(limit)
+                    FOR UPDATE OF w SKIP LOCKED
                 )
                 UPDATE headway.webhooks w
                 SET lease_token = gen_random_uuid(), lease_pid = pg_backend_pid(), lease_until = now() + \(leaseSeconds)::integer * interval '1 second'
@@ -77,7 +79,9 @@ public struct WebhookOutbox {
                 RETURNING w.id, w.url, w.secret, w.allow_private, w.lease_token::text
                 """
             ).map { row in
-                Claim(hook: try row.decode(at: 0), url: try row.decode(at: 1), secret: try row.decode(at: 2), allowPrivate: try row.decode(at: 3), token: try row.decode(at: 4))
+                Claim(
+                    hook: try row.decode(at: 0), url: try row.decode(at: 1), secret: try row.decode(at: 2), allowPrivate: try row.decode(at: 3),
+                    token: try row.decode(at: 4), leaseSeconds: leaseSeconds)
             }
         }
     }
@@ -128,7 +132,8 @@ public struct WebhookOutbox {
     }
 
     /// Notes how an attempt at `message` went: delivered, to be retried after the schedule's
-    /// next delay, or given up (the hook disabled, with the reason). The lease is let go.
+    /// next delay, or given up (the hook disabled, with the reason). After a failure the lease is
+    /// let go; after a delivery it is renewed, for the hook's next message (or `release`).
     public func record(_ outcome: Outcome, of message: Message, for claim: Claim, schedule: WebhookRetrySchedule) throws -> Recorded {
         try connection.transaction { connection in
             let held = try !connection.query(
@@ -151,7 +156,15 @@ public struct WebhookOutbox {
                 guard held else { return .leaseLost }
                 recorded = try failed(message, status: status, error: error, claim: claim, schedule: schedule, on: connection)
             }
-            if held { try release(claim, on: connection) }
+            if held, recorded == .delivered {
+                try connection.execute(
+                    """
+                    UPDATE headway.webhooks SET lease_until = now() + \(claim.leaseSeconds)::integer * interval '1 second'
+                    WHERE id = \(claim.hook) AND lease_token = \(claim.token)::uuid
+                    """)
+            } else if held {
+                try release(claim, on: connection)
+            }
             return recorded
         }
     }

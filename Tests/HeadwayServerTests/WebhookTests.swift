@@ -150,6 +150,35 @@ import Testing
         #expect(try b.stop() == 0)
     }
 
+    @Test func aBurstOfChangesGoesOutInOrderWithoutWaitingBetweenMessages() async throws {
+        let url = try Portfolio.create()
+        let receiver = try WebhookReceiver()
+        _ = try WebhookCLI.add([receiver.url("/ok"), "--allow-private", "--commitment", "closures-100"], url: url)
+        let server = try await ServeProcess(url: url)
+        // 200 changes of status in one transaction, as one large report makes them.
+        let connection = try PostgresConnection(url: url)
+        try connection.transaction { connection in
+            for _ in 0..<200 {
+                try connection.execute(
+                    """
+                    INSERT INTO headway.assessments (commitment_key, commitment_version, as_of, method_version, status, result)
+                    SELECT commitment_key, commitment_version, (now() AT TIME ZONE 'UTC')::date, method_version,
+                           CASE WHEN status = 'off_track' THEN 'at_risk' ELSE 'off_track' END, result
+                    FROM headway.assessments WHERE commitment_key = 'closures-100' ORDER BY id DESC LIMIT 1
+                    """)
+            }
+        }
+        let started = ContinuousClock.now
+        let got = try await receiver.wait(for: 200, on: "/ok", timeout: .seconds(60))
+        #expect(got.count == 200)
+        #expect(ContinuousClock.now - started < .seconds(30), "one message after another, not one per look")
+        let events = got.compactMap { Int64($0.id.split(separator: "_")[1]) }
+        #expect(events == events.sorted() && Set(events).count == 200)
+        let statuses = got.compactMap { $0.data["status"] as? String }
+        #expect(zip(statuses, statuses.dropFirst()).allSatisfy { $0 != $1 }, "each message a change from the one before")
+        #expect(try server.stop() == 0)
+    }
+
     @Test func aReceiverThatNeverRecoversIsGivenUpAndTheHookDisabledWithTheReason() async throws {
         let url = try Portfolio.create()
         let receiver = try WebhookReceiver()
