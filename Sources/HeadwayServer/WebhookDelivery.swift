@@ -6,9 +6,9 @@ import Logging
 /// connection of its own (a pool of one), its own HTTP client, and each hook's attempt in a task
 /// of its own, so a slow receiver holds up neither requests nor other hooks.
 ///
-/// It looks for due work when the event listener has seen new events, when an attempt has just
-/// succeeded (the hook may have more), and every `pollInterval` (retries falling due, events
-/// stored while the listener was away). Everything it knows is in the database (`WebhookOutbox`):
+/// It looks for due work when the event listener has seen new events, when a hook's burst has
+/// ended (it may have more), and every `pollInterval` (retries falling due, events stored while
+/// the listener was away). Everything it knows is in the database (`WebhookOutbox`):
 /// killed at any point, a server (this one restarted, or another) carries on from there.
 final class WebhookDelivery: @unchecked Sendable {
     /// Hooks being worked at once; further due ones wait for the next look.
