@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libpq, the PostgreSQL C client, found through pkg-config.
@@ -50,7 +53,7 @@ let package = Package(
         // Writes sql/ and seeds/ as Swift source at build time, for the EmbedFiles plugin.
         .executableTarget(name: "EmbedFilesTool"),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
-        // `headway serve`: the read API over HTTP. Database work runs off the event loops.
+        // `headway serve`: the read API over HTTP, and the webhooks' delivery. Database work runs off the event loops.
         .target(
             name: "HeadwayServer",
             dependencies: [
@@ -63,6 +66,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                // Webhooks: sent over HTTP(S), signed with HMAC-SHA256.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         // The command line: one subcommand per file.
@@ -90,7 +97,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["browser"]  // the dashboard's browser checks, run by DashboardBrowserTests
+            // The dashboard's browser checks (DashboardBrowserTests); a webhook receiver and verifier (WebhookTests).
+            exclude: ["browser", "webhooks"]
         ),
         .testTarget(
             name: "HeadwayCLITests",

@@ -14,7 +14,7 @@ public struct HeadwayCommand: AsyncParsableCommand {
             """,
         version: "\(BuildInfo.version) (commit \(BuildInfo.commit))",
         subcommands: [
-            DatabaseCommand.self, ApplyCommand.self, LoadCommand.self, ImportCommand.self, ReportCommand.self, BacktestCommand.self, ServeCommand.self, TokenCommand.self,
+            DatabaseCommand.self, ApplyCommand.self, LoadCommand.self, ImportCommand.self, ReportCommand.self, BacktestCommand.self, ServeCommand.self, TokenCommand.self, WebhookCommand.self,
             DemoCommand.self,
         ]
     )

@@ -17,7 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
             /commitments/KEY/chart.svg and /embed/commitments/KEY (a chart for an iframe, which only --embed-origins \
             may frame when given); their links start with --public-url, else the request's Host. \
             Reads need no token unless --require-read-token, so without it only loopback addresses are served \
-            unless --public-read is given. One access log line per request goes to standard error \
+            unless --public-read is given. The server also delivers the webhooks (headway webhook; /api/v1/webhooks \
+            with a write token), from the event log, signed, retried for over 24 hours; any number of servers may run \
+            on one database, each event going out once; links in them start with --public-url. One access log line per request goes to standard error \
             (HEADWAY_LOG_LEVEL=warning silences it). On SIGTERM or SIGINT the server stops accepting, finishes \
             the requests in flight and exits.
             """
@@ -44,6 +46,8 @@ struct ServeCommand: AsyncParsableCommand {
     var readReplica: [String] = []
     @Option(help: ArgumentHelp("Take a standby out of rotation when it lags more than this many seconds.", valueName: "seconds"))
     var maxReplicaLag: Double = 30
+    @Option(help: ArgumentHelp("Trust HTTPS webhook receivers whose certificates these (PEM) sign, besides the system's.", valueName: "file"))
+    var webhookCAFile: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -83,6 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
                 .filter { !$0.isEmpty }
             : readReplica
         server.maxReplicaLag = maxReplicaLag
+        server.webhookRetries = try WebhookRetrySchedule.fromEnvironment()
+        server.webhookCAFile = webhookCAFile
         let host = host
         server.onListening = { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)\n".utf8))

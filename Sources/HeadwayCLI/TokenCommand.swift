@@ -35,11 +35,7 @@ struct TokenCommand: ParsableCommand {
                 print("No tokens; create one with headway token create NAME --scope read|write.")
                 return
             }
-            let table = [["NAME", "SCOPE", "CREATED", "REVOKED", "LAST USED"]] + rows
-            let widths = (0..<5).map { column in table.map { $0[column].count }.max() ?? 0 }
-            for row in table {
-                print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingTrailingSpaces)
-            }
+            TextTable.print(header: ["NAME", "SCOPE", "CREATED", "REVOKED", "LAST USED"], rows: rows)
         }
     }
 
@@ -56,11 +52,3 @@ struct TokenCommand: ParsableCommand {
 }
 
 extension APITokens.Scope: ExpressibleByArgument {}
-
-extension String {
-    fileprivate var trimmingTrailingSpaces: String {
-        var text = self
-        while text.last == " " { text.removeLast() }
-        return text
-    }
-}

@@ -17,6 +17,8 @@ public struct DatabaseUnavailable: Error, CustomStringConvertible, Sendable {
 public final class DatabasePool: @unchecked Sendable {
     public let size: Int
     private let url: String
+    /// What pg_stat_activity shows for the pool's connections.
+    private let applicationName: String
     private let threads: NIOThreadPool
     private let logger: Logger
     // Guards `idle` and the counts; Workspace is not Sendable, so workspaces only ever cross
@@ -33,9 +35,10 @@ public final class DatabasePool: @unchecked Sendable {
     /// runs the work a second time (a pool for writes sets it).
     let pingsBeforeUse: Bool
 
-    public init(url: String, size: Int, logger: Logger, pingsBeforeUse: Bool = false) {
+    public init(url: String, size: Int, applicationName: String = "headway serve", logger: Logger, pingsBeforeUse: Bool = false) {
         precondition(size > 0, "a pool needs at least one connection")
         self.url = url
+        self.applicationName = applicationName
         self.size = size
         self.pingsBeforeUse = pingsBeforeUse
         self.logger = logger
@@ -120,7 +123,7 @@ public final class DatabasePool: @unchecked Sendable {
 
     private func connect() throws -> Workspace {
         do {
-            return try Workspace(url: url, migrating: false, applicationName: "headway serve", logger: logger)
+            return try Workspace(url: url, migrating: false, applicationName: applicationName, logger: logger)
         } catch where HeadwayError.isConnectionFailure(error) {
             throw DatabaseUnavailable(description: String(describing: error))
         }

@@ -37,6 +37,12 @@ public struct HeadwayServer: Service {
     /// lag behind before it is taken out of rotation (`--max-replica-lag`, seconds).
     public var readReplicaURLs: [String] = []
     public var maxReplicaLag: Double = 30
+    /// Whether this server delivers the webhooks (`headway webhook`); any number may, at once.
+    public var deliversWebhooks = true
+    /// When failed webhook deliveries are tried again, and when a hook is given up.
+    public var webhookRetries = WebhookRetrySchedule()
+    /// PEM certificates HTTPS receivers may be signed by, besides the system's (`--webhook-ca-file`).
+    public var webhookCAFile: String?
 
     public init(host: String, port: Int, databaseURL: String, migrations: [Migration], logger: Logger) {
         self.host = host
@@ -67,6 +73,7 @@ public struct HeadwayServer: Service {
         let live = LiveEvents(databaseURL: databaseURL, pool: pool, limits: limits, logger: logger)
         live.addRoutes(to: router)
         WriteAPI(pool: writes, access: access, maxBodyBytes: maxBodyBytes).addRoutes(to: router)
+        WebhookRoutes(pool: writes, access: access).addRoutes(to: router)
         let api = API(reads: reads, migrations: migrations, hub: live.hub, cache: live.cache)
         api.addRoutes(to: router)
         api.addReadRoutes(to: router)
@@ -84,14 +91,34 @@ public struct HeadwayServer: Service {
             logger: logger)
         let monitor = Task { await replicas.monitor() }
         defer { monitor.cancel() }
+        let webhooks: WebhookDelivery?
         do {
-            try await live.serving { try await application.run() }
+            webhooks = deliversWebhooks
+                ? try WebhookDelivery(
+                    databaseURL: databaseURL, hub: live.hub, publicURL: publicURL, schedule: webhookRetries, trustedCAFile: webhookCAFile, logger: logger)
+                : nil
         } catch {
             try? await pool.shutdown()
             try? await writes.shutdown()
             await replicas.shutdown()
             throw error
         }
+        let delivering = webhooks.map { webhooks in Task { await webhooks.run() } }
+        let stopDelivering = {
+            delivering?.cancel()
+            await delivering?.value
+            await webhooks?.shutdown()
+        }
+        do {
+            try await live.serving { try await application.run() }
+        } catch {
+            await stopDelivering()
+            try? await pool.shutdown()
+            try? await writes.shutdown()
+            await replicas.shutdown()
+            throw error
+        }
+        await stopDelivering()
         try await pool.shutdown()
         try await writes.shutdown()
         await replicas.shutdown()

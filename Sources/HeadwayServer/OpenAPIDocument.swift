@@ -276,6 +276,105 @@ enum OpenAPIDocument {
                   "503": {"description": "The database cannot be reached: an embed page saying so.", "content": {"text/html": {"schema": {"type": "string"}}}}
                 }
               }
+            },
+            "/api/v1/webhooks": {
+              "get": {
+                "summary": "The webhooks, as headway webhook list shows them (never a secret), disabled ones with the reason.",
+                "operationId": "listWebhooks",
+                "security": [{"bearerToken": []}],
+                "responses": {
+                  "200": {"description": "Every webhook, by id.", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Webhook"}}}}},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              },
+              "post": {
+                "summary": "Add a webhook (Standard Webhooks: signed POSTs of the events); the answer carries its secret, the only time it is shown.",
+                "operationId": "addWebhook",
+                "security": [{"bearerToken": []}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewWebhook"}}}},
+                "responses": {
+                  "201": {
+                    "description": "Added; it receives the events stored from now on.",
+                    "headers": {"Location": {"schema": {"type": "string"}}},
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookWithSecret"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/v1/webhooks/{id}": {
+              "parameters": [{"$ref": "#/components/parameters/WebhookId"}],
+              "get": {
+                "summary": "One webhook.",
+                "operationId": "getWebhook",
+                "security": [{"bearerToken": []}],
+                "responses": {
+                  "200": {"description": "The webhook.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Webhook"}}}},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              },
+              "delete": {
+                "summary": "Remove a webhook and its record of deliveries.",
+                "operationId": "removeWebhook",
+                "security": [{"bearerToken": []}],
+                "responses": {
+                  "204": {"description": "Removed."},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/v1/webhooks/{id}/rotate-secret": {
+              "parameters": [{"$ref": "#/components/parameters/WebhookId"}],
+              "post": {
+                "summary": "Give a webhook a new secret, returned this once; the old one signs nothing from now on.",
+                "operationId": "rotateWebhookSecret",
+                "security": [{"bearerToken": []}],
+                "responses": {
+                  "200": {
+                    "description": "The new secret.",
+                    "content": {"application/json": {"schema": {
+                      "type": "object", "required": ["id", "secret"],
+                      "properties": {"id": {"type": "integer"}, "secret": {"type": "string", "pattern": "^whsec_"}}
+                    }}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/v1/webhooks/{id}/deliveries": {
+              "parameters": [{"$ref": "#/components/parameters/WebhookId"}],
+              "get": {
+                "summary": "A webhook's latest deliveries, newest first, as headway webhook deliveries shows them.",
+                "operationId": "listWebhookDeliveries",
+                "security": [{"bearerToken": []}],
+                "parameters": [
+                  {"name": "failed", "in": "query", "description": "Only those not delivered after at least one attempt: being retried, or given up.", "schema": {"type": "boolean"}}
+                ],
+                "responses": {
+                  "200": {"description": "Up to 100 deliveries.", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/WebhookDelivery"}}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
             }
           },
           "components": {
@@ -283,6 +382,7 @@ enum OpenAPIDocument {
               "bearerToken": {"type": "http", "scheme": "bearer", "description": "A token from headway token create: write for POST; read or write for reads when the server runs with --require-read-token."}
             },
             "parameters": {
+              "WebhookId": {"name": "id", "in": "path", "required": true, "description": "The webhook's id (GET /api/v1/webhooks lists them).", "schema": {"type": "integer", "minimum": 1}},
               "Format": {"name": "format", "in": "query", "description": "json or csv; without it, CSV when Accept names text/csv before application/json. CSV: RFC 4180 with a header row of the JSON's columns; strings as they are, numbers, booleans and arrays as their JSON text, null an empty field, the empty string \"\".", "schema": {"type": "string", "enum": ["json", "csv"]}}
             },
             "responses": {
@@ -299,7 +399,7 @@ enum OpenAPIDocument {
               "TooLarge": {"description": "The body is larger than the server takes (--max-body); nothing was written.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
               "UnsupportedMediaType": {"description": "A Content-Type this resource does not take.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
               "BadRequest": {"description": "A parameter is wrong; detail says which.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-              "NotFound": {"description": "No such commitment or route.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+              "NotFound": {"description": "No such commitment, webhook or route.", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
               "Unavailable": {
                 "description": "The database cannot be reached or is not migrated; try again after Retry-After seconds.",
                 "headers": {"Retry-After": {"schema": {"type": "integer"}}},
@@ -307,6 +407,48 @@ enum OpenAPIDocument {
               }
             },
             "schemas": {
+              "NewWebhook": {
+                "type": "object", "required": ["url"], "additionalProperties": false,
+                "properties": {
+                  "url": {"type": "string", "description": "An http:// or https:// URL. Loopback and private-network addresses are refused unless allow_private."},
+                  "events": {"type": "array", "items": {"type": "string", "enum": ["status", "assessment", "observations", "definitions"]}, "description": "Default: status."},
+                  "tag": {"type": ["string", "null"], "description": "Only events about commitments with this tag."},
+                  "commitment": {"type": ["string", "null"], "description": "Only events about this commitment."},
+                  "description": {"type": ["string", "null"]},
+                  "allow_private": {"type": "boolean", "default": false}
+                }
+              },
+              "Webhook": {
+                "type": "object",
+                "required": ["id", "url", "events", "tag", "commitment", "description", "allow_private", "created_at", "disabled_at", "disabled_reason", "pending", "last_delivered_at"],
+                "properties": {
+                  "id": {"type": "integer"}, "url": {"type": "string"},
+                  "events": {"type": "array", "items": {"type": "string", "enum": ["status", "assessment", "observations", "definitions"]}},
+                  "tag": {"type": ["string", "null"]}, "commitment": {"type": ["string", "null"]}, "description": {"type": ["string", "null"]},
+                  "allow_private": {"type": "boolean"}, "created_at": {"type": "string", "format": "date-time"},
+                  "disabled_at": {"type": ["string", "null"], "format": "date-time"},
+                  "disabled_reason": {"type": ["string", "null"], "description": "Why the hook was disabled: the retries ran out (over 24 hours), with the last error."},
+                  "pending": {"type": "integer", "description": "Messages waiting to go out."},
+                  "last_delivered_at": {"type": ["string", "null"], "format": "date-time"}
+                }
+              },
+              "WebhookWithSecret": {
+                "allOf": [{"$ref": "#/components/schemas/Webhook"}],
+                "type": "object", "required": ["secret"],
+                "properties": {"secret": {"type": "string", "pattern": "^whsec_", "description": "whsec_ and the base64 of the HMAC-SHA256 key, as Standard Webhooks' libraries take it."}}
+              },
+              "WebhookDelivery": {
+                "type": "object",
+                "required": ["webhook", "message_id", "event_id", "type", "commitment", "state", "attempts", "last_attempt_at", "last_status", "last_error", "next_attempt_at", "delivered_at"],
+                "properties": {
+                  "webhook": {"type": "integer"}, "message_id": {"type": "string", "description": "The webhook-id header, the same at every attempt."},
+                  "event_id": {"type": "integer"}, "type": {"type": "string"}, "commitment": {"type": ["string", "null"]},
+                  "state": {"type": "string", "enum": ["delivered", "pending", "failed"]}, "attempts": {"type": "integer"},
+                  "last_attempt_at": {"type": ["string", "null"], "format": "date-time"}, "last_status": {"type": ["integer", "null"]},
+                  "last_error": {"type": ["string", "null"]}, "next_attempt_at": {"type": ["string", "null"], "format": "date-time"},
+                  "delivered_at": {"type": ["string", "null"], "format": "date-time"}
+                }
+              },
               "State": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
               "Problem": {
                 "type": "object", "required": ["type", "title", "status", "detail"],

@@ -153,7 +153,8 @@ public struct APITokens {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func utc(_ column: String) -> String {
+    /// `column` (a timestamptz) as UTC text, `2026-11-30T08:14:23Z`.
+    static func utc(_ column: String) -> String {
         "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
     }
 }

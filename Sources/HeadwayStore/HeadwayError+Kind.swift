@@ -22,6 +22,12 @@ extension HeadwayError {
             || state == .readOnlySQLTransaction
     }
 
+    /// Whether `error` is the database refusing this login a table (a reader's login where a
+    /// writer's is needed).
+    public static func isInsufficientPrivilege(_ error: any Error) -> Bool {
+        (error as? PostgresError)?.sqlState == .insufficientPrivilege
+    }
+
     /// Whether `error` is a failure to reach the database at all (rather than one statement's).
     public static func isConnectionFailure(_ error: any Error) -> Bool {
         (error as? PostgresError)?.kind == .connection

@@ -215,7 +215,8 @@ final class LockRelease: @unchecked Sendable {
         #expect(paths.keys.sorted() == [
             "/api/v1/commitments", "/api/v1/commitments/{key}", "/api/v1/commitments/{key}/history", "/api/v1/definitions",
             "/api/v1/events", "/api/v1/metrics", "/api/v1/metrics/{key}/observations", "/api/v1/observations",
-            "/api/v1/openapi.json", "/api/v1/summary", "/badges/{key}.svg", "/commitments/{key}/chart.svg", "/embed/commitments/{key}",
+            "/api/v1/openapi.json", "/api/v1/summary", "/api/v1/webhooks", "/api/v1/webhooks/{id}", "/api/v1/webhooks/{id}/deliveries",
+            "/api/v1/webhooks/{id}/rotate-secret", "/badges/{key}.svg", "/commitments/{key}/chart.svg", "/embed/commitments/{key}",
             "/feeds/status.atom", "/healthz", "/metrics", "/readyz",
         ])
         let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]] ?? [:]
