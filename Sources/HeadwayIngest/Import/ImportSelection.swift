@@ -77,9 +77,10 @@ public final class FigureWriter {
     private var filterIndexes: [(Int, String)] = []
     private var seen: Set<[String]> = []
     private var lastSeen: [String]?
-    /// The last publication date written, and its text: most files have one.
-    private var lastPublished: (date: CivilDate, text: String)?
     private var lowercasedFilters: [(Int, String)] = []
+    /// Rows of one frequency in a row, counted before they go into `frequencies`.
+    private var lastPrecision: DatePeriod.Precision?
+    private var precisionRun = 0
     private var frequencies: [DatePeriod.Precision: Int] = [:]
 
     public init(selection: ImportSelection, fileName: String, spool: FigureSpool, format: ImportFormat) {
@@ -155,7 +156,11 @@ public final class FigureWriter {
             seen.insert(codes)
             lastSeen = codes
         }
-        frequencies[period.precision, default: 0] += 1
+        if period.precision != lastPrecision {
+            if let lastPrecision { frequencies[lastPrecision, default: 0] += precisionRun }
+            (lastPrecision, precisionRun) = (period.precision, 0)
+        }
+        precisionRun += 1
         guard !Self.isMissing(value) else {
             outcome.missingValues += 1
             return
@@ -172,10 +177,9 @@ public final class FigureWriter {
             throw error(origin: origin, column: nil, "the file does not say when this figure was published: give --published-on DATE")
         }
         // An additive figure covers its period; a level is the level at the period's end.
-        let start = selection.kind == .additive ? period.first.description : ""
-        if lastPublished?.date != published { lastPublished = (published, published.description) }
-        try spool.add(
-            [selection.metric, start, period.last.description, number, "", selection.source ?? "", lastPublished!.text, note], origin: origin)
+        try spool.addFigure(
+            metric: selection.metric, start: selection.kind == .additive ? period.first : nil, end: period.last, value: number,
+            source: selection.source ?? "", published: published, note: note, origin: origin)
         outcome.rows += 1
     }
 
@@ -206,6 +210,8 @@ public final class FigureWriter {
     /// the dimensions that still vary with their codes, when more remain.
     public func finish() throws -> ImportOutcome {
         try spool.flush()
+        if let lastPrecision { frequencies[lastPrecision, default: 0] += precisionRun }
+        lastPrecision = nil
         if seen.count > 1 {
             let varying = dimensions.indices.filter { position in Set(seen.map { $0[position] }).count > 1 }.map { position -> String in
                 let codes = Set(seen.map { $0[position] }).sorted()

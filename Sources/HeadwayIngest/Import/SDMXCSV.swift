@@ -42,7 +42,7 @@ enum SDMXCSV {
         let unitMultiplier = column("UNIT_MULT")
         let action = column("ACTION")
         let flagColumns = flags.compactMap { name in column(name).map { (name, $0) } }
-        var lastUpdated: (text: String, date: CivilDate?) = ("\u{0}", nil)
+        var lastUpdated: (bytes: [UInt8], date: CivilDate?) = ([0], nil)
 
         // Rows come series by series: a row whose dimensions' bytes are the last row's is of the
         // same series, and its codes and whether it is wanted are not worked out again.
@@ -87,19 +87,24 @@ enum SDMXCSV {
             }
             var publishedOn: CivilDate?
             if writer.selection.publishedOn == nil, let updated {
-                // Every row of a file usually says the same: read once.
-                let text = field(updated)
-                if text != lastUpdated.text {
+                // Every row of a file usually says the same: read once, compared as bytes.
+                let given = updated < record.count ? bytes[record.range(updated)] : []
+                if !given.elementsEqual(lastUpdated.bytes) {
+                    let text = field(updated)
                     guard let date = FigureWriter.publicationDate(text) else {
                         throw writer.error(
                             origin: record.line, column: header.fields[updated],
                             "\(String(reflecting: text)) is not a date as dd/mm/yy hh:mm:ss or YYYY-MM-DD; give --published-on DATE")
                     }
-                    lastUpdated = (text, date)
+                    lastUpdated = (Array(given), date)
                 }
                 publishedOn = lastUpdated.date
             }
-            let note = flagColumns.compactMap { name, index in field(index).isEmpty ? nil : "\(name)=\(field(index))" }.joined(separator: "; ")
+            var note = ""
+            for (name, index) in flagColumns where index < record.count && !record.range(index).isEmpty {
+                let flag = field(index)
+                if !flag.isEmpty { note += (note.isEmpty ? "" : "; ") + name + "=" + flag }
+            }
             // A semicolon-separated file may write a decimal comma (12,4).
             let number = separator == UInt8(ascii: ";") ? field(value).replacingOccurrences(of: ",", with: ".") : field(value)
             try writer.add(
