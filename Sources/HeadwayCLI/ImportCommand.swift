@@ -39,7 +39,7 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("where"), help: ArgumentHelp("Keep the rows whose DIMENSION has CODE (repeatable).", valueName: "DIMENSION=CODE"))
     var filters: [String] = []
     @Option(help: "Keep the rows of one frequency (year, quarter, month, week, day).") var frequency: Frequency?
-    @Option(help: ArgumentHelp("When the figures were published (default: what the file says).", valueName: "date"))
+    @Option(help: ArgumentHelp("When the figures were published, where the file does not say.", valueName: "date"))
     var publishedOn: String?
     @Option(help: "The defined source the figures come from.") var source: String?
     @Option(help: "auto (from the content), sdmx-csv, json-stat, ons, fred or worldbank.") var format: Format = .auto
@@ -58,7 +58,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         var publishedDate: CivilDate?
         if let publishedOn {
-            do { publishedDate = try DatePeriod(parsing: publishedOn).last } catch { throw ValidationError("--published-on: \(error)") }
+            do { publishedDate = try CivilDate(parsing: publishedOn) } catch { throw ValidationError("--published-on: \(error); write a day, as 2024-05-15") }
         }
         let workspace = try database.workspace()
         guard let kind = try workspace.metricKind(metric) else {
@@ -68,21 +68,16 @@ struct ImportCommand: ParsableCommand {
         selection.filters = ImportSelection.filters(filters) ?? []
         selection.frequency = frequency.flatMap { ImportSelection.frequency($0.rawValue) }
         selection.source = source
-        var rejected = 0
-        for file in files {
-            let imported = try workspace.importFigures(
-                path: file, name: file, format: ImportFormat(rawValue: format.rawValue), selection: selection,
-                options: ObservationLoader.Options(skipInvalid: skipInvalid, rejectsPath: rejects), dryRun: dryRun)
-            let outcome = imported.outcome
-            guard let summary = imported.summary else {
-                print("\(file) (\(outcome.format.title)): \(outcome.description). Nothing written.")
-                continue
-            }
-            print("\(file) (\(outcome.format.title)): \(outcome.description)")
-            print(Summaries.describe(summary))
-            rejected += summary.rejected
+        let imported = try workspace.importFigures(
+            files.map { ($0, $0) }, format: ImportFormat(rawValue: format.rawValue), selection: selection,
+            options: ObservationLoader.Options(skipInvalid: skipInvalid, rejectsPath: rejects), dryRun: dryRun)
+        for (file, outcome) in zip(files, imported.outcomes) { print("\(file) (\(outcome.format.title)): \(outcome.description)") }
+        guard let summary = imported.summary else {
+            print("Nothing written.")
+            return
         }
-        if rejected > 0, let rejects {
+        print(Summaries.describe(summary))
+        if summary.rejected > 0, let rejects {
             print("Rejected rows, with their reasons: \(rejects)")
             throw ExitCode(ExitStatus.loadedWithRejects.rawValue)
         }

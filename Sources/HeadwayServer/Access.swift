@@ -10,6 +10,9 @@ struct Access: Sendable {
     let reads: Reads
     let writes: DatabasePool
     let requireReadToken: Bool
+    /// When each token's use was last noted: at most once a minute each, so reads do not queue
+    /// writes of it behind the writes that matter.
+    let notes = TokenUseNotes()
 
     /// Refuses the request unless its token grants `scope`: 401 without a live token, 403 with
     /// a read token where a write token is needed.
@@ -36,8 +39,10 @@ struct Access: Sendable {
                 headers: [.wwwAuthenticate: #"Bearer error="insufficient_scope", scope="write""#])
         }
         // The last use is noted on the primary, best effort: it never holds up or fails a read.
-        let writes = writes
-        Task.detached { try? await writes.withWorkspace { try $0.tokens.noteUse(of: holder.name) } }
+        if notes.due(holder.name), writes.hasIdleThread {
+            let writes = writes
+            Task.detached { try? await writes.withWorkspace { try $0.tokens.noteUse(of: holder.name) } }
+        }
     }
 
     /// The token of an `Authorization: Bearer TOKEN` header (the scheme in any case, RFC 9110).
@@ -45,5 +50,22 @@ struct Access: Sendable {
         guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
         let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
         return token.isEmpty ? nil : token
+    }
+}
+
+/// When each token's use was last noted (`Access`).
+final class TokenUseNotes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var noted: [String: Date] = [:]
+
+    /// Whether the use of `name` is to be noted now (and from now, not for a minute).
+    func due(_ name: String) -> Bool {
+        lock.withLock {
+            let now = Date()
+            if let last = noted[name], now.timeIntervalSince(last) < 60 { return false }
+            if noted.count > 10_000 { noted.removeAll() }
+            noted[name] = now
+            return true
+        }
     }
 }

@@ -121,7 +121,9 @@ struct Dashboard: Sendable {
     }
 
     private func read(_ query: DashboardReader.OverviewQuery, version: Int64?) async throws -> OverviewRead {
-        try await reads.withSnapshot { [cache, sparklines] workspace in
+        try await reads.withVersionedSnapshot { [cache, sparklines] workspace, seen in
+            // Facts are kept by the server's version: one read from an older state is not kept.
+            let version = version == seen ? version : nil
             let counts = try cache.fact("status counts", version: version) { try workspace.statusCounts() }
             let total = query.filter == StatusReader.Filter()
                 ? DashboardPage.overallCount(counts)

@@ -64,13 +64,14 @@ public struct HeadwayServer: Service {
         // Writes have a pool of their own on the primary, which runs each write once.
         let writes = DatabasePool(url: databaseURL, size: max(2, poolSize / 4), logger: logger, pingsBeforeUse: true)
         let replicas = ReadReplicas(urls: readReplicaURLs, poolSize: poolSize, maxLag: maxReplicaLag, primary: pool, logger: logger)
-        let reads = Reads(primary: pool, replicas: replicas)
+        let live = LiveEvents(databaseURL: databaseURL, pool: pool, limits: limits, logger: logger)
+        let hub = live.hub
+        let reads = Reads(primary: pool, replicas: replicas, knownVersion: { hub.version })
         let router = Router(options: .autoGenerateHeadEndpoints)
         Operations.install(on: router, pool: pool, replicas: replicas, logger: logger)
         if !corsOrigins.isEmpty { router.add(middleware: CORSMiddleware(origins: corsOrigins)) }
         let access = Access(reads: reads, writes: writes, requireReadToken: requireReadToken)
         if requireReadToken { router.add(middleware: ReadTokenMiddleware(access: access)) }
-        let live = LiveEvents(databaseURL: databaseURL, pool: pool, limits: limits, logger: logger)
         live.addRoutes(to: router)
         WriteAPI(pool: writes, access: access, maxBodyBytes: maxBodyBytes).addRoutes(to: router)
         WebhookRoutes(pool: writes, access: access).addRoutes(to: router)

@@ -49,17 +49,27 @@ final class ReadReplicas: @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var turn = 0
-    /// The primary's last event and WAL position at the last check, and whether it answered.
-    private var primaryEventID: Int64?
-    private(set) var primaryReachable = true
+    /// The primary's WAL positions the monitor noted, oldest first (a little over --max-replica-lag
+    /// of them), and whether it answered the last check.
+    private var primaryPositions: [(time: Date, position: UInt64)] = []
+    private var primaryReachableNow = true
+    var primaryReachable: Bool { lock.withLock { primaryReachableNow } }
 
     init(urls: [String], poolSize: Int, maxLag: Double, primary: DatabasePool, logger: Logger) {
         replicas = urls.enumerated().map { index, url in
-            Replica(name: "replica-\(index + 1)", pool: DatabasePool(url: url, size: poolSize, logger: logger))
+            Replica(name: "replica-\(index + 1)", pool: DatabasePool(url: Self.withConnectTimeout(url), size: poolSize, logger: logger))
         }
         self.maxLag = maxLag
         self.primary = primary
         self.logger = logger
+    }
+
+    /// A standby that cannot be reached should not hold up the monitor or a waiting read for
+    /// libpq's default (no timeout): 3 s, unless the URL says otherwise.
+    static func withConnectTimeout(_ url: String) -> String {
+        guard !url.contains("connect_timeout") else { return url }
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else { return url + " connect_timeout=3" }
+        return url + (url.contains("?") ? "&" : "?") + "connect_timeout=3"
     }
 
     var isEmpty: Bool { replicas.isEmpty }
@@ -79,10 +89,19 @@ final class ReadReplicas: @unchecked Sendable {
         }
     }
 
-    /// Checks the standbys now: a read waiting for one to replay an event.
+    /// Checks the standbys now: a read waiting for one to replay an event. Reads waiting at once
+    /// share the checks: at most one round each 25 ms.
     func refresh() async {
+        let due = lock.withLock { () -> Bool in
+            guard Date().timeIntervalSince(lastRefresh) >= 0.025 else { return false }
+            lastRefresh = Date()
+            return true
+        }
+        guard due else { return }
         for replica in replicas { await check(replica) }
     }
+
+    private var lastRefresh = Date.distantPast
 
     /// Checks the primary and every standby once a second until cancelled.
     func monitor() async {
@@ -96,8 +115,12 @@ final class ReadReplicas: @unchecked Sendable {
     func checkAll() async {
         let primaryState = try? await primary.withWorkspace { try $0.replicationState() }
         lock.withLock {
-            primaryReachable = primaryState != nil
-            if let primaryState { primaryEventID = primaryState.lastEventID }
+            primaryReachableNow = primaryState != nil
+            if let position = Self.position(primaryState?.walPosition) {
+                let now = Date()
+                primaryPositions.append((now, position))
+                primaryPositions.removeAll { now.timeIntervalSince($0.time) > maxLag + 5 }
+            }
         }
         for replica in replicas { await check(replica) }
     }
@@ -107,26 +130,40 @@ final class ReadReplicas: @unchecked Sendable {
         replica.update(judge(state))
     }
 
-    /// What a standby's state means for the rotation.
+    /// What a standby's state means for the rotation. Its lag is how long ago the primary's WAL
+    /// was where the standby's replay is now (from the primary's positions the monitor noted
+    /// each second): not the age of the last transaction it replayed, which after a quiet hour
+    /// would be an hour however current it is, and not events alone, since a token's revocation
+    /// writes none.
     private func judge(_ state: Workspace.ReplicationState?) -> Replica.State {
         guard let state else { return Replica.State(healthy: false, reason: "unreachable") }
         guard state.isStandby else {
             return Replica.State(healthy: false, reason: "promoted: no longer a standby of the primary", replayPosition: state.walPosition, replayedEventID: state.lastEventID)
         }
-        let primaryEventID = lock.withLock { self.primaryEventID }
-        // Caught up with every event the primary has: no lag that matters, however long ago the
-        // last transaction was. Behind: as old as the last transaction it replayed.
-        let caughtUp = primaryEventID.map { state.lastEventID >= $0 } ?? true
-        let lag = caughtUp ? 0 : (state.secondsSinceReplay ?? .infinity)
-        let healthy = lag <= maxLag
+        let (samples, reachable) = lock.withLock { (primaryPositions, primaryReachableNow) }
+        var lag: Double? = nil
+        if reachable, let latest = samples.last, let replayed = Self.position(state.walPosition) {
+            if replayed >= latest.position {
+                lag = 0
+            } else {
+                let since = samples.last { $0.position <= replayed }?.time ?? samples.first!.time
+                lag = max(0, Date().timeIntervalSince(since))
+            }
+        }
+        // With the primary down, nothing says how far behind a standby is: it serves the reads.
+        let healthy = (lag ?? 0) <= maxLag
         return Replica.State(
             healthy: healthy,
-            reason: healthy
-                ? nil
-                : lag.isFinite
-                    ? "lagging \(Int(lag.rounded())) s behind the primary (more than --max-replica-lag \(Int(maxLag)) s)"
-                    : "lagging: behind the primary and no transaction replayed yet",
-            lagSeconds: lag.isFinite ? lag : nil, replayPosition: state.walPosition, replayedEventID: state.lastEventID)
+            reason: healthy ? nil : "lagging \(Int((lag ?? 0).rounded())) s behind the primary (more than --max-replica-lag \(Int(maxLag)) s)",
+            lagSeconds: lag, replayPosition: state.walPosition, replayedEventID: state.lastEventID)
+    }
+
+    /// A WAL position, `16/B374D848`, as a number.
+    static func position(_ text: String?) -> UInt64? {
+        guard let parts = text?.split(separator: "/"), parts.count == 2, let high = UInt64(parts[0], radix: 16), let low = UInt64(parts[1], radix: 16) else {
+            return nil
+        }
+        return high << 32 | low
     }
 
     /// For `/readyz`: the primary's state and each standby's, when there are standbys.

@@ -17,9 +17,13 @@ final class Reads: Sendable {
     /// the primary.
     let readYourWritesWait: Duration
 
-    init(primary: DatabasePool, replicas: ReadReplicas, readYourWritesWait: Duration = .seconds(2)) {
+    /// The last event the server has heard of from the primary (`EventHub.version`).
+    let knownVersion: @Sendable () -> Int64?
+
+    init(primary: DatabasePool, replicas: ReadReplicas, readYourWritesWait: Duration = .seconds(2), knownVersion: @escaping @Sendable () -> Int64? = { nil }) {
         self.primary = primary
         self.replicas = replicas
+        self.knownVersion = knownVersion
         self.readYourWritesWait = readYourWritesWait
     }
 
@@ -29,8 +33,18 @@ final class Reads: Sendable {
 
     /// Runs `body` in one snapshot on a standby, or on the primary.
     func withSnapshot<T: Sendable>(_ body: @escaping @Sendable (Workspace) throws -> T) async throws -> T {
+        try await withVersionedSnapshot { workspace, _ in try body(workspace) }
+    }
+
+    /// Runs `body` in one snapshot, telling it the snapshot's version (its last event's id): what
+    /// it keeps by version must be kept by that one, which on a standby may be older than the
+    /// server's.
+    func withVersionedSnapshot<T: Sendable>(_ body: @escaping @Sendable (Workspace, Int64) throws -> T) async throws -> T {
         let context = ReadContext.current
         let minimum = context?.minimumEventID
+        // An event this server has not heard of (a client's guess, or one the primary has not
+        // announced yet) is asked of the primary at once, rather than waited for on the standbys.
+        if let wanted = minimum, wanted > (knownVersion() ?? .max) { return try await onPrimary(body, context) }
         let deadline = ContinuousClock.now + readYourWritesWait
         while true {
             guard let replica = replicas.choose(minimumEventID: minimum) else {
@@ -53,8 +67,14 @@ final class Reads: Sendable {
                 return value
             } catch let error as DatabaseUnavailable {
                 replica.markDown(String(describing: error))
+            } catch where HeadwayError.isCancelledForRecovery(error) {
+                break  // the standby's replay cancelled the read: the primary answers it
             }
         }
+        return try await onPrimary(body, context)
+    }
+
+    private func onPrimary<T: Sendable>(_ body: @escaping @Sendable (Workspace, Int64) throws -> T, _ context: ReadContext?) async throws -> T {
         let (value, version) = try await primary.withWorkspace { try $0.inSnapshot(body) }
         context?.note(version: version, replica: nil)
         return value

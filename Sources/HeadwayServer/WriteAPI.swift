@@ -78,8 +78,8 @@ struct WriteAPI: Sendable {
         }
         var publishedOn: CivilDate?
         if let text = parameters["published_on"].map(String.init) {
-            guard let period = try? DatePeriod(parsing: text) else { throw Problem.badRequest("published_on \(String(reflecting: text)) is not a date as YYYY-MM-DD") }
-            publishedOn = period.last
+            guard let day = try? CivilDate(parsing: text) else { throw Problem.badRequest("published_on \(String(reflecting: text)) is not a date as YYYY-MM-DD") }
+            publishedOn = day
         }
         let source = parameters["source"].map(String.init)
         let body = try await SpooledBody.receive(request.body, limit: maxBodyBytes)
@@ -94,11 +94,11 @@ struct WriteAPI: Sendable {
                 selection.filters = filters
                 selection.frequency = frequency
                 selection.source = source
-                return (try workspace.importFigures(path: body.path, name: Self.bodyName, format: format, selection: selection), try workspace.events.lastID())
+                return (try workspace.importFigures([(body.path, Self.bodyName)], format: format, selection: selection), try workspace.events.lastID())
             }
         }
         let (imported, event) = result
-        let outcome = imported.outcome
+        let outcome = imported.outcomes[0]
         return Self.withEventID(jsonResponse(
             JSONValue.object(
                 [

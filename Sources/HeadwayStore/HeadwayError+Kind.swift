@@ -32,4 +32,10 @@ extension HeadwayError {
     public static func isConnectionFailure(_ error: any Error) -> Bool {
         (error as? PostgresError)?.kind == .connection
     }
+
+    /// Whether a standby cancelled the statement to go on replaying (SQLSTATE 40001, "conflict
+    /// with recovery"): the same read may be asked elsewhere.
+    public static func isCancelledForRecovery(_ error: any Error) -> Bool {
+        (error as? PostgresError)?.sqlState == .serializationFailure
+    }
 }

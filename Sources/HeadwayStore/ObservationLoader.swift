@@ -274,7 +274,12 @@ public struct ObservationLoader {
                 let row = try validator.validate(record)
                 if let today = options.today, row.publishedOn > today {
                     run.summary.publishedLater += 1
-                    if run.summary.firstPublishedLater == nil { run.summary.firstPublishedLater = "\(reader.fileName):\(row.line) (\(row.publishedOn))" }
+                    if run.summary.firstPublishedLater == nil {
+                        // Where the row is in the file given: a converted file's origin, when it is one.
+                        let at = options.locate?(InputError(file: reader.fileName, line: row.line, column: nil, message: ""))
+                        let place = at.map { $0.path.map { path in "\(reader.fileName): \(path)" } ?? "\(reader.fileName):\($0.line)" }
+                        run.summary.firstPublishedLater = "\(place ?? "\(reader.fileName):\(row.line)") (\(row.publishedOn))"
+                    }
                 }
                 if run.errors.isEmpty { try body(row, run.summary.rows) }
             } catch let error as InputError {

@@ -5,10 +5,10 @@ extension Workspace {
     /// Runs `body` in one snapshot (a `REPEATABLE READ READ ONLY` transaction), so an answer made
     /// of several statements sees one state, and returns with its result that state's version:
     /// the last event's id in the snapshot (on a standby, the last one it has replayed).
-    public func inSnapshot<T>(_ body: (Workspace) throws -> T) throws -> (value: T, version: Int64) {
+    public func inSnapshot<T>(_ body: (Workspace, _ version: Int64) throws -> T) throws -> (value: T, version: Int64) {
         try connection.transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { _ in
             let version = try events.lastID()
-            return (try body(self), version)
+            return (try body(self, version), version)
         }
     }
 

@@ -95,30 +95,38 @@ extension Workspace {
 }
 
 extension Workspace {
-    /// What importing a publisher's file did: what the conversion took, and what loading it
+    /// What importing publishers' files did: what each conversion took, and what loading them
     /// did (nil with `dryRun`).
     public struct Imported: Sendable {
-        public let outcome: ImportOutcome
+        public let outcomes: [ImportOutcome]
         public let summary: ObservationLoader.Summary?
     }
 
-    /// Imports one publisher's file (`FigureImport`) as the figures of `selection`'s metric:
-    /// converted, then loaded as `load` loads, all or nothing, every error at the original file's
-    /// line or JSON path. With `dryRun` nothing is written.
+    /// Imports publishers' files (`FigureImport`) as the figures of `selection`'s metric: each
+    /// converted, then all loaded as `load` loads files — in one transaction, all or nothing,
+    /// one rejects file — every error at its original file's line or JSON path. With `dryRun`
+    /// nothing is written.
     public func importFigures(
-        path: String, name: String, format: ImportFormat?, selection: ImportSelection, options: ObservationLoader.Options = .init(), dryRun: Bool = false
+        _ files: [(path: String, name: String)], format: ImportFormat?, selection: ImportSelection, options: ObservationLoader.Options = .init(),
+        dryRun: Bool = false
     ) throws -> Imported {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headway-import-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let converted = try FigureImport.convert(
-            path: path, fileName: name, format: format, selection: selection, spoolPath: directory.appendingPathComponent("figures.csv").path)
-        guard !dryRun else { return Imported(outcome: converted.outcome, summary: nil) }
+        let converted = try files.enumerated().map { index, file in
+            try FigureImport.convert(
+                path: file.path, fileName: file.name, format: format, selection: selection,
+                spoolPath: directory.appendingPathComponent("\(index).csv").path)
+        }
+        let outcomes = converted.map(\.outcome)
+        guard !dryRun else { return Imported(outcomes: outcomes, summary: nil) }
         var options = options
-        let locator = converted.spool.locator
-        let spoolPath = converted.spool.path
-        options.locate = { locator.locate($0).naming(spoolPath, name) }
-        let summary = try load(spooled: [(converted.spool.path, name)], options: options, reassessing: true)
-        return Imported(outcome: converted.outcome, summary: summary)
+        let spools = Dictionary(uniqueKeysWithValues: zip(converted, files).map { ($0.spool.path, ($0.spool.locator, $1.name)) })
+        options.locate = { error in
+            guard let (locator, name) = spools[error.file] else { return error }
+            return locator.locate(error).naming(error.file, name)
+        }
+        let summary = try load(spooled: zip(converted, files).map { ($0.spool.path, $1.name) }, options: options, reassessing: true)
+        return Imported(outcomes: outcomes, summary: summary)
     }
 }

@@ -331,6 +331,25 @@ import Testing
         #expect(result.outcome.missingValues == 1)
     }
 
+    /// What review found: a forced format on the wrong JSON is refused, not a crash; one page of a
+    /// World Bank answer of several is refused; FRED's JSON asked without a real-time period does
+    /// not say when; a vintage's own day wins over --published-on.
+    @Test func refusalsAndDatesFromTheFileFirst() throws {
+        for json in ["{}", "[{}]", "[]", "[1, 2]"] {
+            let file = try text("wb.json", json)
+            #expect(Self.failure { try convert(file, format: .worldBank) }.contains("World Bank: not the API's"), "\(json)")
+        }
+        let paged = try text("wb.json", #"[{"page":1,"pages":3,"per_page":50,"total":120,"lastupdated":"2024-06-28"},[]]"#)
+        #expect(Self.failure { try convert(paged) }.contains("page 1 of 3"))
+        let today = try text(
+            "fred.json",
+            #"{"realtime_start":"2024-06-01","realtime_end":"2024-06-01","observations":[{"realtime_start":"2024-06-01","realtime_end":"2024-06-01","date":"2024-01-01","value":"1"},{"realtime_start":"2024-06-01","realtime_end":"2024-06-01","date":"2024-02-01","value":"2"}]}"#)
+        #expect(Self.failure { try convert(today) }.contains("realtime_start is the day it was asked"))
+        #expect(try convert(today, publishedOn: CivilDate(year: 2024, month: 3, day: 15)).rows.map(\.[3]) == ["2024-03-15", "2024-03-15"])
+        let vintages = try text("GDPC1.csv", "observation_date,GDPC1_20240130,GDPC1_20240228\n2023-07-01,1,2\n2023-10-01,3,4\n")
+        #expect(try convert(vintages, publishedOn: CivilDate(year: 2025, month: 1, day: 1)).rows.map(\.[3]) == ["2024-01-30", "2024-02-28", "2024-01-30", "2024-02-28"])
+    }
+
     @Test func unknownFormatsAreNamed() throws {
         let csv = try text("x.csv", "a,b\n1,2\n")
         #expect(Self.failure { try convert(csv) }.contains("cannot tell the format"))

@@ -1,7 +1,8 @@
 /// Where the records of a CSV file start, found by the plainest RFC 4180 split, written apart
 /// from `CSVReader` so that tests can check the reader and the loader account for every record.
 ///
-/// A quote opens a quoted field only at the start of a field; inside one, `""` is a quote and `"`
+/// A quote opens a quoted field only at the start of a field (a byte order mark before the first
+/// is none of it); inside one, `""` is a quote and `"`
 /// closes it; outside quotes a line feed ends the record. Any other byte is just a byte.
 public enum CSVRecords {
     public struct Record: Equatable, Sendable {
@@ -19,6 +20,8 @@ public enum CSVRecords {
         var inQuotes = false
         var fieldStart = true  // no byte of the current field yet
         var index = 0
+        // A byte order mark at the start is no part of the first field: a quote after it opens one.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { (start, index) = (0, 3) }
         func end(at endIndex: Int) {
             guard let first = start else { return }
             let body = bytes[first..<endIndex]

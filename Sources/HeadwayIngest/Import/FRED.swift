@@ -56,9 +56,13 @@ enum FRED {
         }
     }
 
-    /// The JSON: each observation's `realtime_start` is when its value was published.
+    /// The JSON: each observation's `realtime_start` is when its value was published — when the
+    /// request asked for a real-time period. Without one, FRED gives every value the day of the
+    /// request (`realtime_start` = `realtime_end`), which says nothing of when it was published.
     static func readJSON(_ root: JSONNode, into writer: FigureWriter) throws {
         try writer.begin(dimensions: [])
+        let vintages = root["realtime_start"]?.text != root["realtime_end"]?.text
+        try writer.requirePublishedOn(fileSays: vintages, "FRED's realtime_start is the day it was asked, not of a vintage")
         let observations = root["observations"]?.array ?? []
         var dates: [CivilDate] = []
         for (index, item) in observations.enumerated() {
@@ -73,7 +77,7 @@ enum FRED {
                 throw writer.error(origin: index, column: "realtime_start", "\(String(reflecting: text)) is not a date as YYYY-MM-DD")
             }
             let period = try period(from: dates[index], precision, writer: writer, origin: index)
-            try writer.add(codes: [], period: period, value: item["value"]?.text ?? "", publishedOn: published, origin: index)
+            try writer.add(codes: [], period: period, value: item["value"]?.text ?? "", publishedOn: vintages ? published : nil, origin: index)
         }
     }
 

@@ -42,7 +42,8 @@ public enum FigureImport {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw InputError(file: fileName, line: 0, column: nil, message: "cannot read the file: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        var head = [UInt8](repeating: 0, count: 4096)
+        // Enough for the first line of a wide file (a header of many dimensions, or years).
+        var head = [UInt8](repeating: 0, count: 1 << 16)
         let count = head.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
         guard count >= 0 else { throw InputError(file: fileName, line: 0, column: nil, message: "cannot read the file: \(String(cString: strerror(errno)))") }
         head.removeSubrange(count...)
@@ -50,11 +51,18 @@ public enum FigureImport {
         let isJSON = head.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }.map { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[") } ?? false
 
         if isJSON {
+            // A JSON document is read whole, into about thirty times its size: a bound.
+            var status = stat()
+            if fstat(descriptor, &status) == 0, status.st_size > Self.largestJSON {
+                throw InputError(
+                    file: fileName, line: 0, column: nil,
+                    message: "a JSON file over \(Self.largestJSON >> 20) MiB is not read; import the publisher's SDMX-CSV or CSV of it instead")
+            }
             let root = try JSONDocument.parse(descriptor: descriptor, fileName: fileName)
             let found = try format ?? jsonFormat(root, fileName: fileName)
             let prefix: String
             switch found {
-            case .jsonStat: prefix = "value"
+            case .jsonStat: prefix = JSONStat.valuePath(in: root)
             case .fred: prefix = "observations"
             case .worldBank: prefix = "[1]"
             case .ons: prefix = try ONSTimeSeries.chosenArray(root, frequency: selection.frequency, fileName: fileName)
@@ -103,6 +111,9 @@ public enum FigureImport {
         }
         return Converted(spool: writer.spool, outcome: try writer.finish())
     }
+
+    /// The largest JSON file read (it is read whole).
+    static let largestJSON = 64 << 20
 
     /// Which JSON format a document is, from its members.
     static func jsonFormat(_ root: JSONNode, fileName: String) throws -> ImportFormat {

@@ -138,7 +138,8 @@ public struct FigureLocator: Sendable {
         case .lines:
             located = InputError(file: error.file, line: origin, column: error.column, message: error.message)
         case .elements:
-            located = InputError(file: error.file, line: error.line, column: error.column, message: error.message)
+            // No line: the path says where (a rejects file's line column is then 0).
+            located = InputError(file: error.file, line: 0, column: error.column, message: error.message)
             located.path = positions.describe(origin: origin)
         }
         located.label = error.label

@@ -10,7 +10,7 @@ public struct ImportSelection: Sendable {
     public var filters: [(dimension: String, code: String)] = []
     /// The rows of one frequency, when a file mixes them.
     public var frequency: DatePeriod.Precision?
-    /// When the figures were published; nil: from the file, or an error when it does not say.
+    /// When the figures were published, where the file does not say; nil: an error then.
     public var publishedOn: CivilDate?
     public var source: String?
 
@@ -171,9 +171,12 @@ public final class FigureWriter {
             guard let decimal = DecimalText.parse(value) else { throw error(origin: origin, column: "value", "\(String(reflecting: value)) is not a number") }
             var scale = Decimal(1)
             for _ in 0..<abs(power) { scale *= 10 }
-            number = DecimalText.format(power > 0 ? decimal * scale : decimal / scale)
+            let scaled = power > 0 ? decimal * scale : decimal / scale
+            guard !scaled.isNaN else { throw error(origin: origin, column: "value", "\(value) scaled by 10^\(power) is out of range") }
+            number = DecimalText.format(scaled)
         }
-        guard let published = selection.publishedOn ?? publishedOn else {
+        // The file's own date first (a vintage's, a release's), then --published-on.
+        guard let published = publishedOn ?? selection.publishedOn else {
             throw error(origin: origin, column: nil, "the file does not say when this figure was published: give --published-on DATE")
         }
         // An additive figure covers its period; a level is the level at the period's end.
@@ -200,7 +203,7 @@ public final class FigureWriter {
         case .lines:
             return InputError(file: fileName, line: origin, column: column, message: message)
         case .elements:
-            var error = InputError(file: fileName, line: 1, column: column, message: message)
+            var error = InputError(file: fileName, line: 0, column: column, message: message)
             error.path = spool.positions.describe(origin: origin)
             return error
         }

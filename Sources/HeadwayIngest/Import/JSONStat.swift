@@ -8,6 +8,12 @@ import HeadwayModel
 enum JSONStat {
     static func isDataset(_ root: JSONNode) -> Bool { dataset(in: root) != nil }
 
+    /// Where a cell is in the document: `value`, or in a 1.0 bundle `NAME.value`.
+    static func valuePath(in root: JSONNode) -> String {
+        if root["dimension"] != nil { return "value" }
+        return (root.members?.first?.key).map { "\($0).value" } ?? "value"
+    }
+
     /// The dataset: the document itself (2.0), or the one dataset of a 1.0 bundle.
     static func dataset(in root: JSONNode) -> JSONNode? {
         if root["dimension"] != nil, root["value"] != nil { return root }
@@ -51,7 +57,8 @@ enum JSONStat {
                 throw refuse("dimension \(id) has no category index")
             }
             codes.append(ordered)
-            labels.append(ordered.map { category["label"]?[$0]?.text ?? $0 })
+            let named = Dictionary((category["label"]?.members ?? []).map { ($0.key, $0.value.text) }, uniquingKeysWith: { first, _ in first })
+            labels.append(ordered.map { (named[$0] ?? nil) ?? $0 })
         }
 
         let roles = (dataset["role"] ?? dimension["role"])?["time"]?.array?.compactMap(\.text) ?? []

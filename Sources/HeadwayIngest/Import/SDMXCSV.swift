@@ -86,12 +86,14 @@ enum SDMXCSV {
                 power = number
             }
             var publishedOn: CivilDate?
-            if writer.selection.publishedOn == nil, let updated {
+            if let updated {
                 // Every row of a file usually says the same: read once, compared as bytes.
                 let given = updated < record.count ? bytes[record.range(updated)] : []
                 if !given.elementsEqual(lastUpdated.bytes) {
                     let text = field(updated)
-                    guard let date = FigureWriter.publicationDate(text) else {
+                    let date = FigureWriter.publicationDate(text)
+                    // A date that cannot be read: --published-on if given, else an error.
+                    guard date != nil || writer.selection.publishedOn != nil else {
                         throw writer.error(
                             origin: record.line, column: header.fields[updated],
                             "\(String(reflecting: text)) is not a date as dd/mm/yy hh:mm:ss or YYYY-MM-DD; give --published-on DATE")

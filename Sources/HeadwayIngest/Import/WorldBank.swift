@@ -14,7 +14,15 @@ enum WorldBank {
     static func isCSV(firstField: String) -> Bool { firstField.trimmingCharacters(in: .whitespaces) == "Data Source" }
 
     static func readJSON(_ root: JSONNode, into writer: FigureWriter) throws {
-        let parts = root.array ?? []
+        guard let parts = root.array, parts.count == 2, parts[1].array != nil else {
+            throw InputError(file: writer.fileName, line: 0, column: nil, message: "World Bank: not the API's [{page, …}, [rows]]")
+        }
+        // The API answers in pages (50 rows by default): one page of several is not the series.
+        if let pages = parts[0]["pages"]?.text.flatMap({ Int($0) }), pages > 1 {
+            throw InputError(
+                file: writer.fileName, line: 0, column: nil,
+                message: "World Bank: page \(parts[0]["page"]?.text ?? "1") of \(pages); ask the API for every row at once (per_page=20000)")
+        }
         try writer.begin(dimensions: ["indicator", "country"])
         let updated = parts[0]["lastupdated"]?.text.flatMap(FigureWriter.publicationDate)
         try writer.requirePublishedOn(fileSays: updated != nil, "no lastupdated")
