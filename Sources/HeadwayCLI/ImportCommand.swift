@@ -31,14 +31,14 @@ struct ImportCommand: ParsableCommand {
     }
 
     enum Frequency: String, ExpressibleByArgument, CaseIterable {
-        case year, quarter, month, week, day
+        case year, half, quarter, month, week, day
     }
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "The defined metric the figures are of.") var metric: String
     @Option(name: .customLong("where"), help: ArgumentHelp("Keep the rows whose DIMENSION has CODE (repeatable).", valueName: "DIMENSION=CODE"))
     var filters: [String] = []
-    @Option(help: "Keep the rows of one frequency (year, quarter, month, week, day).") var frequency: Frequency?
+    @Option(help: "Keep the rows of one frequency (year, half, quarter, month, week, day).") var frequency: Frequency?
     @Option(help: ArgumentHelp("When the figures were published, where the file does not say.", valueName: "date"))
     var publishedOn: String?
     @Option(help: "The defined source the figures come from.") var source: String?

@@ -66,7 +66,9 @@ struct Embeds: Sendable {
             return respond(problem.status, DashboardPage.embedError(problem.detail))
         } catch let error as DatabaseUnavailable {
             logger.warning("database unavailable: \(error)")
-            return respond(.serviceUnavailable, DashboardPage.embedError("The figures are unavailable; try again in a moment."))
+            var response = respond(.serviceUnavailable, DashboardPage.embedError("The figures are unavailable; try again in a moment."))
+            response.headers[.retryAfter] = String(Problem.retryAfterSeconds)
+            return response
         } catch {
             logger.error("embed failed: \(String(describing: error))")
             return respond(.internalServerError, DashboardPage.embedError("The server failed to answer; the error is in its log."))

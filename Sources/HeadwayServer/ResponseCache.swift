@@ -45,6 +45,10 @@ final class ResponseCache: @unchecked Sendable {
         lock.withLock { version < floor ? nil : answers[tag] }.map { Response(status: .ok, headers: $0.headers, body: ResponseBody(byteBuffer: $0.body)) }
     }
 
+    /// Whether answers of state `version` are withheld (a write through this server may have
+    /// changed what they show): a client's ETag of it is not answered 304 either.
+    func isWithheld(_ version: Int64) -> Bool { lock.withLock { version < floor } }
+
     /// After a write at state `version`: answers of that version or older are neither served
     /// nor kept, since the write may have changed what they show.
     func withhold(through version: Int64) {

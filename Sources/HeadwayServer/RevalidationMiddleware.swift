@@ -35,7 +35,7 @@ struct RevalidationMiddleware<Context: RequestContext>: RouterMiddleware {
         // A client that must see an event this server has not heard of yet is answered afresh.
         let known = reads.minimumEventID.map { $0 <= version } ?? true
         let tag = Self.tag(version: version, today: CivilDate.today(), request: request)
-        if known, let condition = request.headers[.ifNoneMatch], Self.matches(condition, tag) {
+        if known, !cache.isWithheld(version), let condition = request.headers[.ifNoneMatch], Self.matches(condition, tag) {
             return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: Self.cacheControl(request.uri.path)])
         }
         if known, request.method == .get, let kept = cache.answer(for: tag, version: version) { return kept }

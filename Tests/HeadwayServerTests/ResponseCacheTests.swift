@@ -31,8 +31,11 @@ import Testing
         _ = try await cache.keep(Self.answer("new"), tag: "f", version: 2)
         #expect(cache.answer(for: "e", version: 1) == nil && cache.answer(for: "f", version: 2) != nil && cache.size == 3)
         // After a write at version 2, nothing of version 2 is served or kept; version 3 is.
+        #expect(!cache.isWithheld(2))
         cache.withhold(through: 2)
         #expect(cache.answer(for: "f", version: 2) == nil && cache.size == 0)
+        // Nor is a client's ETag of version 2 answered 304 (RevalidationMiddleware asks this).
+        #expect(cache.isWithheld(2) && !cache.isWithheld(3))
         _ = try await cache.keep(Self.answer("again"), tag: "f", version: 2)
         #expect(cache.answer(for: "f", version: 2) == nil && cache.size == 0)
         _ = try await cache.keep(Self.answer("newer"), tag: "g", version: 3)
