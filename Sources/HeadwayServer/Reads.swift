@@ -82,7 +82,7 @@ final class Reads: Sendable {
 }
 
 /// What one request's reads saw: the lowest version (last event id) of their snapshots, and the
-/// standby that answered, if any. Set for each request by `ReadContextMiddleware`.
+/// standby that answered, if any. Set for each request by `RevalidationMiddleware`.
 final class ReadContext: @unchecked Sendable {
     @TaskLocal static var current: ReadContext?
 
