@@ -25,7 +25,7 @@ struct RevalidationMiddleware<Context: RequestContext>: RouterMiddleware {
         _ request: Request, context: Context, reads: ReadContext, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         // The version is read before the answer is made: a change meanwhile gives an older tag, never a newer one.
-        guard Self.isRevalidated(request.uri.path), var version = hub.version else { return try await next(request, context) }
+        guard Self.isRevalidated(request.uri.path), let version = hub.version else { return try await next(request, context) }
         guard request.method == .get || request.method == .head else {
             guard request.method == .post, WriteAPI.paths.contains(request.uri.path) else { return try await next(request, context) }
             // A write: what the cache holds may be out of date once it is done.
@@ -34,7 +34,8 @@ struct RevalidationMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         // A client that must see an event this server has not heard of yet is answered afresh.
         let known = reads.minimumEventID.map { $0 <= version } ?? true
-        let tag = Self.tag(version: version, today: CivilDate.today(), request: request)
+        let today = CivilDate.today()
+        let tag = Self.tag(version: version, today: today, request: request)
         if known, !cache.isWithheld(version), let condition = request.headers[.ifNoneMatch], Self.matches(condition, tag) {
             return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: Self.cacheControl(request.uri.path)])
         }
@@ -43,11 +44,11 @@ struct RevalidationMiddleware<Context: RequestContext>: RouterMiddleware {
         guard response.status == .ok else { return response }
         // Tagged and kept as of the oldest state it was made from: a lagging standby's answer is
         // never kept as current.
-        if let seen = reads.version, seen != version { version = min(version, seen) }
-        let madeTag = Self.tag(version: version, today: CivilDate.today(), request: request)
+        let made = min(version, reads.version ?? version)
+        let madeTag = made == version ? tag : Self.tag(version: made, today: today, request: request)
         response.headers[.eTag] = madeTag
         response.headers[.cacheControl] = Self.cacheControl(request.uri.path)
-        return request.method == .get ? try await cache.keep(response, tag: madeTag, version: version) : response
+        return request.method == .get ? try await cache.keep(response, tag: madeTag, version: made) : response
     }
 
     /// The API's answers, the dashboard's pages, the feed, badges and embeds, made from the

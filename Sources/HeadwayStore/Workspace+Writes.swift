@@ -49,16 +49,23 @@ extension Workspace {
     /// Loads CSV texts that are no file of their own (the seeds built into the binary), all or
     /// nothing, each named `name` in errors and the summary.
     public func load(texts: [(name: String, text: String)], reassessing: Bool = true) throws -> ObservationLoader.Summary {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headway-texts-\(UUID().uuidString)")
+        try withScratchDirectory("headway-texts") { directory in
+            var spooled: [(path: String, name: String)] = []
+            for (index, file) in texts.enumerated() {
+                let url = directory.appendingPathComponent("\(index).csv")
+                try Data(file.text.utf8).write(to: url)
+                spooled.append((url.path, file.name))
+            }
+            return try load(spooled: spooled, reassessing: reassessing)
+        }
+    }
+
+    /// Runs `body` with a new private directory under the temporary one, removed afterwards.
+    func withScratchDirectory<T>(_ prefix: String, _ body: (URL) throws -> T) throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var spooled: [(path: String, name: String)] = []
-        for (index, file) in texts.enumerated() {
-            let url = directory.appendingPathComponent("\(index).csv")
-            try Data(file.text.utf8).write(to: url)
-            spooled.append((url.path, file.name))
-        }
-        return try load(spooled: spooled, reassessing: reassessing)
+        return try body(directory)
     }
 
     private func load(spooled files: [(path: String, name: String)], options: ObservationLoader.Options = .init(), reassessing: Bool) throws -> ObservationLoader.Summary {
@@ -110,23 +117,22 @@ extension Workspace {
         _ files: [(path: String, name: String)], format: ImportFormat?, selection: ImportSelection, options: ObservationLoader.Options = .init(),
         dryRun: Bool = false
     ) throws -> Imported {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headway-import-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let converted = try files.enumerated().map { index, file in
-            try FigureImport.convert(
-                path: file.path, fileName: file.name, format: format, selection: selection,
-                spoolPath: directory.appendingPathComponent("\(index).csv").path)
+        try withScratchDirectory("headway-import") { directory in
+            let converted = try files.enumerated().map { index, file in
+                try FigureImport.convert(
+                    path: file.path, fileName: file.name, format: format, selection: selection,
+                    spoolPath: directory.appendingPathComponent("\(index).csv").path)
+            }
+            let outcomes = converted.map(\.outcome)
+            guard !dryRun else { return Imported(outcomes: outcomes, summary: nil) }
+            var options = options
+            let spools = Dictionary(uniqueKeysWithValues: zip(converted, files).map { ($0.spool.path, ($0.spool.locator, $1.name)) })
+            options.locate = { error in
+                guard let (locator, name) = spools[error.file] else { return error }
+                return locator.locate(error).naming(error.file, name)
+            }
+            let summary = try load(spooled: zip(converted, files).map { ($0.spool.path, $1.name) }, options: options, reassessing: true)
+            return Imported(outcomes: outcomes, summary: summary)
         }
-        let outcomes = converted.map(\.outcome)
-        guard !dryRun else { return Imported(outcomes: outcomes, summary: nil) }
-        var options = options
-        let spools = Dictionary(uniqueKeysWithValues: zip(converted, files).map { ($0.spool.path, ($0.spool.locator, $1.name)) })
-        options.locate = { error in
-            guard let (locator, name) = spools[error.file] else { return error }
-            return locator.locate(error).naming(error.file, name)
-        }
-        let summary = try load(spooled: zip(converted, files).map { ($0.spool.path, $1.name) }, options: options, reassessing: true)
-        return Imported(outcomes: outcomes, summary: summary)
     }
 }

@@ -34,22 +34,8 @@ public final class FigureSpool {
 
     deinit { close(descriptor) }
 
-    /// The number of rows written.
-    public var count: Int { origins.count }
-
-    /// One row: the observation CSV's eight fields, in order.
-    public func add(_ fields: [String], origin: Int) throws {
-        for (index, field) in fields.enumerated() {
-            if index > 0 { buffer.append(UInt8(ascii: ",")) }
-            Self.append(field, to: &buffer)
-        }
-        buffer.append(0x0A)
-        origins.append(Int32(clamping: origin))
-        if buffer.count >= 1 << 18 { try flush() }
-    }
-
-    /// One figure, as `add` would write `[metric, start, end, value, "", source, published, note]`,
-    /// but with its dates written straight into the buffer (an import writes millions).
+    /// One figure, a row of the observation CSV's eight columns (the qualifier empty), its dates
+    /// written straight into the buffer (an import writes millions).
     func addFigure(metric: String, start: CivilDate?, end: CivilDate, value: String, source: String, published: CivilDate, note: String, origin: Int) throws {
         Self.append(metric, to: &buffer)
         buffer.append(UInt8(ascii: ","))

@@ -74,10 +74,10 @@ public final class FigureWriter {
     public let spool: FigureSpool
     public private(set) var outcome: ImportOutcome
     private var dimensions: [String] = []
-    private var filterIndexes: [(Int, String)] = []
+    /// Each `--where`: its dimension's position, the code wanted, and that code lower-cased.
+    private var filterIndexes: [(index: Int, code: String, lowercased: String)] = []
     private var seen: Set<[String]> = []
     private var lastSeen: [String]?
-    private var lowercasedFilters: [(Int, String)] = []
     /// Rows of one frequency in a row, counted before they go into `frequencies`.
     private var lastPrecision: DatePeriod.Precision?
     private var precisionRun = 0
@@ -101,9 +101,8 @@ public final class FigureWriter {
                     file: fileName, line: 1, column: nil,
                     message: "--where \(filter.dimension): no such dimension; the file's are \(dimensions.isEmpty ? "none" : dimensions.joined(separator: ", "))")
             }
-            filterIndexes.append((index, filter.code))
+            filterIndexes.append((index, filter.code, filter.code.lowercased()))
         }
-        lowercasedFilters = filterIndexes.map { ($0.0, $0.1.lowercased()) }
     }
 
     /// Refuses a file that does not say when its figures were published (`why`), unless
@@ -117,10 +116,9 @@ public final class FigureWriter {
     /// Whether a row whose dimensions have `codes` (and `labels`, when the file gives them) is
     /// of the series wanted; one that is not is counted.
     public func wants(codes: [String], labels: @autoclosure () -> [String]? = nil) -> Bool {
-        for (position, (index, wanted)) in filterIndexes.enumerated() {
+        for (index, wanted, lowercased) in filterIndexes {
             let code = index < codes.count ? codes[index] : ""
             if code == wanted { continue }
-            let lowercased = lowercasedFilters[position].1
             if code.lowercased() == lowercased { continue }
             let label = labels().flatMap { index < $0.count ? $0[index] : nil }
             if label.map({ $0 == wanted || $0.lowercased() == lowercased }) == true { continue }
